@@ -1,0 +1,3 @@
+export default defineBackground(() => {
+  // Wired in lib/background-main.ts (kept out of the entrypoint so it can be tested).
+});

@@ -1,0 +1,134 @@
+/**
+ * The only way Tattler talks to clusters: GET, with the user's own browser session, and every
+ * failure turned into a poll outcome a person can act on. Sources receive an `Http` and never
+ * call `fetch` themselves, so "read-only" is a property of this file, not a promise per source.
+ */
+import type { PollStatus } from './model';
+
+export class PollError extends Error {
+  constructor(
+    readonly status: Exclude<PollStatus, 'ok'>,
+    message: string,
+    readonly url?: string,
+    readonly loginUrl?: string,
+    /** HTTP status when there was one (410 matters to Kubernetes list continuation). */
+    readonly httpStatus?: number,
+  ) {
+    super(message);
+    this.name = 'PollError';
+  }
+}
+
+export interface GetOptions {
+  headers?: Record<string, string>;
+}
+
+export interface JsonResponse<T = unknown> {
+  body: T;
+  headers: Headers;
+  bytes: number;
+}
+
+export interface Http {
+  /** GET a JSON document; throws PollError for anything that is not a 2xx JSON answer. */
+  getJson<T = unknown>(url: string, options?: GetOptions): Promise<JsonResponse<T>>;
+}
+
+/** `fetch` as the browser (or Node) provides it; injectable for tests. */
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+export interface HttpOptions {
+  fetch?: FetchLike;
+  timeoutMs?: number;
+  /** Called once per request before it is sent; tests use it to watch every request. */
+  onRequest?: (url: string, init: RequestInit) => void;
+}
+
+const pathOf = (url: string): string => {
+  try {
+    const u = new URL(url);
+    return u.pathname + u.search;
+  } catch {
+    return url;
+  }
+};
+
+const looksLikeHtml = (contentType: string, text: string): boolean =>
+  contentType.includes('text/html') || /^\s*</.test(text);
+
+export function createHttp(options: HttpOptions = {}): Http {
+  const doFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
+  const timeoutMs = options.timeoutMs ?? 10_000;
+
+  return {
+    async getJson<T>(url: string, opts: GetOptions = {}): Promise<JsonResponse<T>> {
+      const where = pathOf(url);
+      const init: RequestInit = {
+        method: 'GET',
+        credentials: 'include',
+        redirect: 'follow',
+        cache: 'no-store',
+        headers: { Accept: 'application/json', ...opts.headers },
+        signal: AbortSignal.timeout(timeoutMs),
+      };
+      options.onRequest?.(url, init);
+
+      let response: Response;
+      let text: string;
+      try {
+        response = await doFetch(url, init);
+        text = await response.text();
+      } catch (error) {
+        const name = (error as { name?: string })?.name;
+        if (name === 'TimeoutError' || name === 'AbortError') {
+          throw new PollError(
+            'unreachable',
+            `timed out after ${Math.round(timeoutMs / 1000)} s on ${where}`,
+            url,
+          );
+        }
+        throw new PollError(
+          'unreachable',
+          `could not connect to ${new URL(url).origin} (${String(error)})`,
+          url,
+        );
+      }
+
+      const bytes = text.length;
+      const contentType = response.headers.get('content-type') ?? '';
+      if (response.status === 401 || response.status === 403) {
+        throw new PollError('auth', `${response.status} on ${where}`, url, loginUrlFor(url), response.status);
+      }
+      if (response.status < 200 || response.status >= 300) {
+        throw new PollError('error', `${response.status} on ${where}`, url, undefined, response.status);
+      }
+      if (looksLikeHtml(contentType, text)) {
+        // A console whose session expired answers API calls with its login page (often after a
+        // redirect). That is a missing login, not an empty list.
+        const loginUrl = response.redirected && response.url ? response.url : loginUrlFor(url);
+        throw new PollError(
+          'auth',
+          `needs login: got an HTML page instead of JSON from ${where}`,
+          url,
+          loginUrl,
+        );
+      }
+      let body: T;
+      try {
+        body = JSON.parse(text) as T;
+      } catch (error) {
+        throw new PollError('error', `not JSON from ${where}: ${(error as Error).message}`, url);
+      }
+      return { body, headers: response.headers, bytes };
+    },
+  };
+}
+
+/** Where to send a person to log in: the origin's front page; consoles redirect from there. */
+export function loginUrlFor(url: string): string | undefined {
+  try {
+    return `${new URL(url).origin}/`;
+  } catch {
+    return undefined;
+  }
+}

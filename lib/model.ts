@@ -1,0 +1,167 @@
+/**
+ * Tattler's vocabulary. Everything that crosses a module boundary is one of these types.
+ * Pure types and tiny pure helpers only: this file runs in the service worker, the popup,
+ * content scripts and Node alike.
+ */
+
+/** A value a tracked field can hold. Lists are compared as a whole. */
+export type FieldValue = string | number | boolean | null | readonly string[];
+
+/** Which family of API a source talks to. */
+export type SourceType = 'kubernetes' | 'rancher' | 'argocd' | 'nomad' | 'generic';
+
+/** What kind of thing made a change: a person, an automation, or only a client program's name. */
+export type ActorKind = 'person' | 'automation' | 'client' | 'token' | 'unknown';
+
+export interface Actor {
+  name: string;
+  kind: ActorKind;
+  /** Where the name came from, shown to the user: "annotation example.com/changed-by", "managedFields". */
+  via?: string;
+}
+
+/** One place jobs run: a Kubernetes cluster, an Argo CD destination, a Nomad region. */
+export interface Cluster {
+  /** Stable across passes: `${sourceId}/${nativeId}`. */
+  id: string;
+  sourceId: string;
+  /** The id the source itself uses (Rancher's `c-m-abc12`, an Argo CD server URL, a Nomad region). */
+  nativeId: string;
+  name: string;
+  /** API base the source polls, e.g. `https://rancher.example.com/k8s/clusters/c-m-abc12`. */
+  apiBase: string;
+  /** Region or environment, for grouping columns. */
+  group?: string;
+  firstSeen: number;
+  /** Last time a discovery source listed it (or, for static clusters, the last pass). */
+  lastSeen: number;
+  /** Set when discovery stopped listing it; its jobs are never reported deleted because of that. */
+  goneSince?: number;
+  /** Time of the last complete, ok poll; the start of the next change window. */
+  lastOkPoll?: number;
+  /** Fingerprint of what was asked (owner filter, kinds). A different one means re-baseline. */
+  baselineKey?: string;
+}
+
+/** A cluster as a discovery source reports it, before the watcher merges it with what it knows. */
+export interface DiscoveredCluster {
+  nativeId: string;
+  name: string;
+  apiBase: string;
+  group?: string;
+}
+
+export type HealthState = 'healthy' | 'progressing' | 'degraded' | 'suspended' | 'unknown';
+
+export interface Health {
+  state: HealthState;
+  ready?: number;
+  desired?: number;
+  updated?: number;
+  available?: number;
+  /** generation − observedGeneration: how far the controller lags the spec. */
+  lag?: number;
+  message?: string;
+}
+
+/** The normalized state of one job in one cluster at one poll. */
+export interface JobSnapshot {
+  /** Unique per job per cluster: `${clusterId}|${rowKey}`. */
+  key: string;
+  clusterId: string;
+  /** The same for the same job in every cluster: `${kind}:${namespace}/${name}`. */
+  rowKey: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  /** Opaque; compared for equality only (Kubernetes resourceVersion). */
+  versionToken: string;
+  /** Monotonic when present (generation, Nomad Version, Argo CD history id). */
+  version?: number;
+  /** Deployment revision annotation, when the API has one. */
+  revision?: number;
+  /** Identity of this incarnation (uid): a different one means deleted and re-created. */
+  instance?: string;
+  /** The fields that matter, by path: `spec.replicas`, `containers[app].image` … */
+  fields: Record<string, FieldValue>;
+  health: Health;
+  /** When and by whom the API says the job was last changed (epoch ms). */
+  changedAt?: number;
+  changedBy?: Actor;
+  changeCause?: string;
+  /** Console page for this job. */
+  link?: string;
+  observedAt: number;
+}
+
+export type ChangeType = 'created' | 'updated' | 'deleted' | 'status';
+
+export interface FieldChange {
+  path: string;
+  before?: FieldValue;
+  after?: FieldValue;
+}
+
+/** One detected difference between two complete polls of one job. */
+export interface Change {
+  /** Deterministic: two watchers that see the same change give it the same id. */
+  id: string;
+  clusterId: string;
+  jobKey: string;
+  rowKey: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  type: ChangeType;
+  /** The change happened after this (the previous good poll) … */
+  windowStart: number;
+  /** … and before this (the poll that saw it). */
+  windowEnd: number;
+  /** Best estimate of when: the reported time when it lies in the window, else windowEnd. */
+  at: number;
+  reportedAt?: number;
+  actor?: Actor;
+  /** The reported time lies before the window: the actor may belong to an earlier change. */
+  actorStale?: boolean;
+  fields: FieldChange[];
+  fromVersion?: number;
+  toVersion?: number;
+  /** Versions that came and went between the two polls, unseen. */
+  skipped?: number;
+  changeCause?: string;
+  link?: string;
+}
+
+export type PollStatus = 'ok' | 'auth' | 'unreachable' | 'error' | 'partial';
+
+/**
+ * A run of consecutive polls of one cluster (or one discovery source) with the same outcome.
+ * Runs, not single polls, are stored: 200 clusters polled every minute would otherwise be
+ * 288,000 rows a day, and the grid only needs to know where coverage had gaps.
+ */
+export interface PollRun {
+  id?: number;
+  /** A cluster id, or `discovery:${sourceId}` for a discovery source. */
+  target: string;
+  sourceId: string;
+  status: PollStatus;
+  from: number;
+  to: number;
+  count: number;
+  /** For failures: what went wrong, exactly ("401 on /k8s/clusters/c-7/apis/apps/v1/deployments"). */
+  message?: string;
+  /** Where the user can log in, when the failure is a missing session. */
+  loginUrl?: string;
+}
+
+/** What one poll of one cluster produced. Only a complete, ok result may produce changes. */
+export type PollResult =
+  | { status: 'ok'; jobs: JobSnapshot[]; bytes: number }
+  | { status: Exclude<PollStatus, 'ok'>; message: string; url?: string; loginUrl?: string; bytes: number };
+
+export const rowKeyOf = (kind: string, namespace: string, name: string): string =>
+  `${kind}:${namespace}/${name}`;
+
+export const jobKeyOf = (clusterId: string, rowKey: string): string => `${clusterId}|${rowKey}`;
+
+export const discoveryTarget = (sourceId: string): string => `discovery:${sourceId}`;

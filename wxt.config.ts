@@ -1,0 +1,23 @@
+import preact from '@preact/preset-vite';
+import { defineConfig } from 'wxt';
+
+// The demo fleet runs on loopback. Those origins are the only host access Tattler asks for up
+// front; every real console the user configures is requested at run time as an optional host
+// permission, for exactly that origin.
+const LOOPBACK = ['http://127.0.0.1/*', 'http://localhost/*'];
+
+export default defineConfig({
+  modules: ['@wxt-dev/webextension-polyfill'],
+  vite: () => ({ plugins: [preact()] }),
+  webExt: { disabled: true },
+  manifest: {
+    name: 'Tattler',
+    description: 'What changed in your fleet, where, when, and who did it.',
+    permissions: ['alarms', 'storage', 'scripting', 'unlimitedStorage'],
+    host_permissions: LOOPBACK,
+    optional_host_permissions: ['https://*/*', 'http://*/*'],
+    browser_specific_settings: {
+      gecko: { id: 'tattler@tattler.dev', strict_min_version: '128.0' },
+    },
+  },
+});
