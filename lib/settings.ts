@@ -100,6 +100,21 @@ const LabelMapping = v.strictObject({
   ]),
 });
 
+const origin = v.pipe(
+  v.string(),
+  v.trim(),
+  v.url('must be an origin such as https://alertmanager.example.com'),
+  v.regex(/^https?:\/\//, 'must start with http:// or https://'),
+  // Permissions and content-script matches are per origin; a path would only mislead.
+  v.transform((s) => new URL(s).origin),
+);
+
+const PageIntegration = v.strictObject({
+  enabled: v.optional(v.boolean(), true),
+  /** Extra origins this integration runs on (the user's own Alertmanager, Grafana …). */
+  origins: v.optional(v.array(origin), []),
+});
+
 export const SettingsSchema = v.pipe(
   v.strictObject({
     version: v.literal(1),
@@ -111,6 +126,8 @@ export const SettingsSchema = v.pipe(
     retentionDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(365)), 30),
     /** Which alert labels name the cluster, namespace and job. */
     labels: v.optional(LabelMapping, {}),
+    /** Page integrations by id (lib/pages/registry.ts): on/off and the origins each runs on. */
+    pages: v.optional(v.record(v.pipe(v.string(), v.regex(/^[a-z0-9-]+$/)), PageIntegration), {}),
   }),
   v.check((s) => new Set(s.sources.map((x) => x.id)).size === s.sources.length, 'source ids must be unique'),
 );
