@@ -1,0 +1,193 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compileIgnore, diffCluster, diffFields, diffJob } from '../lib/diff';
+import type { JobSnapshot } from '../lib/model';
+import { fleetOfSnapshots, snapshot } from './helpers/snapshots';
+
+const W = { windowStart: 10_000, windowEnd: 20_000 };
+
+const bump = (s: JobSnapshot, over: Partial<JobSnapshot>): JobSnapshot => ({
+  ...s,
+  versionToken: String(Number(s.versionToken) + 1),
+  ...over,
+});
+
+describe('diffJob', () => {
+  const prev = snapshot();
+
+  it('sees nothing when the version token did not move', () => {
+    expect(diffJob(prev, { ...prev, observedAt: 99_999 }, W)).toEqual([]);
+  });
+
+  it('ignores status churn: a new resourceVersion with the same fields and health', () => {
+    const curr = bump(prev, { health: { ...prev.health, ready: 2 } });
+    expect(diffJob(prev, curr, W)).toEqual([]);
+  });
+
+  it('reports an image change field by field, with versions, actor and reported time', () => {
+    const curr = bump(prev, {
+      version: 5,
+      fields: { ...prev.fields, 'containers[app].image': 'registry.example.com/shop/checkout:1.4.2' },
+      changedAt: 15_000,
+      changedBy: { name: 'bob', kind: 'person' },
+    });
+    const [c, ...rest] = diffJob(prev, curr, W);
+    expect(rest).toEqual([]);
+    expect(c).toMatchObject({
+      type: 'updated',
+      fields: [
+        {
+          path: 'containers[app].image',
+          before: 'registry.example.com/shop/checkout:1.4.1',
+          after: 'registry.example.com/shop/checkout:1.4.2',
+        },
+      ],
+      fromVersion: 4,
+      toVersion: 5,
+      at: 15_000,
+      reportedAt: 15_000,
+      actor: { name: 'bob', kind: 'person' },
+      windowStart: 10_000,
+      windowEnd: 20_000,
+    });
+    expect(c?.skipped).toBeUndefined();
+    expect(c?.actorStale).toBeUndefined();
+  });
+
+  it('counts versions skipped between two polls', () => {
+    const curr = bump(prev, {
+      version: 7,
+      fields: { ...prev.fields, 'spec.replicas': 5 },
+      changedAt: 19_000,
+    });
+    expect(diffJob(prev, curr, W)[0]?.skipped).toBe(2);
+  });
+
+  it('marks the actor stale when the reported time predates the window', () => {
+    const curr = bump(prev, { version: 5, fields: { ...prev.fields, 'spec.replicas': 5 }, changedAt: 9_000 });
+    const [c] = diffJob(prev, curr, W);
+    expect(c?.actorStale).toBe(true);
+    expect(c?.at).toBe(W.windowEnd);
+    expect(c?.actor?.name).toBe('alice');
+  });
+
+  it('does not trust a reported time after the poll either (clock skew): at stays in the window', () => {
+    const curr = bump(prev, {
+      version: 5,
+      fields: { ...prev.fields, 'spec.replicas': 5 },
+      changedAt: 50_000,
+    });
+    const [c] = diffJob(prev, curr, W);
+    expect(c?.at).toBe(W.windowEnd);
+    expect(c?.actorStale).toBeUndefined();
+  });
+
+  it('drops changes only to ignored paths, even though the generation rose', () => {
+    const curr = bump(prev, { version: 5, fields: { ...prev.fields, 'spec.replicas': 9 } });
+    expect(diffJob(prev, curr, { ...W, ignore: compileIgnore(['spec.replicas']) })).toEqual([]);
+    expect(diffJob(prev, curr, W)).toHaveLength(1);
+  });
+
+  it('keeps the tracked part of a change that also moved an ignored path', () => {
+    const curr = bump(prev, {
+      version: 5,
+      fields: { ...prev.fields, 'spec.replicas': 9, 'containers[app].args': ['--port=8080'] },
+    });
+    const [c] = diffJob(prev, curr, { ...W, ignore: compileIgnore(['spec.replicas']) });
+    expect(c?.fields.map((f) => f.path)).toEqual(['containers[app].args']);
+  });
+
+  it('records a generation bump in untracked spec as an update with no fields', () => {
+    const curr = bump(prev, { version: 5 });
+    const [c] = diffJob(prev, curr, W);
+    expect(c).toMatchObject({ type: 'updated', fields: [], fromVersion: 4, toVersion: 5 });
+  });
+
+  it('reports created and deleted', () => {
+    expect(diffJob(undefined, prev, W)[0]).toMatchObject({ type: 'created', toVersion: 4 });
+    const [gone] = diffJob(prev, undefined, W);
+    expect(gone).toMatchObject({ type: 'deleted', fromVersion: 4, at: W.windowEnd });
+    expect(gone?.actor).toBeUndefined();
+  });
+
+  it('reports a job deleted and re-created between polls as two changes', () => {
+    const curr = bump(prev, { instance: 'uid-new', version: 1 });
+    expect(diffJob(prev, curr, W).map((c) => c.type)).toEqual(['deleted', 'created']);
+  });
+
+  it('reports health turning degraded as a status change, but not a rollout passing through progressing', () => {
+    const progressing = bump(prev, { health: { state: 'progressing' } });
+    expect(diffJob(prev, progressing, W)).toEqual([]);
+    const degraded = bump(prev, { health: { state: 'degraded', message: '1/3 ready' } });
+    expect(diffJob(prev, degraded, W)[0]).toMatchObject({
+      type: 'status',
+      fields: [{ path: 'health', before: 'healthy', after: 'degraded' }],
+    });
+    expect(diffJob(degraded, bump(degraded, { health: prev.health }), W)[0]?.type).toBe('status');
+  });
+
+  it('gives the same change the same id, and different changes different ids', () => {
+    const curr = bump(prev, { version: 5, fields: { ...prev.fields, 'spec.replicas': 5 } });
+    const a = diffJob(prev, curr, W)[0];
+    const b = diffJob(prev, { ...curr, observedAt: 123 }, { windowStart: 11_000, windowEnd: 30_000 })[0];
+    expect(a?.id).toBe(b?.id);
+    const other = diffJob(curr, bump(curr, { version: 6, fields: prev.fields }), W)[0];
+    expect(other?.id).not.toBe(a?.id);
+  });
+});
+
+describe('compileIgnore', () => {
+  it('matches a path and what lies under it, with * for one name', () => {
+    const m = compileIgnore(['spec.replicas', 'containers[*].resources']);
+    expect(m('spec.replicas')).toBe(true);
+    expect(m('spec.replicasMax')).toBe(false);
+    expect(m('containers[app].resources.limits.cpu')).toBe(true);
+    expect(m('containers[sidecar].resources.requests.memory')).toBe(true);
+    expect(m('containers[app].image')).toBe(false);
+    expect(m('initContainers[app].resources.limits.cpu')).toBe(false);
+  });
+
+  it('treats regex characters in patterns literally', () => {
+    expect(compileIgnore(['containers[a.b].image'])('containers[aXb].image')).toBe(false);
+  });
+});
+
+describe('diffFields', () => {
+  it('treats lists by value and reports added and removed paths', () => {
+    const { changes } = diffFields({ a: ['x', 'y'], b: 1 }, { a: ['x', 'y'], c: true });
+    expect(changes).toEqual([
+      { path: 'b', before: 1 },
+      { path: 'c', after: true },
+    ]);
+  });
+});
+
+describe('diffCluster', () => {
+  const jobs = fleetOfSnapshots(50);
+  const prevMap = new Map(jobs.map((j) => [j.key, j]));
+
+  it('finds nothing when nothing moved', () => {
+    expect(diffCluster(prevMap, jobs, W)).toEqual([]);
+  });
+
+  it('reports a job missing from a complete poll as deleted', () => {
+    const changes = diffCluster(prevMap, jobs.slice(1), W);
+    expect(changes.map((c) => [c.type, c.name])).toEqual([['deleted', 'svc-0']]);
+  });
+
+  it('reports exactly the jobs that changed (property)', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 49 }), { maxLength: 20 }), (picked) => {
+        const mutated = new Set(picked);
+        const curr = jobs.map((j, i) =>
+          mutated.has(i)
+            ? bump(j, { version: (j.version ?? 0) + 1, fields: { ...j.fields, 'spec.replicas': 7 } })
+            : j,
+        );
+        const changes = diffCluster(prevMap, curr, W);
+        expect(new Set(changes.map((c) => c.name))).toEqual(new Set(picked.map((i) => `svc-${i}`)));
+        expect(changes.every((c) => c.type === 'updated')).toBe(true);
+      }),
+    );
+  });
+});
