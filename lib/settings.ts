@@ -77,13 +77,19 @@ const Source = v.pipe(
     ignoreFields: v.optional(v.array(nonEmpty), []),
     links: v.optional(Links, {}),
   }),
-  v.check(
-    (s) => s.type !== 'rancher' || s.baseUrl !== undefined,
-    'a rancher source needs baseUrl (the Rancher server)',
+  v.forward(
+    v.check(
+      (s) => s.type !== 'rancher' || s.baseUrl !== undefined,
+      'a rancher source needs the Rancher server URL',
+    ),
+    ['baseUrl'],
   ),
-  v.check(
-    (s) => s.type !== 'kubernetes' || s.clusters.length > 0,
-    'a kubernetes source needs at least one entry in clusters',
+  v.forward(
+    v.check(
+      (s) => s.type !== 'kubernetes' || s.clusters.length > 0,
+      'a kubernetes source needs at least one cluster',
+    ),
+    ['clusters'],
   ),
 );
 
@@ -115,22 +121,25 @@ const PageIntegration = v.strictObject({
   origins: v.optional(v.array(origin), []),
 });
 
-export const SettingsSchema = v.pipe(
-  v.strictObject({
-    version: v.literal(1),
-    sources: v.optional(v.array(Source), []),
-    /** Seconds between passes. Packed Chrome extensions cannot alarm more often than every 30 s. */
-    pollIntervalSec: v.optional(v.pipe(v.number(), v.integer(), v.minValue(30), v.maxValue(3600)), 60),
-    concurrency: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(32)), 6),
-    requestTimeoutSec: v.optional(v.pipe(v.number(), v.minValue(1), v.maxValue(120)), 10),
-    retentionDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(365)), 30),
-    /** Which alert labels name the cluster, namespace and job. */
-    labels: v.optional(LabelMapping, {}),
-    /** Page integrations by id (lib/pages/registry.ts): on/off and the origins each runs on. */
-    pages: v.optional(v.record(v.pipe(v.string(), v.regex(/^[a-z0-9-]+$/)), PageIntegration), {}),
-  }),
-  v.check((s) => new Set(s.sources.map((x) => x.id)).size === s.sources.length, 'source ids must be unique'),
-);
+export const SettingsSchema = v.strictObject({
+  version: v.literal(1),
+  sources: v.optional(
+    v.pipe(
+      v.array(Source),
+      v.check((list) => new Set(list.map((x) => x.id)).size === list.length, 'source ids must be unique'),
+    ),
+    [],
+  ),
+  /** Seconds between passes. Packed Chrome extensions cannot alarm more often than every 30 s. */
+  pollIntervalSec: v.optional(v.pipe(v.number(), v.integer(), v.minValue(30), v.maxValue(3600)), 60),
+  concurrency: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(32)), 6),
+  requestTimeoutSec: v.optional(v.pipe(v.number(), v.minValue(1), v.maxValue(120)), 10),
+  retentionDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(365)), 30),
+  /** Which alert labels name the cluster, namespace and job. */
+  labels: v.optional(LabelMapping, {}),
+  /** Page integrations by id (lib/pages/registry.ts): on/off and the origins each runs on. */
+  pages: v.optional(v.record(v.pipe(v.string(), v.regex(/^[a-z0-9-]+$/)), PageIntegration), {}),
+});
 
 export type Settings = v.InferOutput<typeof SettingsSchema>;
 export type SettingsInput = v.InferInput<typeof SettingsSchema>;

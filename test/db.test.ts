@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { changesBetween, changesOfCell, openDb, prune, SCHEMA_VERSIONS } from '../lib/db';
+import { acquireLease, releaseLease, renewLease } from '../lib/lease';
+import type { Change } from '../lib/model';
+
+const change = (id: string, at: number, over: Partial<Change> = {}): Change => ({
+  id,
+  clusterId: 'demo/c-1',
+  jobKey: 'demo/c-1|Deployment:shop/checkout',
+  rowKey: 'Deployment:shop/checkout',
+  kind: 'Deployment',
+  namespace: 'shop',
+  name: 'checkout',
+  type: 'updated',
+  windowStart: at - 60_000,
+  windowEnd: at,
+  at,
+  fields: [],
+  ...over,
+});
+
+describe('schema versions', () => {
+  // Each earlier version's data must open in the newest schema. With one version this checks
+  // that a closed database reopens with its rows; every appended version joins the loop.
+  for (let older = 1; older <= SCHEMA_VERSIONS.length; older++) {
+    it(`opens data written by schema version ${older} in version ${SCHEMA_VERSIONS.length}`, async () => {
+      const name = `mig-${older}-${Math.random()}`;
+      const old = openDb(name, older);
+      await old.changes.put(change('a', 5_000));
+      await old.clusters.put({
+        id: 'demo/c-1',
+        sourceId: 'demo',
+        nativeId: 'c-1',
+        name: 'prod',
+        apiBase: 'http://x',
+        firstSeen: 1,
+        lastSeen: 2,
+      });
+      await old.polls.add({ target: 'demo/c-1', sourceId: 'demo', status: 'ok', from: 1, to: 2, count: 2 });
+      old.close();
+
+      const db = openDb(name);
+      await db.open();
+      expect(db.verno).toBe(SCHEMA_VERSIONS[SCHEMA_VERSIONS.length - 1]?.version);
+      expect(await db.changes.get('a')).toMatchObject({ at: 5_000 });
+      expect(await db.clusters.count()).toBe(1);
+      expect(await db.polls.count()).toBe(1);
+      await db.delete();
+    });
+  }
+
+  it('only ever appends versions, in order', () => {
+    SCHEMA_VERSIONS.forEach((v, i) => expect(v.version).toBe(i + 1));
+  });
+});
+
+describe('queries', () => {
+  it('lists changes in a time range newest first, and per cell', async () => {
+    const db = openDb(`q-${Math.random()}`);
+    await db.changes.bulkPut([
+      change('a', 1_000),
+      change('b', 3_000),
+      change('c', 2_000, { clusterId: 'demo/c-2' }),
+      change('d', 9_000),
+    ]);
+    expect((await changesBetween(db, 1_500, 5_000)).map((c) => c.id)).toEqual(['b', 'c']);
+    expect((await changesOfCell(db, 'Deployment:shop/checkout', 'demo/c-1')).map((c) => c.id)).toEqual([
+      'd',
+      'b',
+      'a',
+    ]);
+    await db.delete();
+  });
+
+  it('prunes changes and poll runs older than the retention', async () => {
+    const db = openDb(`p-${Math.random()}`);
+    const day = 86_400_000;
+    const now = 100 * day;
+    await db.changes.bulkPut([change('old', now - 31 * day), change('new', now - 29 * day)]);
+    await db.polls.bulkAdd([
+      { target: 't', sourceId: 's', status: 'auth', from: 0, to: now - 40 * day, count: 1 },
+      { target: 't', sourceId: 's', status: 'ok', from: now - 40 * day, to: now, count: 9 },
+    ]);
+    expect(await prune(db, now, 30)).toEqual({ changes: 1, polls: 1 });
+    expect((await db.changes.toArray()).map((c) => c.id)).toEqual(['new']);
+    expect((await db.polls.toArray()).map((r) => r.status)).toEqual(['ok']);
+    await db.delete();
+  });
+});
+
+describe('pass lease', () => {
+  it('lets one owner in at a time until it is released or expires', async () => {
+    const db = openDb(`l-${Math.random()}`);
+    expect(await acquireLease(db, 'a', 1_000, 60_000)).toBe(true);
+    expect(await acquireLease(db, 'b', 2_000, 60_000)).toBe(false);
+    expect(await renewLease(db, 'a', 50_000, 60_000)).toBe(true);
+    expect(await acquireLease(db, 'b', 70_000, 60_000)).toBe(false);
+    // A worker that died mid-pass never releases; its lease expires.
+    expect(await acquireLease(db, 'b', 111_000, 60_000)).toBe(true);
+    expect(await renewLease(db, 'a', 112_000, 60_000)).toBe(false);
+    await releaseLease(db, 'a');
+    expect(await acquireLease(db, 'c', 113_000, 60_000)).toBe(false);
+    await releaseLease(db, 'b');
+    expect(await acquireLease(db, 'c', 114_000, 60_000)).toBe(true);
+    await db.delete();
+  });
+});
