@@ -1,0 +1,124 @@
+/**
+ * Launches Debian's Chromium (or CHROME_PATH) with the built extension, headless, the way a
+ * person's browser runs it: a real service worker, real IndexedDB, real cookies.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
+
+export const DIST = resolve(import.meta.dirname, '../../.output/chrome-mv3');
+
+export function chromePath(): string {
+  const candidates = [
+    process.env.CHROME_PATH,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+  ];
+  const found = candidates.find((p) => p && existsSync(p));
+  if (!found) throw new Error('No Chromium found: install Debian\'s "chromium" or set CHROME_PATH');
+  return found;
+}
+
+export interface LaunchedExtension {
+  context: BrowserContext;
+  worker: Worker;
+  extensionId: string;
+  /** Opens an extension page (popup.html, options.html) in a tab. */
+  openPage(path: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function launchExtension(
+  options: { headless?: boolean; dist?: string } = {},
+): Promise<LaunchedExtension> {
+  const dist = options.dist ?? DIST;
+  if (!existsSync(resolve(dist, 'manifest.json')))
+    throw new Error(`No built extension at ${dist}: run npm run build`);
+  const context = await chromium.launchPersistentContext('', {
+    executablePath: chromePath(),
+    headless: options.headless ?? true,
+    viewport: { width: 1280, height: 800 },
+    args: [
+      `--disable-extensions-except=${dist}`,
+      `--load-extension=${dist}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const worker =
+    context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
+  const extensionId = new URL(worker.url()).host;
+  return {
+    context,
+    worker,
+    extensionId,
+    async openPage(path: string) {
+      const page = await context.newPage();
+      await page.goto(`chrome-extension://${extensionId}/${path}`);
+      return page;
+    },
+    close: () => context.close(),
+  };
+}
+
+/** Imports settings the way a person does: the options page's paste-and-import. */
+export async function importSettingsThroughOptions(
+  ext: LaunchedExtension,
+  settings: unknown,
+): Promise<string> {
+  const page = await ext.openPage('options.html');
+  await page.getByLabel('Settings JSON').fill(JSON.stringify(settings, null, 2));
+  await page.getByRole('button', { name: 'Import' }).click();
+  const outcome = page.getByRole('status').or(page.getByRole('alert'));
+  await outcome.first().waitFor();
+  const text = (await outcome.first().textContent()) ?? '';
+  await page.close();
+  return text;
+}
+
+/** Asks the background for a pass through the extension's own message API, from an extension page. */
+export async function pollNow(ext: LaunchedExtension): Promise<unknown> {
+  const page = await ext.openPage('options.html');
+  try {
+    return await page.evaluate(() => {
+      const api = (
+        globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }
+      ).chrome;
+      return api.runtime.sendMessage({ type: 'poll-now' });
+    });
+  } finally {
+    await page.close();
+  }
+}
+
+/** Reads a table of the extension's IndexedDB from an extension page (same origin). */
+export async function readTable<T = unknown>(ext: LaunchedExtension, table: string): Promise<T[]> {
+  const page = await ext.openPage('options.html');
+  try {
+    return (await page.evaluate(
+      (name) =>
+        new Promise((resolve, reject) => {
+          const open = indexedDB.open('tattler');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const tx = open.result.transaction(name, 'readonly');
+            const all = tx.objectStore(name).getAll();
+            all.onsuccess = () => {
+              resolve(all.result);
+              open.result.close();
+            };
+            all.onerror = () => reject(all.error);
+          };
+        }),
+      table,
+    )) as T[];
+  } finally {
+    await page.close();
+  }
+}
