@@ -97,28 +97,28 @@ export async function pollNow(ext: LaunchedExtension): Promise<unknown> {
   }
 }
 
-/** Reads a table of the extension's IndexedDB from an extension page (same origin). */
+/** Reads a table of the extension's IndexedDB, from inside its service worker (same origin, no tab). */
 export async function readTable<T = unknown>(ext: LaunchedExtension, table: string): Promise<T[]> {
-  const page = await ext.openPage('options.html');
-  try {
-    return (await page.evaluate(
-      (name) =>
-        new Promise((resolve, reject) => {
-          const open = indexedDB.open('tattler');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const tx = open.result.transaction(name, 'readonly');
-            const all = tx.objectStore(name).getAll();
-            all.onsuccess = () => {
-              resolve(all.result);
-              open.result.close();
-            };
-            all.onerror = () => reject(all.error);
+  return (await ext.worker.evaluate(
+    (name) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('tattler');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains(name)) {
+            db.close();
+            resolve([]);
+            return;
+          }
+          const all = db.transaction(name, 'readonly').objectStore(name).getAll();
+          all.onsuccess = () => {
+            resolve(all.result);
+            db.close();
           };
-        }),
-      table,
-    )) as T[];
-  } finally {
-    await page.close();
-  }
+          all.onerror = () => reject(all.error);
+        };
+      }),
+    table,
+  )) as T[];
 }
