@@ -17,7 +17,13 @@ export default defineConfig({
     host_permissions: LOOPBACK,
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     browser_specific_settings: {
-      gecko: { id: 'tattler@tattler.dev', strict_min_version: '128.0' },
+      // Tattler collects nothing: what it reads stays in the browser. (The manifest types
+      // predate Firefox's data_collection_permissions key, hence the cast.)
+      gecko: {
+        id: 'tattler@tattler.dev',
+        strict_min_version: '128.0',
+        data_collection_permissions: { required: ['none'] },
+      } as { id: string },
     },
   },
 });
