@@ -94,7 +94,8 @@ export function createHttp(options: HttpOptions = {}): Http {
         );
       }
 
-      const bytes = text.length;
+      // What crossed the wire when the server says; else characters, which JSON mostly is.
+      const bytes = Number(response.headers.get('content-length')) || text.length;
       const contentType = response.headers.get('content-type') ?? '';
       if (response.status === 401 || response.status === 403) {
         throw new PollError('auth', `${response.status} on ${where}`, url, loginUrlFor(url), response.status);
@@ -123,6 +124,8 @@ export function createHttp(options: HttpOptions = {}): Http {
     },
   };
 }
+
+const seconds = (ms: number) => (ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`);
 
 /** Where to send a person to log in: the origin's front page; consoles redirect from there. */
 export function loginUrlFor(url: string): string | undefined {

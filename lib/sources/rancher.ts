@@ -1,0 +1,121 @@
+/**
+ * Rancher discovery: the clusters a Rancher server manages, read from its Steve API
+ * (`GET <rancher>/v1/management.cattle.io.clusters`) with the user's Rancher session. Each
+ * cluster's Kubernetes API is then polled through Rancher's proxy at `<rancher>/k8s/clusters/<id>`
+ * (see kubernetes.ts); the workload links built from that base live in kubernetes-normalize.ts.
+ */
+import { type Http, PollError } from '../http';
+import type { DiscoveredCluster } from '../model';
+import type { SourceSettings } from '../settings';
+import { type Page, readAllPages } from './kubernetes';
+
+export const RANCHER_CLUSTERS_PATH = '/v1/management.cattle.io.clusters';
+
+/** The parts of a Steve `management.cattle.io.cluster` resource discovery reads. */
+export interface SteveCluster {
+  id: string;
+  metadata: {
+    name?: string;
+    labels?: Record<string, unknown>;
+    /** Added by Steve's formatter: the summarized state (`active`, `provisioning`, `unavailable` …). */
+    state?: { name?: string };
+  };
+  spec?: { displayName?: string };
+  status?: { conditions?: unknown[] };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const pathOf = (url: string): string => {
+  try {
+    const u = new URL(url);
+    return u.pathname + u.search;
+  } catch {
+    return url;
+  }
+};
+
+const shapeError = (what: string, url: string): PollError =>
+  new PollError('error', `unexpected shape: ${what} from ${pathOf(url)}`, url);
+
+/** Checks one Steve collection page: `data[]` of resources with an `id` and `metadata`. */
+export function parseClusterCollection(body: unknown, url: string): Page<SteveCluster> {
+  if (!isRecord(body)) throw shapeError('not a JSON object', url);
+  if (!Array.isArray(body.data)) throw shapeError('no data array (not a Steve collection)', url);
+  body.data.forEach((item, i) => {
+    if (!isRecord(item)) throw shapeError(`data[${i}] is not an object`, url);
+    if (typeof item.id !== 'string' || item.id === '') throw shapeError(`data[${i}] has no id`, url);
+    if (!isRecord(item.metadata)) throw shapeError(`data[${i}] has no metadata`, url);
+  });
+  // Steve passes Kubernetes' continue token through as the collection's `continue`.
+  const next = typeof body.continue === 'string' && body.continue !== '' ? body.continue : undefined;
+  return { items: body.data as SteveCluster[], continueToken: next };
+}
+
+const conditionTrue = (cluster: SteveCluster, type: string): boolean =>
+  (Array.isArray(cluster.status?.conditions) ? cluster.status.conditions : []).some(
+    (c) => isRecord(c) && c.type === type && c.status === 'True',
+  );
+
+/**
+ * A cluster worth polling: Steve's summarized state is `active`; a server without Steve's state
+ * summary falls back to the Ready condition. Rancher's own `local` cluster follows the same rule.
+ */
+export function isActive(cluster: SteveCluster): boolean {
+  const state = isRecord(cluster.metadata.state) ? cluster.metadata.state.name : undefined;
+  if (typeof state === 'string' && state !== '') return state.toLowerCase() === 'active';
+  return conditionTrue(cluster, 'Ready');
+}
+
+const ENVIRONMENT_LABELS = ['environment', 'env'];
+const REGION_LABELS = ['region', 'topology.kubernetes.io/region'];
+
+const firstLabel = (labels: Record<string, unknown>, keys: string[]): string | undefined => {
+  for (const key of keys) {
+    const value = labels[key];
+    if (typeof value === 'string' && value !== '') return value;
+  }
+  return undefined;
+};
+
+/** Column group: `<environment>/<region>`, either alone when only one is labelled. */
+export function groupOf(labels: unknown): string | undefined {
+  if (!isRecord(labels)) return undefined;
+  const parts = [firstLabel(labels, ENVIRONMENT_LABELS), firstLabel(labels, REGION_LABELS)].filter(
+    (p): p is string => p !== undefined,
+  );
+  return parts.length ? parts.join('/') : undefined;
+}
+
+export function toDiscovered(baseUrl: string, cluster: SteveCluster): DiscoveredCluster {
+  const display =
+    cluster.spec && typeof cluster.spec.displayName === 'string' ? cluster.spec.displayName : '';
+  const metaName = typeof cluster.metadata.name === 'string' ? cluster.metadata.name : '';
+  const out: DiscoveredCluster = {
+    nativeId: cluster.id,
+    name: display || metaName || cluster.id,
+    apiBase: `${baseUrl.replace(/\/+$/, '')}/k8s/clusters/${encodeURIComponent(cluster.id)}`,
+  };
+  const group = groupOf(cluster.metadata.labels);
+  if (group) out.group = group;
+  return out;
+}
+
+/** The active clusters of one Rancher server. */
+export async function discoverRancher(
+  http: Http,
+  source: SourceSettings,
+): Promise<{ clusters: DiscoveredCluster[]; bytes: number }> {
+  if (source.discovery === false) return { clusters: [], bytes: 0 };
+  if (!source.baseUrl)
+    throw new PollError('error', `source ${source.id} has no baseUrl (the Rancher server)`);
+  const base = source.baseUrl.replace(/\/+$/, '');
+  // Steve answers in one page unless asked to page; a `continue` is followed all the same.
+  const { items, bytes } = await readAllPages(
+    http,
+    (token) => `${base}${RANCHER_CLUSTERS_PATH}${token ? `?continue=${encodeURIComponent(token)}` : ''}`,
+    parseClusterCollection,
+  );
+  return { clusters: items.filter(isActive).map((c) => toDiscovered(base, c)), bytes };
+}

@@ -1,0 +1,23 @@
+/**
+ * Which adapter serves which source type. The watcher looks adapters up here and knows nothing
+ * else about cluster APIs.
+ */
+import type { SourceSettings } from '../settings';
+import { kubernetesAdapter, pollKubernetes } from './kubernetes';
+import { discoverRancher } from './rancher';
+import type { SourceAdapter } from './types';
+
+/** Rancher finds the clusters; each is then an ordinary Kubernetes API behind Rancher's proxy. */
+export const rancherAdapter: SourceAdapter = {
+  discover: discoverRancher,
+  poll: pollKubernetes,
+};
+
+export const ADAPTERS: Readonly<Record<SourceSettings['type'], SourceAdapter>> = {
+  kubernetes: kubernetesAdapter,
+  rancher: rancherAdapter,
+};
+
+export function adapterFor(type: SourceSettings['type']): SourceAdapter {
+  return ADAPTERS[type];
+}
