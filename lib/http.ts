@@ -81,15 +81,11 @@ export function createHttp(options: HttpOptions = {}): Http {
       } catch (error) {
         const name = (error as { name?: string })?.name;
         if (name === 'TimeoutError' || name === 'AbortError') {
-          throw new PollError(
-            'unreachable',
-            `timed out after ${Math.round(timeoutMs / 1000)} s on ${where}`,
-            url,
-          );
+          throw new PollError('unreachable', `timed out after ${seconds(timeoutMs)} on ${where}`, url);
         }
         throw new PollError(
           'unreachable',
-          `could not connect to ${new URL(url).origin} (${String(error)})`,
+          `could not connect to ${new URL(url).origin} for ${where} (${String(error)})`,
           url,
         );
       }
