@@ -85,7 +85,7 @@ export function createHttp(options: HttpOptions = {}): Http {
         }
         throw new PollError(
           'unreachable',
-          `could not connect to ${new URL(url).origin} for ${where} (${String(error)})`,
+          `could not connect to ${new URL(url).origin} for ${where} (${describe(error)})`,
           url,
         );
       }
@@ -119,6 +119,13 @@ export function createHttp(options: HttpOptions = {}): Http {
       return { body, headers: response.headers, bytes };
     },
   };
+}
+
+/** Node's fetch hides the reason (ECONNREFUSED …) in `cause`; browsers give none. */
+function describe(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  const detail = cause?.code ?? cause?.message;
+  return detail ? `${String(error)}: ${detail}` : String(error);
 }
 
 const seconds = (ms: number) => (ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`);

@@ -1,0 +1,105 @@
+/**
+ * The background service under WXT's fakeBrowser: an alarm fires, a pass runs against a
+ * Rancher-style server on 127.0.0.1, rows land in (fake) IndexedDB; a second pass records the
+ * change made in between; messages are validated.
+ */
+import type { Server } from 'node:http';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import {
+  type BackgroundHandle,
+  type BrowserApi,
+  PASS_ALARM,
+  startBackground,
+} from '../entrypoints/background/service';
+import { adapterFor } from '../lib/sources/registry';
+import { ACTOR_ANNOTATION, FakeKubeApi } from './sources/helpers';
+
+describe('background service', () => {
+  const api = new FakeKubeApi({ pageSize: 2 });
+  let server: Server;
+  let origin = '';
+  let bg: BackgroundHandle;
+
+  beforeAll(async () => {
+    ({ server, origin } = await api.listen());
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  beforeEach(async () => {
+    fakeBrowser.reset();
+    bg = startBackground({
+      browser: fakeBrowser as unknown as BrowserApi,
+      adapterFor,
+      dbName: `bg-${Math.random()}`,
+      canRead: async () => true,
+    });
+  });
+
+  const fireAlarm = () =>
+    fakeBrowser.alarms.onAlarm.trigger({ name: PASS_ALARM, scheduledTime: Date.now(), periodInMinutes: 1 });
+
+  /** Waits until a pass other than the one that finished at `previous` has written its summary. */
+  async function passSettled(previous?: number): Promise<number> {
+    for (let i = 0; i < 200; i++) {
+      const last = (await bg.db.meta.get('last-pass'))?.value as { finishedAt: number } | undefined;
+      if (last && last.finishedAt !== previous) return last.finishedAt;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error('no pass finished');
+  }
+
+  it('schedules its alarm at the configured interval', async () => {
+    await fakeBrowser.storage.local.set({ settings: { version: 1, pollIntervalSec: 120 } });
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await fakeBrowser.alarms.get(PASS_ALARM))?.periodInMinutes).toBe(2);
+  });
+
+  it('runs a pass when the alarm fires, and records the change a second pass sees', async () => {
+    await fakeBrowser.storage.local.set({
+      settings: {
+        version: 1,
+        sources: [
+          { id: 'demo', name: 'Demo', type: 'rancher', baseUrl: origin, actorAnnotation: ACTOR_ANNOTATION },
+        ],
+      },
+    });
+    // The settings change itself starts a pass; wait for it, and for the worker to be idle.
+    await passSettled();
+    const idle = (await bg.runPassNow())?.finishedAt;
+    expect(await bg.db.clusters.count()).toBeGreaterThan(0);
+    const jobs = await bg.db.jobs.count();
+    expect(jobs).toBeGreaterThan(0);
+    expect(await bg.db.changes.count()).toBe(0);
+
+    const checkout = api.lists.deployments?.items.find((i) => i.metadata.name === 'checkout') as {
+      metadata: Record<string, unknown> & { annotations: Record<string, string> };
+      spec: { replicas: number };
+    };
+    const saved = structuredClone(checkout);
+    checkout.metadata.resourceVersion = '999999';
+    checkout.metadata.generation = Number(checkout.metadata.generation) + 1;
+    checkout.spec.replicas = 7;
+    try {
+      await fireAlarm();
+      await passSettled(idle);
+      const changes = await bg.db.changes.toArray();
+      expect(changes.length).toBeGreaterThan(0);
+      const c = changes.find((x) => x.name === 'checkout');
+      expect(c?.type).toBe('updated');
+      expect(c?.fields).toContainEqual({ path: 'spec.replicas', before: 3, after: 7 });
+    } finally {
+      Object.assign(checkout, saved);
+    }
+  });
+
+  it('answers status and refuses messages that are not its own or not well formed', async () => {
+    const listeners = fakeBrowser.runtime.onMessage;
+    const own = { id: fakeBrowser.runtime.id };
+    const answers = await listeners.trigger({ type: 'status' }, own);
+    expect(answers).toContainEqual({ running: false });
+    expect(await listeners.trigger({ type: 'status' }, { id: 'some-other-extension' })).toEqual([undefined]);
+    expect(await listeners.trigger({ type: 'poll-now', extra: 1 }, own)).toEqual([undefined]);
+    expect(await listeners.trigger({ type: 'drop-database' }, own)).toEqual([undefined]);
+  });
+});
