@@ -127,6 +127,8 @@ export interface FakeApiOptions {
 
 export class FakeKubeApi {
   readonly requests: URL[] = [];
+  /** HTTP methods of the requests that came over the network (listen()). */
+  readonly methods: string[] = [];
   lists: Record<string, KubeList>;
   pageSize: number;
   expireContinues: number;
@@ -183,6 +185,7 @@ export class FakeKubeApi {
   /** Starts a real HTTP server on 127.0.0.1 (port chosen by the OS) answering from this fake. */
   async listen(): Promise<{ server: Server; origin: string }> {
     const server = createServer((req, res) => {
+      this.methods.push(req.method ?? '');
       const r = this.handle(new URL(req.url ?? '/', 'http://127.0.0.1'));
       res.writeHead(r.status, { 'content-type': r.contentType, 'content-length': Buffer.byteLength(r.body) });
       res.end(r.body);
