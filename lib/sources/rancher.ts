@@ -19,6 +19,8 @@ export interface SteveCluster {
     labels?: Record<string, unknown>;
     /** Added by Steve's formatter: the summarized state (`active`, `provisioning`, `unavailable` …). */
     state?: { name?: string };
+    /** Set while Rancher deletes the cluster. */
+    deletionTimestamp?: string;
   };
   spec?: { displayName?: string };
   status?: { conditions?: unknown[] };
@@ -53,19 +55,34 @@ export function parseClusterCollection(body: unknown, url: string): Page<SteveCl
   return { items: body.data as SteveCluster[], continueToken: next };
 }
 
-const conditionTrue = (cluster: SteveCluster, type: string): boolean =>
-  (Array.isArray(cluster.status?.conditions) ? cluster.status.conditions : []).some(
-    (c) => isRecord(c) && c.type === type && c.status === 'True',
-  );
+const conditionOf = (cluster: SteveCluster, type: string): string | undefined => {
+  const conditions = Array.isArray(cluster.status?.conditions) ? cluster.status.conditions : [];
+  const found = conditions.find((c) => isRecord(c) && c.type === type) as { status?: unknown } | undefined;
+  return typeof found?.status === 'string' ? found.status : undefined;
+};
+
+/** Rancher states of a cluster that is not (yet, or any more) a place where jobs run. */
+const NOT_YET_OR_NO_MORE = new Set([
+  'provisioning',
+  'pending',
+  'waiting',
+  'initializing',
+  'removing',
+  'removed',
+]);
 
 /**
- * A cluster worth polling: Steve's summarized state is `active`; a server without Steve's state
- * summary falls back to the Ready condition. Rancher's own `local` cluster follows the same rule.
+ * A cluster to watch: every cluster Rancher lists except one still being provisioned or being
+ * removed. A cluster whose agent is disconnected (`unavailable`) is still there: its polls fail
+ * and the grid shows it as "could not see" — it must not look like a cluster that left.
  */
-export function isActive(cluster: SteveCluster): boolean {
+export function isWatchable(cluster: SteveCluster): boolean {
+  if (cluster.metadata.deletionTimestamp) return false;
   const state = isRecord(cluster.metadata.state) ? cluster.metadata.state.name : undefined;
-  if (typeof state === 'string' && state !== '') return state.toLowerCase() === 'active';
-  return conditionTrue(cluster, 'Ready');
+  if (typeof state === 'string' && state !== '') return !NOT_YET_OR_NO_MORE.has(state.toLowerCase());
+  // Without Steve's state summary: a cluster that never became Ready is still being provisioned.
+  const ready = conditionOf(cluster, 'Ready');
+  return ready === 'True' || ready === 'False';
 }
 
 const ENVIRONMENT_LABELS = ['environment', 'env'];
@@ -117,5 +134,5 @@ export async function discoverRancher(
     (token) => `${base}${RANCHER_CLUSTERS_PATH}${token ? `?continue=${encodeURIComponent(token)}` : ''}`,
     parseClusterCollection,
   );
-  return { clusters: items.filter(isActive).map((c) => toDiscovered(base, c)), bytes };
+  return { clusters: items.filter(isWatchable).map((c) => toDiscovered(base, c)), bytes };
 }

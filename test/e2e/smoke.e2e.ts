@@ -40,9 +40,16 @@ describe('extension smoke test', () => {
     expect(outcome).toMatch(/Imported 1 source/);
 
     const status = (await pollNow(ext)) as { running: boolean; last?: { clusters: { ok: number } } };
-    expect(status.last?.clusters.ok).toBe(4);
+    expect(status.last?.clusters.ok).toBe(6);
     const clusters = await readTable<Cluster>(ext, 'clusters');
-    expect(clusters.map((c) => c.name).sort()).toEqual(['c-m-ij890', 'local', 'prod-eu-1', 'staging-us']);
+    expect(clusters.map((c) => c.name).sort()).toEqual([
+      'c-m-ij890',
+      'local',
+      'old-dev',
+      'prod-ap-1',
+      'prod-eu-1',
+      'staging-us',
+    ]);
     const jobs = await readTable<JobSnapshot>(ext, 'jobs');
     const checkout = jobs.find((j) => j.clusterId === 'smoke/c-m-abc12' && j.name === 'checkout');
     expect(checkout?.changedBy).toMatchObject({ name: 'alice', kind: 'person' });

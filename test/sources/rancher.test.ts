@@ -3,7 +3,7 @@ import { createHttp, PollError } from '../../lib/http';
 import {
   discoverRancher,
   groupOf,
-  isActive,
+  isWatchable,
   parseClusterCollection,
   type SteveCluster,
 } from '../../lib/sources/rancher';
@@ -15,7 +15,7 @@ interface Collection {
 }
 
 describe('discoverRancher', () => {
-  it('lists the active clusters with name, API base and group', async () => {
+  it('lists every cluster that is up or has been (a disconnected one too), with name, API base and group', async () => {
     const api = new FakeKubeApi();
     const { clusters, bytes } = await discoverRancher(createHttp({ fetch: api.fetch }), makeSource());
     expect(api.requests.map((u) => u.href)).toEqual([
@@ -36,20 +36,32 @@ describe('discoverRancher', () => {
         group: 'staging/us-east-1',
       },
       {
+        nativeId: 'c-m-gh567',
+        name: 'prod-ap-1',
+        apiBase: 'https://rancher.example.com/k8s/clusters/c-m-gh567',
+        group: 'prod/ap-southeast-1',
+      },
+      {
         nativeId: 'c-m-ij890',
         name: 'c-m-ij890',
         apiBase: 'https://rancher.example.com/k8s/clusters/c-m-ij890',
         group: 'ap-south-1',
       },
+      {
+        nativeId: 'c-xyz99',
+        name: 'old-dev',
+        apiBase: 'https://rancher.example.com/k8s/clusters/c-xyz99',
+        group: 'dev',
+      },
     ]);
     expect(bytes).toBe(JSON.stringify(fixture('rancher/clusters.json')).length);
   });
 
-  it('includes the local cluster only when it is active like the others', async () => {
+  it('leaves out a cluster Rancher is removing, the local one included', async () => {
     const clusters = fixture<Collection>('rancher/clusters.json');
     const local = clusters.data.find((c) => c.id === 'local');
     if (!local?.metadata.state) throw new Error('fixture changed');
-    local.metadata.state.name = 'unavailable';
+    local.metadata.state.name = 'removing';
     const api = new FakeKubeApi({ clusters });
     const found = await discoverRancher(createHttp({ fetch: api.fetch }), makeSource());
     expect(found.clusters.map((c) => c.nativeId)).not.toContain('local');
@@ -90,7 +102,14 @@ describe('discoverRancher', () => {
     };
     const { clusters } = await discoverRancher(createHttp({ fetch }), makeSource());
     expect(urls[1]).toBe('https://rancher.example.com/v1/management.cattle.io.clusters?continue=tok-1');
-    expect(clusters.map((c) => c.nativeId)).toEqual(['local', 'c-m-abc12', 'c-m-def34', 'c-m-ij890']);
+    expect(clusters.map((c) => c.nativeId)).toEqual([
+      'local',
+      'c-m-abc12',
+      'c-m-def34',
+      'c-m-gh567',
+      'c-m-ij890',
+      'c-xyz99',
+    ]);
   });
 
   it('rejects a Kubernetes List or items without ids as the wrong shape', () => {
@@ -105,21 +124,26 @@ describe('discoverRancher', () => {
   });
 });
 
-describe('isActive and groupOf', () => {
+describe('isWatchable and groupOf', () => {
   const cluster = (metadata: SteveCluster['metadata'], status?: SteveCluster['status']): SteveCluster => ({
     id: 'c',
     metadata,
     status,
   });
 
-  it('uses the state summary, else the Ready condition', () => {
-    expect(isActive(cluster({ state: { name: 'active' } }))).toBe(true);
+  it('watches what is up or was up; not what is still provisioning or being removed', () => {
+    expect(isWatchable(cluster({ state: { name: 'active' } }))).toBe(true);
+    expect(isWatchable(cluster({ state: { name: 'unavailable' } }))).toBe(true);
+    expect(isWatchable(cluster({ state: { name: 'updating' } }))).toBe(true);
+    expect(isWatchable(cluster({ state: { name: 'provisioning' } }))).toBe(false);
+    expect(isWatchable(cluster({ state: { name: 'removing' } }))).toBe(false);
     expect(
-      isActive(cluster({ state: { name: 'updating' } }, { conditions: [{ type: 'Ready', status: 'True' }] })),
+      isWatchable(cluster({ state: { name: 'active' }, deletionTimestamp: '2025-01-01T00:00:00Z' })),
     ).toBe(false);
-    expect(isActive(cluster({}, { conditions: [{ type: 'Ready', status: 'True' }] }))).toBe(true);
-    expect(isActive(cluster({}, { conditions: [{ type: 'Ready', status: 'Unknown' }] }))).toBe(false);
-    expect(isActive(cluster({}))).toBe(false);
+    expect(isWatchable(cluster({}, { conditions: [{ type: 'Ready', status: 'True' }] }))).toBe(true);
+    expect(isWatchable(cluster({}, { conditions: [{ type: 'Ready', status: 'False' }] }))).toBe(true);
+    expect(isWatchable(cluster({}, { conditions: [{ type: 'Ready', status: 'Unknown' }] }))).toBe(false);
+    expect(isWatchable(cluster({}))).toBe(false);
   });
 
   it('joins the first environment label and the first region label', () => {
