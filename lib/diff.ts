@@ -108,6 +108,12 @@ function base(snap: JobSnapshot, type: ChangeType, token: string, w: DiffWindow)
   };
 }
 
+/**
+ * Reported times are coarser than our clock: Kubernetes timestamps have whole seconds. A time
+ * up to this much before the window may still be the change's own, truncated.
+ */
+export const REPORTED_TIME_PRECISION_MS = 1000;
+
 /** Attaches what the API reports about who and when, and whether that report can be trusted. */
 function attribute(change: Change, snap: JobSnapshot, w: DiffWindow): Change {
   if (snap.changedBy) change.actor = snap.changedBy;
@@ -115,12 +121,12 @@ function attribute(change: Change, snap: JobSnapshot, w: DiffWindow): Change {
   const t = snap.changedAt;
   if (t !== undefined) {
     change.reportedAt = t;
-    if (t < w.windowStart) {
+    if (t + REPORTED_TIME_PRECISION_MS <= w.windowStart) {
       // The API's "last changed" predates the window, so this change left no trace of its own:
       // the actor named is that of an earlier change, or the change did not record one.
       change.actorStale = true;
     } else if (t <= w.windowEnd) {
-      change.at = t;
+      change.at = Math.max(t, w.windowStart);
     }
   }
   return change;

@@ -71,6 +71,15 @@ describe('diffJob', () => {
     expect(c?.actor?.name).toBe('alice');
   });
 
+  it('allows for reported times truncated to whole seconds at the start of the window', () => {
+    const curr = bump(prev, { version: 5, fields: { ...prev.fields, 'spec.replicas': 5 }, changedAt: 9_500 });
+    const [c] = diffJob(prev, curr, W);
+    expect(c?.actorStale).toBeUndefined();
+    expect(c?.at).toBe(W.windowStart);
+    const older = diffJob(prev, { ...curr, changedAt: 9_000 }, W)[0];
+    expect(older?.actorStale).toBe(true);
+  });
+
   it('does not trust a reported time after the poll either (clock skew): at stays in the window', () => {
     const curr = bump(prev, {
       version: 5,
