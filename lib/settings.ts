@@ -4,6 +4,7 @@
  * Secrets (tokens) never live here, so an export can never leak one.
  */
 import * as v from 'valibot';
+import { parsePath } from './sources/json-path';
 
 export const KUBERNETES_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob'] as const;
 export type KubernetesKind = (typeof KUBERNETES_KINDS)[number];
@@ -29,6 +30,16 @@ const regexSource = v.pipe(
   }, 'must be a valid regular expression'),
 );
 
+/** Why a generic mapping's path cannot be read (json-path.ts's message), or undefined. */
+function pathError(path: string): string | undefined {
+  try {
+    parsePath(path);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 const StaticCluster = v.strictObject({
   id: nonEmpty,
   name: v.optional(nonEmpty),
@@ -52,7 +63,91 @@ const Links = v.strictObject({
   user: v.optional(v.string()),
 });
 
-export const SOURCE_TYPES = ['kubernetes', 'rancher'] as const;
+export const SOURCE_TYPES = ['kubernetes', 'rancher', 'argocd', 'nomad', 'generic'] as const;
+export type SourceTypeName = (typeof SOURCE_TYPES)[number];
+
+/** Argo CD: which applications are ours, beyond the owner filter. */
+const ArgoCdOptions = v.strictObject({
+  /** Argo CD projects, passed as `projects=`; empty means every project the session may read. */
+  projects: v.optional(v.array(nonEmpty), []),
+});
+
+/** Nomad: how to list jobs, and how much detail a poll fetches. */
+const NomadOptions = v.strictObject({
+  /** A Nomad filter expression passed as `filter=`, e.g. `Meta.team == "shop"` (server-side). */
+  filter: v.optional(v.string()),
+  /**
+   * Versions (images, counts, who submitted) are read for jobs submitted within this many hours,
+   * or since the last complete poll when that is older. Older jobs use the job list alone, so a
+   * poll costs one request per page plus one per recently changed job. See lib/sources/nomad.ts.
+   */
+  versionsWithinHours: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(24 * 365)), 24),
+  /** Periodic and dispatched child jobs (`ParentID` set) come and go by themselves; off by default. */
+  includeChildJobs: v.optional(v.boolean(), false),
+});
+
+/** A path into a JSON answer, in the syntax of lib/sources/json-path.ts: `data.clusters`, `items[*].name`. */
+const jsonPath = v.pipe(
+  v.string(),
+  v.trim(),
+  v.minLength(1, 'must not be empty'),
+  v.check(
+    (s) => pathError(s) === undefined,
+    (issue) => pathError(String(issue.input)) ?? 'is not a valid path',
+  ),
+);
+
+const GenericClusters = v.strictObject({
+  /** Lists the clusters: absolute, or relative to the source's baseUrl. */
+  url: nonEmpty,
+  /** Where the list of clusters is in the answer (`data.clusters`); `$` for a top-level array. */
+  list: jsonPath,
+  /** Within one cluster: its id, and optionally its display name, API base and group. */
+  id: jsonPath,
+  name: v.optional(jsonPath),
+  apiBase: v.optional(jsonPath),
+  group: v.optional(jsonPath),
+});
+
+const HEALTH_STATES = ['healthy', 'progressing', 'degraded', 'suspended', 'unknown'] as const;
+
+const GenericJobs = v.strictObject({
+  /**
+   * Lists one cluster's jobs. Placeholders: {cluster} (the cluster's id), {clusterName},
+   * {apiBase} (not encoded: a URL prefix). Absolute, or relative to the source's baseUrl.
+   */
+  url: nonEmpty,
+  list: jsonPath,
+  name: jsonPath,
+  namespace: v.optional(jsonPath),
+  /** The kind shown for these jobs (rows are `kind:namespace/name`). */
+  kind: v.optional(nonEmpty, 'Job'),
+  /** Tracked fields: field name → path. A path with `[*]` gives a list. */
+  fields: v.optional(v.record(nonEmpty, jsonPath), {}),
+  changedAt: v.optional(jsonPath),
+  changedBy: v.optional(jsonPath),
+  /** Names matching this regular expression are automations (CI, bots), not people. */
+  automationPattern: v.optional(regexSource),
+  /** A number that rises with each change; lets the diff count versions skipped between polls. */
+  version: v.optional(jsonPath),
+  /** A stable identity of this incarnation (a uid): a new one means deleted and re-created. */
+  instance: v.optional(jsonPath),
+  /** The job's console page, when the API gives one (links.job, when set, wins). */
+  link: v.optional(jsonPath),
+  health: v.optional(
+    v.strictObject({
+      path: jsonPath,
+      /** The API's value → Tattler's state; unmapped values are matched by name, else unknown. */
+      values: v.optional(v.record(v.string(), v.picklist(HEALTH_STATES)), {}),
+    }),
+  ),
+});
+
+/** A home-grown cluster manager, configured rather than coded (lib/sources/generic.ts). */
+const GenericOptions = v.strictObject({
+  clusters: v.optional(GenericClusters),
+  jobs: GenericJobs,
+});
 
 const Source = v.pipe(
   v.strictObject({
@@ -63,19 +158,30 @@ const Source = v.pipe(
     name: nonEmpty,
     type: v.picklist(SOURCE_TYPES),
     enabled: v.optional(v.boolean(), true),
-    /** The console or API server: Rancher's URL for `rancher`. */
+    /**
+     * The console or API server: Rancher's URL for `rancher`, Argo CD's for `argocd`, Nomad's for
+     * `nomad`; for `generic`, the base that relative cluster-list and job-list URLs resolve against.
+     */
     baseUrl: v.optional(httpUrl),
     /** Find clusters through the source (Rancher's cluster list). */
     discovery: v.optional(v.boolean(), true),
     /** Clusters listed by hand; merged with discovered ones. */
     clusters: v.optional(v.array(StaticCluster), []),
     owner: v.optional(OwnerFilter, {}),
+    /**
+     * Kubernetes kinds to list (kubernetes, rancher). Ignored by argocd, nomad and generic
+     * sources, whose jobs have one kind each (`Application`, `NomadJob`, `generic.jobs.kind`).
+     */
     kinds: v.optional(v.array(v.picklist(KUBERNETES_KINDS)), [...KUBERNETES_KINDS]),
     /** Annotation your deploy tooling stamps with the person who made a change. */
     actorAnnotation: v.optional(v.string()),
     /** Field paths whose changes are not worth recording, e.g. `spec.replicas` under an autoscaler. */
     ignoreFields: v.optional(v.array(nonEmpty), []),
     links: v.optional(Links, {}),
+    /** Per-type options; each only on a source of that type. */
+    argocd: v.optional(ArgoCdOptions),
+    nomad: v.optional(NomadOptions),
+    generic: v.optional(GenericOptions),
   }),
   v.forward(
     v.check(
@@ -90,6 +196,72 @@ const Source = v.pipe(
       'a kubernetes source needs at least one cluster',
     ),
     ['clusters'],
+  ),
+  v.forward(
+    v.check(
+      (s) => s.type !== 'argocd' || s.baseUrl !== undefined,
+      'an argocd source needs the Argo CD server URL',
+    ),
+    ['baseUrl'],
+  ),
+  v.forward(
+    v.check(
+      (s) => s.type !== 'nomad' || s.baseUrl !== undefined || s.clusters.length > 0,
+      'a nomad source needs the Nomad server URL (or regions listed under clusters)',
+    ),
+    ['baseUrl'],
+  ),
+  v.forward(
+    v.check((s) => s.type !== 'generic' || s.generic !== undefined, 'a generic source needs its mapping'),
+    ['generic'],
+  ),
+  v.forward(
+    v.check(
+      (s) => s.type !== 'generic' || s.generic?.clusters !== undefined || s.clusters.length > 0,
+      'a generic source needs a cluster list (generic.clusters) or clusters listed by hand',
+    ),
+    ['clusters'],
+  ),
+  v.forward(
+    v.check(
+      (s) => s.type !== 'generic' || s.generic?.clusters === undefined || s.baseUrl !== undefined,
+      'a generic source that discovers clusters needs baseUrl',
+    ),
+    ['baseUrl'],
+  ),
+  // Label selectors mean something to Kubernetes and Argo CD only; silently ignoring one would
+  // watch more jobs than the user asked for.
+  v.forward(
+    v.check(
+      (s) => s.type !== 'nomad' || !s.owner.labelSelector?.trim(),
+      'nomad has no label selectors: use nomad.filter (a Nomad filter expression)',
+    ),
+    ['owner', 'labelSelector'],
+  ),
+  v.forward(
+    v.check(
+      (s) => s.type !== 'generic' || !s.owner.labelSelector?.trim(),
+      'a generic source has no label selectors: use owner.namespaces or owner.namePattern',
+    ),
+    ['owner', 'labelSelector'],
+  ),
+  v.forward(
+    v.check(
+      (s) => s.argocd === undefined || s.type === 'argocd',
+      'only an argocd source takes argocd options',
+    ),
+    ['argocd'],
+  ),
+  v.forward(
+    v.check((s) => s.nomad === undefined || s.type === 'nomad', 'only a nomad source takes nomad options'),
+    ['nomad'],
+  ),
+  v.forward(
+    v.check(
+      (s) => s.generic === undefined || s.type === 'generic',
+      'only a generic source takes generic options',
+    ),
+    ['generic'],
   ),
 );
 

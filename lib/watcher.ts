@@ -23,6 +23,8 @@ export interface WatcherDeps {
   /** Whether the browser lets Tattler read an origin; absent means yes (tests, Node). */
   canRead?: (origin: string) => Promise<boolean>;
   log?: (line: string) => void;
+  /** Per-source secrets (lib/secrets.ts: the Nomad token), by source id. Never stored with data. */
+  secrets?: Readonly<Record<string, string>>;
   /** Called after each cluster's commit; the background renews its lease here. */
   onClusterDone?: () => Promise<void> | void;
 }
@@ -204,6 +206,8 @@ async function pollCluster(deps: WatcherDeps, { source, cluster }: Target, summa
       clusterName: cluster.name,
       nativeId: cluster.nativeId,
       apiBase: cluster.apiBase,
+      ...(deps.secrets?.[source.id] ? { token: deps.secrets[source.id] } : {}),
+      ...(cluster.lastOkPoll !== undefined ? { lastOkPoll: cluster.lastOkPoll } : {}),
     });
     jobs = result.jobs;
     summary.bytes += result.bytes;

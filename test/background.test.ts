@@ -72,7 +72,7 @@ describe('background service', () => {
     expect(jobs).toBeGreaterThan(0);
     expect(await bg.db.changes.count()).toBe(0);
 
-    const checkout = api.lists.deployments?.items.find((i) => i.metadata.name === 'checkout') as {
+    const checkout = api.lists.deployments?.items.find((i) => i.metadata.name === 'checkout') as unknown as {
       metadata: Record<string, unknown> & { annotations: Record<string, string> };
       spec: { replicas: number };
     };

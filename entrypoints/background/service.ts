@@ -8,6 +8,7 @@ import { openDb, prune, type TattlerDb } from '@/lib/db';
 import { createHttp, type FetchLike } from '@/lib/http';
 import { acquireLease, releaseLease, renewLease } from '@/lib/lease';
 import { type PassSummary, parseRequest, type Request, type StatusAnswer } from '@/lib/messages';
+import { isSecretKey, loadSecrets } from '@/lib/secrets';
 import { defaultSettings, loadSettings, type Settings, type SourceSettings } from '@/lib/settings';
 import type { SourceAdapter } from '@/lib/sources/types';
 import { runPass } from '@/lib/watcher';
@@ -70,6 +71,10 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
         adapterFor: options.adapterFor,
         now,
         canRead,
+        secrets: await loadSecrets(
+          browser.storage.local,
+          settings.sources.map((s) => s.id),
+        ),
         log: (line) => console.info(`Tattler: ${line}`),
         onClusterDone: async () => {
           await renewLease(db, owner, now(), LEASE_TTL_MS);
@@ -144,8 +149,8 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
   });
 
   browser.storage.onChanged.addListener((changes, area) => {
-    if (area !== 'local' || !('settings' in changes)) return;
-    // New or edited sources: adjust the schedule and look at once rather than in a minute.
+    if (area !== 'local' || !Object.keys(changes).some((k) => k === 'settings' || isSecretKey(k))) return;
+    // New or edited sources (or a token entered): adjust the schedule and look at once.
     void scheduleAlarm().then(runPassNow);
   });
 

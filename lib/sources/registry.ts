@@ -3,7 +3,10 @@
  * else about cluster APIs.
  */
 import type { SourceSettings } from '../settings';
+import { argocdAdapter } from './argocd';
+import { genericAdapter } from './generic';
 import { kubernetesAdapter, pollKubernetes } from './kubernetes';
+import { nomadAdapter } from './nomad';
 import { discoverRancher } from './rancher';
 import type { SourceAdapter } from './types';
 
@@ -16,6 +19,9 @@ export const rancherAdapter: SourceAdapter = {
 export const ADAPTERS: Readonly<Record<SourceSettings['type'], SourceAdapter>> = {
   kubernetes: kubernetesAdapter,
   rancher: rancherAdapter,
+  argocd: argocdAdapter,
+  nomad: nomadAdapter,
+  generic: genericAdapter,
 };
 
 export function adapterFor(type: SourceSettings['type']): SourceAdapter {

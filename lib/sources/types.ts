@@ -1,6 +1,6 @@
 /**
  * What every cluster API adapter provides. The watcher knows only this interface; one file per
- * API implements it (kubernetes.ts, rancher.ts, static.ts, later argocd.ts, nomad.ts …).
+ * API implements it (kubernetes.ts, rancher.ts, argocd.ts, nomad.ts, generic.ts).
  */
 import type { Http } from '../http';
 import type { DiscoveredCluster, JobSnapshot } from '../model';
@@ -16,6 +16,16 @@ export interface PollContext {
   clusterName: string;
   nativeId: string;
   apiBase: string;
+  /**
+   * The source's secret from lib/secrets.ts (the Nomad ACL token), when it has one. Sent only
+   * as a header (`X-Nomad-Token`), never in a URL, never stored in a snapshot or in settings.
+   */
+  token?: string;
+  /**
+   * Start of this cluster's last complete, ok poll (Cluster.lastOkPoll); undefined on the first.
+   * Lets an adapter fetch details only for jobs changed since then (Nomad versions).
+   */
+  lastOkPoll?: number;
 }
 
 export interface PollOk {

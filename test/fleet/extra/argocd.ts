@@ -1,0 +1,339 @@
+/**
+ * A small Argo CD: its REST API's field names and behaviour where Tattler meets them.
+ *
+ * - `POST /api/v1/session` with `{username, password}` answers `{token}` and sets the
+ *   `argocd.token` cookie (HttpOnly), as the real server does; every other API call needs that
+ *   cookie (or `Authorization: Bearer <token>`) and answers 401 `no session information` without.
+ * - `GET /api/v1/clusters` (`items[]`: server, name, connectionState, info, labels) and
+ *   `GET /api/v1/applications` (`projects=`, `selector=` with `k=v`/`k!=v` terms).
+ * - The web UI's pages (`/`, `/login`, `/applications/<ns>/<name>`) are an HTML shell.
+ *
+ * Applications follow an ApplicationSet's naming, `<app>-<cluster>`, each deploying to one
+ * cluster. Changes (`control`) are what people and Argo CD do: a sync by a user or by auto-sync
+ * (a new history entry with the next id), a failed sync, a push to git (OutOfSync), an edit of
+ * the sync policy (no history, no author — Argo CD records none).
+ */
+import type { IncomingMessage } from 'node:http';
+import {
+  type Clock,
+  cookiesOf,
+  Faults,
+  genericFault,
+  html,
+  json,
+  newToken,
+  page,
+  type Reply,
+  readBody,
+  type Started,
+  seeded,
+  serve,
+  uuidFrom,
+} from './server';
+
+export const ARGOCD_USERS: Readonly<Record<string, string>> = {
+  admin: 'admin-password',
+  alice: 'alice-password',
+  bob: 'bob-password',
+  carol: 'carol-password',
+  tattler: 'tattler-password',
+};
+
+export interface ArgoCdCluster {
+  server: string;
+  name: string;
+  labels?: Record<string, string>;
+}
+
+const DEFAULT_CLUSTERS: ArgoCdCluster[] = [
+  { server: 'https://kubernetes.default.svc', name: 'in-cluster' },
+  { server: 'https://10.20.0.1:6443', name: 'prod-eu-1', labels: { env: 'prod', region: 'eu-west-1' } },
+  { server: 'https://10.30.0.1:6443', name: 'prod-us-1', labels: { env: 'prod', region: 'us-east-1' } },
+];
+
+const DEFAULT_APPS = ['checkout', 'cart', 'payments'];
+
+type Json = Record<string, unknown>;
+
+export interface ArgoCdOptions {
+  clock?: Clock;
+  seed?: number;
+  clusters?: ArgoCdCluster[];
+  /** Base app names; one Application per app per non-local cluster. */
+  apps?: string[];
+}
+
+export type ArgoCdChange =
+  | { type: 'sync'; app: string; by: string; image?: string }
+  | { type: 'auto-sync'; app: string; image?: string }
+  | { type: 'fail-sync'; app: string; by: string }
+  | { type: 'push'; app: string }
+  | { type: 'set-auto-sync'; app: string; enabled: boolean }
+  | { type: 'degrade'; app: string };
+
+export interface ArgoCdSystem extends Started {
+  faults: Faults;
+  apply(change: ArgoCdChange): void;
+  /** Logs a user in as a browser would, returning the cookie header value. */
+  login(username: string): Promise<string>;
+  app(name: string): Json | undefined;
+  appNames(): string[];
+  clusters: ArgoCdCluster[];
+}
+
+const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+
+function selectorMatches(labels: Record<string, string>, selector: string | null): boolean {
+  if (!selector) return true;
+  return selector.split(',').every((term) => {
+    const neq = term.split('!=');
+    if (neq.length === 2) return labels[(neq[0] as string).trim()] !== (neq[1] as string).trim();
+    const [k, v] = term.split('=');
+    return k !== undefined && labels[k.trim()] === v?.trim();
+  });
+}
+
+export async function startArgoCd(options: ArgoCdOptions = {}): Promise<ArgoCdSystem> {
+  const clock = options.clock ?? Date.now;
+  const rand = seeded(options.seed ?? 7);
+  const clusters = options.clusters ?? DEFAULT_CLUSTERS;
+  const sessions = new Map<string, string>();
+  const faults = new Faults();
+  const apps = new Map<string, Json>();
+  let revisionCounter = 0;
+  const gitSha = () => {
+    revisionCounter++;
+    return Array.from({ length: 40 }, () => Math.floor(rand() * 16).toString(16)).join('');
+  };
+
+  // Seed: every app in every real cluster, synced once by alice an hour before start.
+  const start = clock();
+  for (const cluster of clusters.filter((c) => c.name !== 'in-cluster')) {
+    for (const base of options.apps ?? DEFAULT_APPS) {
+      const name = `${base}-${cluster.name}`;
+      const revision = gitSha();
+      const deployedAt = iso(start - 3_600_000);
+      const image = `registry.example.com/shop/${base}:1.0.0`;
+      apps.set(name, {
+        metadata: {
+          name,
+          namespace: 'argocd',
+          uid: uuidFrom(rand),
+          resourceVersion: String(1000 + apps.size),
+          labels: { 'app.kubernetes.io/part-of': 'shop', 'tattler.example.com/app': base },
+        },
+        spec: {
+          project: 'shop',
+          source: {
+            repoURL: 'https://git.example.com/shop/deploy.git',
+            path: `apps/${base}`,
+            targetRevision: 'main',
+          },
+          destination: { server: cluster.server, namespace: 'shop' },
+          syncPolicy: base === 'cart' ? { automated: { prune: true, selfHeal: true } } : {},
+        },
+        status: {
+          sync: { status: 'Synced', revision },
+          health: { status: 'Healthy' },
+          history: [
+            { revision, deployedAt, id: 1, deployStartedAt: deployedAt, initiatedBy: { username: 'alice' } },
+          ],
+          operationState: {
+            operation: { sync: { revision }, initiatedBy: { username: 'alice' }, retry: {} },
+            phase: 'Succeeded',
+            message: 'successfully synced (all tasks run)',
+            startedAt: deployedAt,
+            finishedAt: deployedAt,
+          },
+          reconciledAt: deployedAt,
+          sourceType: 'Directory',
+          summary: { images: [image] },
+        },
+      });
+    }
+  }
+
+  const mustApp = (name: string): Json => {
+    const app = apps.get(name);
+    if (!app) throw new Error(`argocd fleet: no application ${name}`);
+    return app;
+  };
+  const status = (app: Json) => app.status as Json;
+  const touch = (app: Json) => {
+    const meta = app.metadata as Json;
+    meta.resourceVersion = String(Number(meta.resourceVersion) + 1);
+  };
+
+  function sync(app: Json, initiatedBy: Json, image: string | undefined) {
+    const st = status(app);
+    const history = st.history as Json[];
+    const revision = gitSha();
+    const now = iso(clock());
+    const id = Math.max(0, ...history.map((h) => h.id as number)) + 1;
+    history.push({ revision, deployedAt: now, id, deployStartedAt: now, initiatedBy });
+    // Argo CD keeps the last revisionHistoryLimit (10) entries; ids keep counting.
+    while (history.length > 10) history.shift();
+    st.sync = { status: 'Synced', revision };
+    st.operationState = {
+      operation: { sync: { revision }, initiatedBy, retry: {} },
+      phase: 'Succeeded',
+      message: 'successfully synced (all tasks run)',
+      startedAt: now,
+      finishedAt: now,
+    };
+    if (image) (st.summary as Json).images = [image];
+    touch(app);
+  }
+
+  function apply(change: ArgoCdChange): void {
+    const app = mustApp(change.app);
+    const st = status(app);
+    switch (change.type) {
+      case 'sync':
+        sync(app, { username: change.by }, change.image);
+        break;
+      case 'auto-sync':
+        sync(app, { automated: true }, change.image);
+        break;
+      case 'fail-sync': {
+        const now = iso(clock());
+        st.operationState = {
+          operation: { sync: { revision: gitSha() }, initiatedBy: { username: change.by }, retry: {} },
+          phase: 'Failed',
+          message: 'one or more objects failed to apply',
+          startedAt: now,
+          finishedAt: now,
+        };
+        touch(app);
+        break;
+      }
+      case 'push':
+        st.sync = { ...(st.sync as Json), status: 'OutOfSync' };
+        touch(app);
+        break;
+      case 'set-auto-sync':
+        (app.spec as Json).syncPolicy = change.enabled ? { automated: { prune: true, selfHeal: true } } : {};
+        touch(app);
+        break;
+      case 'degrade':
+        st.health = { status: 'Degraded', message: 'Deployment exceeded its progress deadline' };
+        touch(app);
+        break;
+    }
+  }
+
+  const userOf = (req: IncomingMessage): string | undefined => {
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const token = bearer ?? cookiesOf(req)['argocd.token'];
+    return token ? sessions.get(token) : undefined;
+  };
+
+  const clusterList = (): Json => ({
+    metadata: {},
+    items: clusters.map((c) => ({
+      server: c.server,
+      name: c.name,
+      config: { tlsClientConfig: { insecure: false } },
+      connectionState: { status: 'Successful', message: '', attemptedAt: iso(clock()) },
+      serverVersion: '1.30',
+      info: {
+        connectionState: { status: 'Successful', message: '', attemptedAt: iso(clock()) },
+        serverVersion: '1.30',
+        cacheInfo: { resourcesCount: 900, apisCount: 60, lastCacheSyncTime: iso(clock()) },
+        applicationsCount: [...apps.values()].filter(
+          (a) => ((a.spec as Json).destination as Json).server === c.server,
+        ).length,
+      },
+      ...(c.labels ? { labels: c.labels } : {}),
+    })),
+  });
+
+  const appList = (url: URL): Json => {
+    const projects = url.searchParams.getAll('projects');
+    const selector = url.searchParams.get('selector');
+    const items = [...apps.values()].filter(
+      (a) =>
+        (!projects.length || projects.includes((a.spec as Json).project as string)) &&
+        selectorMatches(((a.metadata as Json).labels ?? {}) as Record<string, string>, selector),
+    );
+    return { metadata: { resourceVersion: String(5000 + revisionCounter) }, items: structuredClone(items) };
+  };
+
+  const shell = () => html(200, page('Argo CD', '<div id="app"></div><script src="/main.js"></script>'));
+  const noSession = () =>
+    json(401, { error: 'no session information', code: 16, message: 'no session information' });
+
+  async function handle(req: IncomingMessage, url: URL): Promise<Reply> {
+    const path = url.pathname;
+    if (req.method === 'POST' && path === '/api/v1/session') {
+      let body: Json = {};
+      try {
+        body = JSON.parse(await readBody(req)) as Json;
+      } catch {
+        return json(400, { error: 'invalid body', code: 3, message: 'invalid body' });
+      }
+      const username = String(body.username ?? '');
+      if (ARGOCD_USERS[username] === undefined || ARGOCD_USERS[username] !== body.password) {
+        return json(401, {
+          error: 'Invalid username or password',
+          code: 16,
+          message: 'Invalid username or password',
+        });
+      }
+      const token = newToken(32);
+      sessions.set(token, username);
+      return json(200, { token }, { 'set-cookie': `argocd.token=${token}; path=/; SameSite=lax; httpOnly` });
+    }
+    if (req.method === 'GET' && path === '/api/v1/session/userinfo') {
+      const user = userOf(req);
+      return json(200, user ? { loggedIn: true, username: user, iss: 'argocd' } : { loggedIn: false });
+    }
+    if (!path.startsWith('/api/')) return shell();
+    if (req.method !== 'GET')
+      return json(405, { error: 'method not allowed', code: 12, message: 'method not allowed' });
+
+    const fault = faults.for(path);
+    const good = (): Reply => {
+      if (path === '/api/v1/clusters') return json(200, clusterList());
+      if (path === '/api/v1/applications') return json(200, appList(url));
+      const one = /^\/api\/v1\/applications\/([^/]+)$/.exec(path);
+      const app = one?.[1] ? apps.get(decodeURIComponent(one[1])) : undefined;
+      if (app) return json(200, app);
+      return json(404, { error: 'Not Found', code: 5, message: 'Not Found' });
+    };
+    if (fault) {
+      const generic = genericFault(fault, good, '/login?return_url=%2Fapplications');
+      if (generic) return generic;
+      // Argo CD's list, cut off mid-way: what a dropped connection through a proxy leaves.
+      if (fault.name === 'partial') return { ...good(), body: good().body.slice(0, 200) };
+      if (fault.name === 'wrong-shape') return json(200, { applications: [...apps.keys()] });
+    }
+    if (!userOf(req)) return noSession();
+    return good();
+  }
+
+  const started = await serve(handle, (url) => {
+    const f = faults.for(url.pathname);
+    return f?.name === 'slow' && url.pathname.startsWith('/api/') ? (f.delayMs ?? 60_000) : undefined;
+  });
+
+  return {
+    ...started,
+    faults,
+    apply,
+    clusters,
+    app: (name) => apps.get(name),
+    appNames: () => [...apps.keys()],
+    async login(username) {
+      const res = await fetch(`${started.url}/api/v1/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password: ARGOCD_USERS[username] }),
+      });
+      const cookie = res.headers.get('set-cookie') ?? '';
+      const token = /argocd\.token=([^;]+)/.exec(cookie)?.[1];
+      if (!res.ok || !token) throw new Error(`argocd fleet: login of ${username} failed (${res.status})`);
+      return `argocd.token=${token}`;
+    },
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * The Nomad ACL token: kept apart from settings (lib/secrets.ts), sent as `X-Nomad-Token` and
+ * nowhere else — never in a URL, never in a snapshot, never in an export.
+ */
+import { describe, expect, it } from 'vitest';
+import { PollError } from '../../lib/http';
+import {
+  deleteSecret,
+  isSecretKey,
+  loadSecret,
+  loadSecrets,
+  type SecretStorage,
+  saveSecret,
+  secretKey,
+} from '../../lib/secrets';
+import { exportSettings, loadSettings, saveSettings } from '../../lib/settings';
+import { nomadAdapter, TOKEN_HEADER } from '../../lib/sources/nomad';
+import {
+  ctx,
+  expectAllGets,
+  fixtureText,
+  jsonReply,
+  type RecordedRequest,
+  recordingHttp,
+  respond,
+  routed,
+  source,
+} from './extra-helpers';
+
+const BASE = 'https://nomad.example.com';
+const TOKEN = 'c8d1e2f3-0a1b-4c2d-9e3f-4a5b6c7d8e9f';
+
+function memoryStorage(): SecretStorage & { data: Record<string, unknown> } {
+  const data: Record<string, unknown> = {};
+  return {
+    data,
+    async get(key) {
+      return key in data ? { [key]: structuredClone(data[key]) } : {};
+    },
+    async set(items) {
+      Object.assign(data, structuredClone(items));
+    },
+    async remove(key) {
+      delete data[key];
+    },
+  };
+}
+
+const api = () =>
+  routed([
+    { path: '/v1/regions', reply: jsonReply(fixtureText('nomad/regions.json')) },
+    { path: '/v1/jobs', reply: jsonReply(fixtureText('nomad/jobs.json')) },
+    { path: '/v1/job/checkout/versions', reply: jsonReply(fixtureText('nomad/versions-checkout.json')) },
+    { path: '/v1/job/ingest/versions', reply: jsonReply(fixtureText('nomad/versions-ingest.json')) },
+  ]);
+
+const headersOf = (r: RecordedRequest): Record<string, string> =>
+  (r.init.headers ?? {}) as Record<string, string>;
+
+describe('secrets storage', () => {
+  it('saves, loads and deletes one source’s token under its own key', async () => {
+    const storage = memoryStorage();
+    expect(await loadSecret(storage, 'nomad-prod')).toBeUndefined();
+    await saveSecret(storage, 'nomad-prod', `  ${TOKEN}\n`);
+    expect(storage.data).toEqual({ 'secret:nomad-prod': TOKEN });
+    expect(await loadSecret(storage, 'nomad-prod')).toBe(TOKEN);
+    await saveSecret(storage, 'nomad-eu', 'other');
+    expect(await loadSecrets(storage, ['nomad-prod', 'nomad-eu', 'none'])).toEqual({
+      'nomad-prod': TOKEN,
+      'nomad-eu': 'other',
+    });
+    await deleteSecret(storage, 'nomad-prod');
+    expect(await loadSecret(storage, 'nomad-prod')).toBeUndefined();
+    expect(storage.data).toEqual({ 'secret:nomad-eu': 'other' });
+  });
+
+  it('an empty paste deletes rather than stores; two lines are refused; a bad id is refused', async () => {
+    const storage = memoryStorage();
+    await saveSecret(storage, 'n', TOKEN);
+    await saveSecret(storage, 'n', '   ');
+    expect(storage.data).toEqual({});
+    await expect(saveSecret(storage, 'n', 'a\nb')).rejects.toThrow('a token is one line');
+    expect(() => secretKey('../settings')).toThrow('not a source id');
+    expect(isSecretKey(secretKey('n'))).toBe(true);
+    expect(isSecretKey('settings')).toBe(false);
+  });
+
+  it('is never part of the settings document or its export', async () => {
+    const storage = memoryStorage();
+    const saved = await saveSettings(storage, {
+      version: 1,
+      sources: [{ id: 'nomad-prod', name: 'Nomad', type: 'nomad', baseUrl: BASE }],
+    });
+    expect(saved.ok).toBe(true);
+    await saveSecret(storage, 'nomad-prod', TOKEN);
+    const loaded = await loadSettings(storage);
+    if (!loaded.ok) throw new Error(loaded.errors.join('; '));
+    expect(exportSettings(loaded.value)).not.toContain(TOKEN);
+    expect(JSON.stringify(storage.data.settings)).not.toContain(TOKEN);
+  });
+});
+
+describe('the token on the wire', () => {
+  it('goes in X-Nomad-Token on every job request, and in no URL and no other header', async () => {
+    const { http, requests } = recordingHttp(api());
+    const src = source({ type: 'nomad', baseUrl: BASE });
+    const { jobs } = await nomadAdapter.poll(
+      ctx(http, src, { nativeId: 'eu-west', apiBase: BASE }, { token: TOKEN }),
+    );
+    expect(jobs.length).toBeGreaterThan(0);
+    expect(requests).toHaveLength(3);
+    expectAllGets(requests);
+    for (const r of requests) {
+      expect(r.url).not.toContain(TOKEN);
+      expect(decodeURIComponent(r.url)).not.toContain(TOKEN);
+      const headers = headersOf(r);
+      expect(headers[TOKEN_HEADER]).toBe(TOKEN);
+      const carrying = Object.entries(headers).filter(([, v]) => v.includes(TOKEN));
+      expect(carrying).toEqual([[TOKEN_HEADER, TOKEN]]);
+    }
+    expect(JSON.stringify(jobs)).not.toContain(TOKEN);
+  });
+
+  it('is not sent to discovery, which needs none', async () => {
+    const { http, requests } = recordingHttp(api());
+    await nomadAdapter.discover(http, source({ type: 'nomad', baseUrl: BASE }));
+    expect(requests).toHaveLength(1);
+    expect(headersOf(requests[0] as RecordedRequest)).not.toHaveProperty(TOKEN_HEADER);
+  });
+
+  it('without a token, no header is sent and Nomad’s 403 is a missing login', async () => {
+    const fetch = routed([
+      {
+        path: '/v1/jobs',
+        reply: (_url, init) =>
+          (init.headers as Record<string, string>)[TOKEN_HEADER]
+            ? respond('[]', { headers: { 'content-type': 'application/json' } })
+            : respond('Permission denied', { status: 403, headers: { 'content-type': 'text/plain' } }),
+      },
+    ]);
+    const { http, requests } = recordingHttp(fetch);
+    const c = ctx(http, source({ type: 'nomad', baseUrl: BASE }), { nativeId: 'eu-west', apiBase: BASE });
+    const error = await nomadAdapter.poll(c).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PollError);
+    expect(error).toMatchObject({ status: 'auth', message: expect.stringContaining('403 on /v1/jobs') });
+    expect(headersOf(requests[0] as RecordedRequest)).not.toHaveProperty(TOKEN_HEADER);
+    await expect(nomadAdapter.poll({ ...c, token: TOKEN })).resolves.toEqual({ jobs: [], bytes: 2 });
+  });
+});
