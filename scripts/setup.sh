@@ -18,6 +18,13 @@ if [ -z "${CHROME_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
 fi
 
+# The fleet's https listener (for kubectl, which sends tokens only over https) makes its
+# self-signed certificate with openssl.
+if ! command -v openssl >/dev/null; then
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq openssl >/dev/null
+fi
+
 if [ -f scripts/ensure-kubectl.sh ]; then
   bash scripts/ensure-kubectl.sh >/dev/null
 fi
