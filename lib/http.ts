@@ -44,7 +44,8 @@ export interface HttpOptions {
   onRequest?: (url: string, init: RequestInit) => void;
 }
 
-const pathOf = (url: string): string => {
+/** The path and query of a URL, for messages: the origin is the same for every request. */
+export const pathOf = (url: string): string => {
   try {
     const u = new URL(url);
     return u.pathname + u.search;

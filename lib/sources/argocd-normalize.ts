@@ -38,7 +38,7 @@
 import { fillTemplate, safeHttpUrl } from '../links';
 import type { Actor, FieldValue, Health, HealthState, JobSnapshot } from '../model';
 import { jobKeyOf, rowKeyOf } from '../model';
-import { arr, bool, type Json, nonEmpty, num, parseIsoTime, rec, str, trimBase } from './shared';
+import { arr, at, bool, type Json, nonEmpty, num, parseIsoTime, rec, str, trimBase } from './shared';
 import { stableHash } from './stable-hash';
 import type { PollContext } from './types';
 
@@ -51,12 +51,6 @@ export interface ArgoApp {
   metadata: { name: string; namespace?: unknown; [key: string]: unknown };
   [key: string]: unknown;
 }
-
-const at = (v: unknown, ...path: string[]): unknown => {
-  let cur = v;
-  for (const key of path) cur = rec(cur)?.[key];
-  return cur;
-};
 
 const stringList = (v: unknown): string[] => arr(v).filter((x): x is string => typeof x === 'string');
 

@@ -15,7 +15,7 @@ import { type Http, PollError } from '../http';
 import type { DiscoveredCluster, JobSnapshot } from '../model';
 import type { SourceSettings } from '../settings';
 import { type ArgoApp, deploysTo, namespaceOf, normalizeApp } from './argocd-normalize';
-import { getAt, groupFromLabels, namePredicate, nonEmpty, rec, shapeError, trimBase } from './shared';
+import { groupFromLabels, namePredicate, nonEmpty, rec, shapeError, trimBase } from './shared';
 import type { PollContext, PollOk, SourceAdapter } from './types';
 
 export const CLUSTERS_PATH = '/api/v1/clusters';
@@ -69,7 +69,7 @@ export async function discoverArgoCd(
   if (source.discovery === false) return { clusters: [], bytes: 0 };
   const base = baseOf(source);
   const url = `${base}${CLUSTERS_PATH}`;
-  const { body, bytes } = await getAt(http, url);
+  const { body, bytes } = await http.getJson(url);
   return { clusters: parseClusters(body, url, base), bytes };
 }
 
@@ -124,7 +124,7 @@ export function listApplications(
     // Bytes are counted once, by the poll that fetched them.
     return hit.result.then(({ apps }) => ({ apps, bytes: 0, shared: true }));
   }
-  const result = getAt(http, url).then(({ body, bytes }) => ({ apps: parseApplications(body, url), bytes }));
+  const result = http.getJson(url).then(({ body, bytes }) => ({ apps: parseApplications(body, url), bytes }));
   const entry: Listed = { at: now, result };
   byUrl.set(url, entry);
   result.catch(() => {

@@ -26,7 +26,7 @@ import {
   selectAll,
   selectFirst,
 } from './json-path';
-import { getAt, namePredicate, pathOf, trimBase } from './shared';
+import { namePredicate, pathOf, trimBase } from './shared';
 import { stableHash, stableStringify } from './stable-hash';
 import type { PollContext, PollOk, SourceAdapter } from './types';
 
@@ -105,7 +105,7 @@ export async function discoverGeneric(
   if (source.discovery === false || !mapping) return { clusters: [], bytes: 0 };
   const url = resolveUrl(mapping.url, source.baseUrl, 'generic.clusters.url');
   const where = pathOf(url).split('?')[0] ?? url;
-  const { body, bytes } = await getAt(http, url);
+  const { body, bytes } = await http.getJson(url);
   try {
     const clusters = listAt(body, mapping.list, where).map((item, i): DiscoveredCluster => {
       const at = `${where} (cluster ${i})`;
@@ -303,7 +303,7 @@ export async function pollGeneric(ctx: PollContext): Promise<PollOk> {
   const where = pathOf(url).split('?')[0] ?? url;
   const matches = namePredicate(ctx.source.owner.namePattern);
   const namespaces = new Set(ctx.source.owner.namespaces);
-  const { body, bytes } = await getAt(ctx.http, url);
+  const { body, bytes } = await ctx.http.getJson(url);
   try {
     const out: JobSnapshot[] = [];
     const seen = new Set<string>();

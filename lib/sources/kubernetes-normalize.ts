@@ -32,6 +32,7 @@ import { fillTemplate, safeHttpUrl } from '../links';
 import type { Actor, FieldValue, Health, JobSnapshot } from '../model';
 import { jobKeyOf, rowKeyOf } from '../model';
 import type { KubernetesKind } from '../settings';
+import { arr, at, bool, type Json, nonEmpty, num, parseIsoTime, rec, str, strings } from './shared';
 import type { PollContext } from './types';
 
 /** What normalizing needs from a poll: everything but the network. */
@@ -64,28 +65,6 @@ export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 export const CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';
 /** Writes status and the revision annotation on every rollout; never the author of a change. */
 const CONTROLLER_MANAGER = 'kube-controller-manager';
-
-// ---------------------------------------------------------------------------------------------
-// Defensive readers: network JSON may hold anything where a type says otherwise.
-
-type Json = Record<string, unknown>;
-
-const rec = (v: unknown): Json | undefined =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const nonEmpty = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
-/** Only the string elements: a command with a non-string in it is not a valid object anyway. */
-const strings = (v: unknown): string[] | undefined =>
-  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined;
-/** Walks nested objects: `at(obj, 'spec', 'template')`. */
-const at = (v: unknown, ...path: string[]): unknown => {
-  let cur: unknown = v;
-  for (const key of path) cur = rec(cur)?.[key];
-  return cur;
-};
 
 const annotationsOf = (obj: KubeObject): Json => rec(obj.metadata.annotations) ?? {};
 
@@ -343,11 +322,6 @@ interface ChangeEntry {
   fields: Json | undefined;
 }
 
-const parseTime = (v: unknown): number | undefined => {
-  const t = typeof v === 'string' ? Date.parse(v) : Number.NaN;
-  return Number.isFinite(t) ? t : undefined;
-};
-
 /**
  * managedFields entries that can stand for a person's change: not the status subresource (the
  * controllers' bookkeeping), and not kube-controller-manager (which also stamps the revision
@@ -359,7 +333,7 @@ export function changeEntries(obj: KubeObject): ChangeEntry[] {
     const e = rec(item);
     const manager = e && nonEmpty(e.manager);
     if (!e || !manager || manager === CONTROLLER_MANAGER || e.subresource === 'status') continue;
-    out.push({ manager, time: parseTime(e.time) ?? Number.NEGATIVE_INFINITY, fields: rec(e.fieldsV1) });
+    out.push({ manager, time: parseIsoTime(e.time) ?? Number.NEGATIVE_INFINITY, fields: rec(e.fieldsV1) });
   }
   return out;
 }

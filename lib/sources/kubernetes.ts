@@ -10,49 +10,13 @@ import { type Http, PollError } from '../http';
 import type { JobSnapshot } from '../model';
 import type { KubernetesKind, SourceSettings } from '../settings';
 import { KIND_INFO, type KubeObject, normalizeObject } from './kubernetes-normalize';
+import { isRecord, namePredicate, pathOf, shapeError } from './shared';
 import type { PollContext, PollOk, SourceAdapter } from './types';
 
 /** Page size. The API server may return fewer; `continue` says whether more follow. */
 export const PAGE_LIMIT = 500;
 /** A list longer than this many pages is a server that never stops, not a fleet. */
 const MAX_PAGES = 1000;
-
-const pathOf = (url: string): string => {
-  try {
-    const u = new URL(url);
-    return u.pathname + u.search;
-  } catch {
-    return url;
-  }
-};
-
-/**
- * GET through the poll's Http, making sure every failure names the request path (the network
- * error message of lib/http.ts names only the origin, which is the same for every request).
- */
-export async function getJsonAt(http: Http, url: string): Promise<{ body: unknown; bytes: number }> {
-  try {
-    const { body, bytes } = await http.getJson<unknown>(url);
-    return { body, bytes };
-  } catch (error) {
-    if (!(error instanceof PollError)) throw error;
-    const where = pathOf(url);
-    if (error.message.includes(where.split('?')[0] ?? where)) throw error;
-    throw new PollError(
-      error.status,
-      `${error.message} on ${where}`,
-      error.url ?? url,
-      error.loginUrl,
-      error.httpStatus,
-    );
-  }
-}
-
-const shapeError = (what: string, url: string): PollError =>
-  new PollError('error', `unexpected shape: ${what} from ${pathOf(url)}`, url);
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The URL of one page of one list. `namespace` undefined means the cluster-wide list. */
 export function listUrl(
@@ -129,7 +93,7 @@ export async function readAllPages<T>(
         const url = pageUrl(token);
         let page: Page<T>;
         try {
-          const res = await getJsonAt(http, url);
+          const res = await http.getJson(url);
           bytes += res.bytes;
           page = parse(res.body, url);
         } catch (error) {
@@ -174,21 +138,6 @@ export function listAll(
     (continueToken) => listUrl(apiBase, kind, { ...options, continueToken }),
     parseListPage,
   );
-}
-
-/** The owner filter's name pattern; settings validate it, but a stored one may predate that. */
-export function namePredicate(pattern: string | undefined): (name: string) => boolean {
-  if (!pattern) return () => true;
-  let re: RegExp;
-  try {
-    re = new RegExp(pattern);
-  } catch (error) {
-    throw new PollError(
-      'error',
-      `invalid name pattern ${JSON.stringify(pattern)}: ${(error as Error).message}`,
-    );
-  }
-  return (name) => re.test(name);
 }
 
 const unique = <T>(xs: readonly T[]): T[] => [...new Set(xs)];

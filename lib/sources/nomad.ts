@@ -20,12 +20,12 @@
  * A poll is complete or it fails. A page of the list or a job's versions that cannot be read
  * after the list began makes the poll `partial` (a missing session stays `auth`).
  */
-import { type Http, PollError } from '../http';
+import { type Http, type JsonResponse, PollError } from '../http';
 import type { DiscoveredCluster, JobSnapshot } from '../model';
 import { mapPool } from '../pool';
 import type { SourceSettings } from '../settings';
 import { type NomadStub, type NomadVersions, namespaceOf, normalizeJob } from './nomad-normalize';
-import { getAt, namePredicate, pathOf, rec, shapeError, trimBase } from './shared';
+import { namePredicate, pathOf, rec, shapeError, trimBase } from './shared';
 import type { PollContext, PollOk, SourceAdapter } from './types';
 
 export const TOKEN_HEADER = 'X-Nomad-Token';
@@ -60,7 +60,7 @@ export async function discoverNomad(
   if (source.discovery === false || !source.baseUrl) return { clusters: [], bytes: 0 };
   const base = trimBase(source.baseUrl);
   const url = `${base}/v1/regions`;
-  const { body, bytes } = await getAt(http, url);
+  const { body, bytes } = await http.getJson(url);
   const clusters = parseRegions(body, url).map((region) => ({
     nativeId: region,
     name: region,
@@ -114,9 +114,9 @@ async function listJobs(
       filter: ctx.source.nomad?.filter,
       nextToken: token,
     });
-    let res: Awaited<ReturnType<typeof getAt>>;
+    let res: JsonResponse;
     try {
-      res = await getAt(http, url, headersFor(ctx.token));
+      res = await http.getJson(url, { headers: headersFor(ctx.token) });
       jobs.push(...parseJobList(res.body, url));
     } catch (error) {
       throw pages === 0 ? error : unfinished(error, `job list could not be finished (page ${pages + 1})`);
@@ -192,7 +192,7 @@ export async function pollNomad(ctx: PollContext): Promise<PollOk> {
     if (failed || !needsVersions(stub, threshold)) return normalizeJob(stub, undefined, ctx);
     const url = versionsUrl(ctx.apiBase, ctx.nativeId, stub);
     try {
-      const res = await getAt(http, url, headersFor(ctx.token));
+      const res = await http.getJson(url, { headers: headersFor(ctx.token) });
       bytes += res.bytes;
       return normalizeJob(stub, parseVersions(res.body, url), ctx);
     } catch (error) {

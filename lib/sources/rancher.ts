@@ -8,6 +8,7 @@ import { type Http, PollError } from '../http';
 import type { DiscoveredCluster } from '../model';
 import type { SourceSettings } from '../settings';
 import { type Page, readAllPages } from './kubernetes';
+import { groupFromLabels, isRecord, shapeError } from './shared';
 
 export const RANCHER_CLUSTERS_PATH = '/v1/management.cattle.io.clusters';
 
@@ -25,21 +26,6 @@ export interface SteveCluster {
   spec?: { displayName?: string };
   status?: { conditions?: unknown[] };
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-const pathOf = (url: string): string => {
-  try {
-    const u = new URL(url);
-    return u.pathname + u.search;
-  } catch {
-    return url;
-  }
-};
-
-const shapeError = (what: string, url: string): PollError =>
-  new PollError('error', `unexpected shape: ${what} from ${pathOf(url)}`, url);
 
 /** Checks one Steve collection page: `data[]` of resources with an `id` and `metadata`. */
 export function parseClusterCollection(body: unknown, url: string): Page<SteveCluster> {
@@ -85,26 +71,6 @@ export function isWatchable(cluster: SteveCluster): boolean {
   return ready === 'True' || ready === 'False';
 }
 
-const ENVIRONMENT_LABELS = ['environment', 'env'];
-const REGION_LABELS = ['region', 'topology.kubernetes.io/region'];
-
-const firstLabel = (labels: Record<string, unknown>, keys: string[]): string | undefined => {
-  for (const key of keys) {
-    const value = labels[key];
-    if (typeof value === 'string' && value !== '') return value;
-  }
-  return undefined;
-};
-
-/** Column group: `<environment>/<region>`, either alone when only one is labelled. */
-export function groupOf(labels: unknown): string | undefined {
-  if (!isRecord(labels)) return undefined;
-  const parts = [firstLabel(labels, ENVIRONMENT_LABELS), firstLabel(labels, REGION_LABELS)].filter(
-    (p): p is string => p !== undefined,
-  );
-  return parts.length ? parts.join('/') : undefined;
-}
-
 export function toDiscovered(baseUrl: string, cluster: SteveCluster): DiscoveredCluster {
   const display =
     cluster.spec && typeof cluster.spec.displayName === 'string' ? cluster.spec.displayName : '';
@@ -114,7 +80,7 @@ export function toDiscovered(baseUrl: string, cluster: SteveCluster): Discovered
     name: display || metaName || cluster.id,
     apiBase: `${baseUrl.replace(/\/+$/, '')}/k8s/clusters/${encodeURIComponent(cluster.id)}`,
   };
-  const group = groupOf(cluster.metadata.labels);
+  const group = groupFromLabels(cluster.metadata.labels);
   if (group) out.group = group;
   return out;
 }

@@ -1,12 +1,15 @@
 /**
- * Small helpers shared by the Argo CD, Nomad and generic adapters: defensive readers for network
- * JSON, GETs whose failures name the request path, and the owner filter's name pattern.
- * (The Kubernetes adapter keeps its own; these files do not reach into each other.)
+ * Small helpers every adapter shares: defensive readers for JSON from the network (which may be
+ * any shape), shape errors that name the request path, the owner filter's name pattern, and
+ * column groups from cluster labels.
  */
-import { type Http, PollError } from '../http';
+import { PollError, pathOf } from '../http';
+
+export { pathOf };
 
 export type Json = Record<string, unknown>;
 
+export const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 export const rec = (v: unknown): Json | undefined =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
 export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
@@ -16,46 +19,21 @@ export const nonEmpty = (v: unknown): string | undefined =>
 export const num = (v: unknown): number | undefined =>
   typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 export const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
+/** Only the string elements: a list with a non-string in it is not a valid object anyway. */
+export const strings = (v: unknown): string[] | undefined =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined;
 
-/** The path and query of a URL, for messages: the origin is the same for every request. */
-export const pathOf = (url: string): string => {
-  try {
-    const u = new URL(url);
-    return u.pathname + u.search;
-  } catch {
-    return url;
-  }
+/** Walks nested objects: `at(obj, 'spec', 'template')`. */
+export const at = (v: unknown, ...path: string[]): unknown => {
+  let cur: unknown = v;
+  for (const key of path) cur = rec(cur)?.[key];
+  return cur;
 };
 
 export const trimBase = (url: string): string => url.replace(/\/+$/, '');
 
 export const shapeError = (what: string, url: string): PollError =>
   new PollError('error', `unexpected shape: ${what} from ${pathOf(url)}`, url);
-
-/**
- * GET through the poll's Http, making sure the failure names the request path (lib/http.ts names
- * only the origin when a connection fails, and that is the same for every request).
- */
-export async function getAt(
-  http: Http,
-  url: string,
-  headers?: Record<string, string>,
-): Promise<{ body: unknown; headers: Headers; bytes: number }> {
-  try {
-    return await http.getJson<unknown>(url, headers ? { headers } : {});
-  } catch (error) {
-    if (!(error instanceof PollError)) throw error;
-    const where = pathOf(url);
-    if (error.message.includes(where.split('?')[0] ?? where)) throw error;
-    throw new PollError(
-      error.status,
-      `${error.message} on ${where}`,
-      error.url ?? url,
-      error.loginUrl,
-      error.httpStatus,
-    );
-  }
-}
 
 /** The owner filter's name pattern; settings validate it, but a stored one may predate that. */
 export function namePredicate(pattern: string | undefined): (name: string) => boolean {

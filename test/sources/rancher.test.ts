@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { createHttp, PollError } from '../../lib/http';
 import {
   discoverRancher,
-  groupOf,
   isWatchable,
   parseClusterCollection,
   type SteveCluster,
 } from '../../lib/sources/rancher';
+import { groupFromLabels as groupOf } from '../../lib/sources/shared';
 import { FakeKubeApi, fixture, makeSource } from './helpers';
 
 interface Collection {
