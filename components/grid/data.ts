@@ -1,0 +1,90 @@
+/**
+ * What the popup reads from IndexedDB, split by cost so the grid paints early:
+ *   activity  clusters, the window's changes, recent poll runs      (small; live)
+ *   jobKeys   where each job runs: primary keys only, no snapshots  (200,000 strings; live)
+ *   degraded  which of those are degraded now: reads the snapshots  (after the first paint; live)
+ * Each is a Dexie liveQuery, so a pass that lands while the popup is open repaints it.
+ */
+import { useMemo } from 'preact/hooks';
+import { pollRunsSince, type TattlerDb } from '../../lib/db';
+import type { Change, Cluster, PollRun } from '../../lib/model';
+import { type LiveResult, useLiveQuery } from '../common/use-live-query';
+
+export interface Activity {
+  clusters: Cluster[];
+  changes: Change[];
+  polls: PollRun[];
+}
+
+const DAY = 86_400_000;
+
+/** Poll runs reach back a day even for short windows: the header shows each cluster's latest state. */
+export async function loadActivity(db: TattlerDb, since: number): Promise<Activity> {
+  const [clusters, changes, polls] = await Promise.all([
+    db.clusters.toArray(),
+    // Oldest first on purpose: IndexedDB's getAll reads only forwards, and a reversed query
+    // (db.ts changesBetween) walks a cursor instead — several times slower for 50,000 rows.
+    // The model orders each cell's changes itself.
+    db.changes.where('at').aboveOrEqual(since).toArray(),
+    pollRunsSince(db, Math.min(since, Date.now() - DAY)),
+  ]);
+  performance.mark('tattler:activity-loaded');
+  return { clusters, changes, polls };
+}
+
+export async function loadJobKeys(db: TattlerDb): Promise<string[]> {
+  const keys = (await db.jobs.toCollection().primaryKeys()) as string[];
+  performance.mark('tattler:job-keys-loaded');
+  return keys;
+}
+
+/** An index on health that a later schema version may add; with it, no snapshot need be read. */
+const HEALTH_INDEX = 'health.state';
+
+/**
+ * Keys of the jobs whose current snapshot is degraded. Schema v1 has no index on health, so
+ * this reads every snapshot — a few clusters at a time, so a 200,000-snapshot table never sits
+ * in memory at once.
+ */
+export async function loadDegradedKeys(db: TattlerDb, clusterIds: readonly string[]): Promise<Set<string>> {
+  if (db.jobs.schema.indexes.some((i) => i.name === HEALTH_INDEX)) {
+    const keys = await db.jobs.where(HEALTH_INDEX).equals('degraded').primaryKeys();
+    performance.mark('tattler:degraded-loaded');
+    return new Set(keys as string[]);
+  }
+  const out = new Set<string>();
+  const BATCH = 4;
+  for (let i = 0; i < clusterIds.length; i += BATCH) {
+    const lists = await Promise.all(
+      clusterIds.slice(i, i + BATCH).map((id) => db.jobs.where('clusterId').equals(id).toArray()),
+    );
+    for (const list of lists) for (const job of list) if (job.health?.state === 'degraded') out.add(job.key);
+  }
+  performance.mark('tattler:degraded-loaded');
+  return out;
+}
+
+export interface GridData {
+  activity: LiveResult<Activity>;
+  jobKeys: LiveResult<string[]>;
+  degraded: LiveResult<Set<string>>;
+}
+
+/**
+ * `since` is fixed per window choice; the model drops what ages out of the window as the clock
+ * runs. `withDegraded`: read the snapshots for their health — the caller turns it on after the
+ * first paint, so 200,000 snapshots never stand between opening the popup and seeing the grid.
+ */
+export function useGridData(db: TattlerDb, since: number, withDegraded: boolean): GridData {
+  const activity = useLiveQuery(() => loadActivity(db, since), [db, since]);
+  const jobKeys = useLiveQuery(() => loadJobKeys(db), [db]);
+  const clusterIds = useMemo(
+    () => activity.value?.clusters.map((c) => c.id).sort() ?? [],
+    [activity.value?.clusters],
+  );
+  const idsKey = clusterIds.join('\n');
+  const ready = withDegraded && jobKeys.value !== undefined;
+  // idsKey stands for clusterIds' content: a new array with the same ids must not re-read.
+  const degraded = useLiveQuery(ready ? () => loadDegradedKeys(db, clusterIds) : null, [db, idsKey, ready]);
+  return { activity, jobKeys, degraded: ready ? degraded : {} };
+}

@@ -1,0 +1,82 @@
+/**
+ * Words for what the grid shows in colour and glyphs: accessible names of cells and headers,
+ * and the short phrases the detail, legend and header reuse. One place, so a screen reader
+ * and a sighted user are told the same thing.
+ */
+import type { Blindness, HeatCell, HeatColumn, HeatRow } from '../../lib/heat';
+import type { ActorKind } from '../../lib/model';
+import { relativeTime } from '../common/time';
+
+export const ACTOR_KIND_LABEL: Record<ActorKind, string> = {
+  person: 'person',
+  automation: 'automation',
+  client: 'client program',
+  token: 'API token',
+  unknown: 'unknown kind',
+};
+
+export const BLIND_LABEL: Record<Blindness['reason'], string> = {
+  auth: 'login needed',
+  unreachable: 'cluster unreachable',
+  error: 'polls failed',
+  partial: 'polls incomplete',
+  never: 'not polled yet',
+  stale: 'not polled in this window',
+};
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** "the last hour", "the last 15 minutes", "the last 7 days". */
+export function windowPhrase(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes % 1440 === 0) return minutes === 1440 ? 'the last 24 hours' : `the last ${minutes / 1440} days`;
+  if (minutes % 60 === 0) return minutes === 60 ? 'the last hour' : `the last ${minutes / 60} hours`;
+  return `the last ${minutes} minutes`;
+}
+
+/** "checkout in prod-eu-1: 2 changes, last 3 minutes ago by alice, created". */
+export function cellLabel(cell: HeatCell, now: number): string {
+  const where = `${cell.row.name} in ${cell.column.name}`;
+  const parts: string[] = [];
+  if (cell.count > 0 && cell.newest) {
+    const by = cell.newest.actor ? ` by ${cell.newest.actor.name}` : '';
+    parts.push(`${plural(cell.count, 'change')}, last ${relativeTime(cell.newest.at, now)}${by}`);
+    if (cell.created) parts.push('created');
+    if (cell.deleted) parts.push('deleted');
+    if (cell.degraded) parts.push('degraded');
+    if (cell.absent && !cell.deleted) parts.push('not running there now');
+    if (cell.blind) parts.push(`some polls failed (${BLIND_LABEL[cell.blind.reason]})`);
+  } else if (cell.blind) {
+    parts.push(`could not see, ${BLIND_LABEL[cell.blind.reason]}`);
+    if (cell.absent) parts.push('not running there when last seen');
+  } else if (cell.absent) {
+    parts.push('not running there');
+  } else {
+    parts.push('no changes');
+    if (cell.degraded) parts.push('degraded now');
+  }
+  if (cell.column.gone) parts.push('cluster gone');
+  return `${where}: ${parts.join(', ')}`;
+}
+
+/** "prod-eu-1, group eu: 12 changes in 5 jobs, churn". */
+export function columnLabel(col: HeatColumn): string {
+  const parts: string[] = [];
+  parts.push(
+    col.changes > 0 ? `${plural(col.changes, 'change')} in ${plural(col.jobs, 'job')}` : 'no changes',
+  );
+  if (col.churn) parts.push('churn');
+  if (col.blind) parts.push(`could not see, ${BLIND_LABEL[col.blind.reason]}`);
+  if (col.gone) parts.push('gone');
+  return `${col.name}${col.group ? `, group ${col.group}` : ''}: ${parts.join(', ')}`;
+}
+
+/** "checkout (Deployment in shop): bob rolled app:1.4.2 to 7 of 12 clusters". */
+export function rowLabel(row: HeatRow): string {
+  const what = [row.kind, row.namespace && `in ${row.namespace}`].filter(Boolean).join(' ');
+  const head = what ? `${row.name} (${what})` : row.name;
+  if (row.rollout) return `${head}: ${row.rollout.summary}`;
+  if (row.changes > 0)
+    return `${head}: ${plural(row.changes, 'change')} in ${plural(row.changedClusters, 'cluster')}`;
+  return head;
+}

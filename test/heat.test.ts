@@ -1,0 +1,440 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildHeatIndex,
+  CHURN_MIN_CHANGES,
+  cellGlyph,
+  type HeatInput,
+  parseRowKey,
+  presenceFromKeys,
+  viewRows,
+} from '../lib/heat';
+import { MARKS } from '../lib/heat-scale';
+import type { Change, Cluster, JobSnapshot, PollRun } from '../lib/model';
+
+const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+const cluster = (name: string, group?: string, extra: Partial<Cluster> = {}): Cluster => ({
+  id: `src/${name}`,
+  sourceId: 'src',
+  nativeId: name,
+  name,
+  apiBase: `https://rancher.example/k8s/clusters/${name}`,
+  ...(group ? { group } : {}),
+  firstSeen: NOW - 3 * 24 * HOUR,
+  lastSeen: NOW,
+  lastOkPoll: NOW - MIN,
+  ...extra,
+});
+
+const job = (
+  clusterName: string,
+  name: string,
+  health: JobSnapshot['health']['state'] = 'healthy',
+): JobSnapshot => {
+  const rowKey = `Deployment:shop/${name}`;
+  return {
+    key: `src/${clusterName}|${rowKey}`,
+    clusterId: `src/${clusterName}`,
+    rowKey,
+    kind: 'Deployment',
+    namespace: 'shop',
+    name,
+    versionToken: '1',
+    fields: {},
+    health: { state: health },
+    observedAt: NOW,
+  };
+};
+
+let seq = 0;
+const change = (clusterName: string, name: string, agoMs: number, extra: Partial<Change> = {}): Change => {
+  const rowKey = `Deployment:shop/${name}`;
+  const at = NOW - agoMs;
+  return {
+    id: `c${++seq}`,
+    clusterId: `src/${clusterName}`,
+    jobKey: `src/${clusterName}|${rowKey}`,
+    rowKey,
+    kind: 'Deployment',
+    namespace: 'shop',
+    name,
+    type: 'updated',
+    windowStart: at - MIN,
+    windowEnd: at,
+    at,
+    actor: { name: 'alice', kind: 'person' },
+    fields: [{ path: 'spec.replicas', before: 2, after: 3 }],
+    ...extra,
+  };
+};
+
+const imageChange = (clusterName: string, name: string, agoMs: number, image: string, actor = 'bob') =>
+  change(clusterName, name, agoMs, {
+    actor: { name: actor, kind: 'person' },
+    fields: [{ path: 'containers[app].image', before: 'registry/app:1.4.1', after: image }],
+  });
+
+const failedRun = (
+  clusterName: string,
+  from: number,
+  to: number,
+  status: PollRun['status'] = 'auth',
+): PollRun => ({
+  target: `src/${clusterName}`,
+  sourceId: 'src',
+  status,
+  from,
+  to,
+  count: 3,
+  message: '401 on /k8s/clusters/x/apis/apps/v1/deployments',
+  ...(status === 'auth' ? { loginUrl: 'https://rancher.example/login' } : {}),
+});
+
+const input = (over: Partial<HeatInput>): HeatInput => ({
+  clusters: [],
+  jobs: [],
+  changes: [],
+  polls: [],
+  windowMs: HOUR,
+  now: NOW,
+  ...over,
+});
+
+const cellOf = (index: ReturnType<typeof buildHeatIndex>, name: string, clusterName: string) => {
+  const r = index.rowIndexOf(`Deployment:shop/${name}`);
+  const c = index.columnIndexOf(`src/${clusterName}`);
+  if (r === undefined || c === undefined) throw new Error(`no cell ${name}@${clusterName}`);
+  return index.cell(r, c);
+};
+
+describe('columns', () => {
+  it('groups clusters (named groups first, ungrouped last), then orders by name with numbers as numbers', () => {
+    const index = buildHeatIndex(
+      input({
+        clusters: [
+          cluster('prod-us-10', 'us'),
+          cluster('lab'),
+          cluster('prod-eu-2', 'eu'),
+          cluster('prod-us-2', 'us'),
+          cluster('prod-eu-1', 'eu'),
+        ],
+      }),
+    );
+    expect(index.columns.map((c) => c.name)).toEqual([
+      'prod-eu-1',
+      'prod-eu-2',
+      'prod-us-2',
+      'prod-us-10',
+      'lab',
+    ]);
+    expect(index.groups).toEqual([
+      { name: 'eu', start: 0, count: 2 },
+      { name: 'us', start: 2, count: 2 },
+      { name: '', start: 4, count: 1 },
+    ]);
+  });
+
+  it('marks gone clusters, and does not call them blind for not being polled', () => {
+    const index = buildHeatIndex(
+      input({
+        clusters: [
+          cluster('old', 'eu', { goneSince: NOW - 2 * HOUR, lastOkPoll: NOW - 3 * HOUR }),
+          cluster('new', 'eu'),
+        ],
+        jobs: [job('old', 'checkout'), job('new', 'checkout')],
+      }),
+    );
+    const old = index.columns[index.columnIndexOf('src/old') as number];
+    expect(old?.gone).toBe(true);
+    expect(old?.blind).toBeUndefined();
+    expect(cellOf(index, 'checkout', 'old').column.gone).toBe(true);
+    expect(index.columns[index.columnIndexOf('src/new') as number]?.gone).toBe(false);
+  });
+
+  it('flags churn from several changes in one cluster, with counts of changes and jobs', () => {
+    const changes = [
+      change('a', 'checkout', 5 * MIN),
+      change('a', 'checkout', 10 * MIN),
+      change('a', 'cart', 20 * MIN),
+      change('b', 'cart', 20 * MIN),
+    ];
+    const index = buildHeatIndex(input({ clusters: [cluster('a'), cluster('b')], changes }));
+    const [a, b] = index.columns;
+    expect(CHURN_MIN_CHANGES).toBe(3);
+    expect(a).toMatchObject({ changes: 3, jobs: 2, churn: true, level: 3 }); // newest 5 min of 60
+    expect(b).toMatchObject({ changes: 1, jobs: 1, churn: false });
+  });
+});
+
+describe('cells', () => {
+  const clusters = [cluster('a'), cluster('b'), cluster('c')];
+
+  it('heat follows the newest change, relative to the window; count counts changes in the window', () => {
+    const changes = [
+      change('a', 'checkout', 2 * MIN),
+      change('a', 'checkout', 40 * MIN),
+      change('a', 'checkout', 2 * HOUR), // outside the 1 h window
+      change('b', 'checkout', 50 * MIN),
+    ];
+    const index = buildHeatIndex(
+      input({ clusters, jobs: [job('a', 'checkout'), job('b', 'checkout')], changes }),
+    );
+    const a = cellOf(index, 'checkout', 'a');
+    expect(a.count).toBe(2);
+    expect(a.level).toBe(4); // 2 min of 60 ≤ 1/16
+    expect(a.newest?.at).toBe(NOW - 2 * MIN);
+    expect(a.changes.map((c) => c.at)).toEqual([NOW - 2 * MIN, NOW - 40 * MIN]);
+    expect(a.glyph).toBe('2');
+    const b = cellOf(index, 'checkout', 'b');
+    expect(b.level).toBe(1);
+    expect(b.count).toBe(1);
+    expect(index.changes).toBe(3);
+
+    // The same data in a 15-minute window: only the 2-minute-old change remains, and it is less hot.
+    const narrow = buildHeatIndex(
+      input({ clusters, jobs: [job('a', 'checkout')], changes, windowMs: 15 * MIN }),
+    );
+    expect(cellOf(narrow, 'checkout', 'a')).toMatchObject({ count: 1, level: 3 });
+  });
+
+  it('marks created, deleted and degraded (by a status change or by the current snapshot)', () => {
+    const changes = [
+      change('a', 'checkout', MIN, { type: 'created' }),
+      change('b', 'checkout', MIN, { type: 'deleted' }),
+      change('c', 'checkout', MIN, {
+        type: 'status',
+        fields: [{ path: 'health', before: 'healthy', after: 'degraded' }],
+      }),
+    ];
+    const index = buildHeatIndex(
+      input({
+        clusters: [...clusters, cluster('d')],
+        jobs: [job('a', 'checkout'), job('c', 'checkout'), job('d', 'checkout', 'degraded')],
+        changes,
+      }),
+    );
+    expect(cellOf(index, 'checkout', 'a')).toMatchObject({
+      created: true,
+      deleted: false,
+      glyph: `1${MARKS.created}`,
+    });
+    const deleted = cellOf(index, 'checkout', 'b');
+    expect(deleted).toMatchObject({ deleted: true, absent: true, glyph: `1${MARKS.deleted}` });
+    expect(cellOf(index, 'checkout', 'c')).toMatchObject({ degraded: true, glyph: `1${MARKS.degraded}` });
+    expect(cellOf(index, 'checkout', 'd')).toMatchObject({ count: 0, degraded: true, glyph: MARKS.degraded });
+  });
+
+  it('tells "not running there" from "quiet"', () => {
+    const index = buildHeatIndex(input({ clusters, jobs: [job('a', 'checkout')] }));
+    expect(cellOf(index, 'checkout', 'a')).toMatchObject({ absent: false, count: 0, glyph: '' });
+    expect(cellOf(index, 'checkout', 'b')).toMatchObject({ absent: true, glyph: MARKS.absent });
+  });
+
+  it('a failed poll run overlapping the window makes the column and its cells blind, never quiet', () => {
+    const polls = [
+      failedRun('b', NOW - 30 * MIN, NOW - MIN, 'auth'),
+      failedRun('c', NOW - 3 * HOUR, NOW - 2 * HOUR, 'unreachable'), // before the window: not blind
+    ];
+    const index = buildHeatIndex(
+      input({
+        clusters,
+        jobs: [job('a', 'checkout'), job('b', 'checkout'), job('c', 'checkout')],
+        changes: [change('b', 'checkout', 40 * MIN)],
+        polls,
+      }),
+    );
+    const b = index.columns[index.columnIndexOf('src/b') as number];
+    expect(b?.blind).toMatchObject({ reason: 'auth', loginUrl: 'https://rancher.example/login', polls: 3 });
+    expect(index.columns[index.columnIndexOf('src/c') as number]?.blind).toBeUndefined();
+    const cell = cellOf(index, 'checkout', 'b');
+    expect(cell.blind?.reason).toBe('auth');
+    expect(cell.glyph).toBe(`1${MARKS.blind}`);
+    // A job absent from a blind cluster is blind first: we could not see whether it came back.
+    const other = buildHeatIndex(input({ clusters, jobs: [job('a', 'cart')], polls }));
+    expect(cellOf(other, 'cart', 'b').glyph).toBe(MARKS.blind);
+    expect(cellOf(other, 'cart', 'a').blind).toBeUndefined();
+  });
+
+  it('is blind where the cluster was never polled, or not polled at all during the window', () => {
+    const index = buildHeatIndex(
+      input({
+        clusters: [
+          cluster('fresh', undefined, { lastOkPoll: undefined }),
+          cluster('asleep', undefined, { lastOkPoll: NOW - 3 * HOUR }),
+          cluster('fine'),
+        ],
+        jobs: [job('fine', 'checkout')],
+      }),
+    );
+    expect(cellOf(index, 'checkout', 'fresh').blind?.reason).toBe('never');
+    expect(cellOf(index, 'checkout', 'asleep').blind?.reason).toBe('stale');
+    expect(cellOf(index, 'checkout', 'fine').blind).toBeUndefined();
+  });
+
+  it('never materializes cells: a 2,000 × 200 grid builds from flags and the changes alone', () => {
+    const many = Array.from({ length: 200 }, (_, i) => cluster(`c${i}`, `g${i % 7}`));
+    const jobs: JobSnapshot[] = [];
+    for (let j = 0; j < 2000; j++) for (let c = 0; c < 200; c += 2) jobs.push(job(`c${c}`, `job-${j}`));
+    const changes = Array.from({ length: 5000 }, (_, i) =>
+      change(`c${i % 200}`, `job-${i % 2000}`, (i % 60) * MIN),
+    );
+    const t0 = performance.now();
+    const index = buildHeatIndex(input({ clusters: many, jobs, changes }));
+    const ms = performance.now() - t0;
+    expect(index.rows).toHaveLength(2000);
+    expect(index.columns).toHaveLength(200);
+    expect(cellOf(index, 'job-1999', 'c198').absent).toBe(false);
+    expect(cellOf(index, 'job-1999', 'c199').absent).toBe(true);
+    expect(ms).toBeLessThan(2000);
+  });
+});
+
+describe('rollouts', () => {
+  const clusters = Array.from({ length: 12 }, (_, i) => cluster(`prod-${i + 1}`, 'prod'));
+  const jobs = clusters.map((c) => job(c.name, 'app'));
+
+  it('names the actor, the image and N of M when the same image reaches several clusters', () => {
+    const changes = clusters
+      .slice(0, 7)
+      .map((c, i) => imageChange(c.name, 'app', (10 + i) * MIN, 'registry/app:1.4.2'));
+    const index = buildHeatIndex(input({ clusters, jobs, changes }));
+    const row = index.rows[index.rowIndexOf('Deployment:shop/app') as number];
+    expect(row?.rollout).toMatchObject({
+      value: 'registry/app:1.4.2',
+      clusters: 7,
+      of: 12,
+      actor: { name: 'bob' },
+      summary: 'bob rolled registry/app:1.4.2 to 7 of 12 clusters',
+    });
+    expect(row).toMatchObject({ changes: 7, changedClusters: 7, clusters: 12 });
+  });
+
+  it('says how many others joined, and needs more than one cluster', () => {
+    const changes = [
+      imageChange('prod-1', 'app', MIN, 'registry/app:2.0', 'bob'),
+      imageChange('prod-2', 'app', MIN, 'registry/app:2.0', 'bob'),
+      imageChange('prod-3', 'app', MIN, 'registry/app:2.0', 'carol'),
+      imageChange('prod-4', 'app', MIN, 'registry/app:2.0', 'dave'),
+    ];
+    const index = buildHeatIndex(input({ clusters, jobs, changes }));
+    expect(index.rows[0]?.rollout?.summary).toBe(
+      'bob and 2 others rolled registry/app:2.0 to 4 of 12 clusters',
+    );
+
+    const single = buildHeatIndex(
+      input({ clusters, jobs, changes: [imageChange('prod-1', 'app', MIN, 'x:1')] }),
+    );
+    expect(single.rows[0]?.rollout).toBeUndefined();
+  });
+
+  it('does not call different images, or non-version fields, a rollout', () => {
+    const changes = [
+      imageChange('prod-1', 'app', MIN, 'registry/app:1'),
+      imageChange('prod-2', 'app', MIN, 'registry/app:2'),
+      change('prod-3', 'app', MIN),
+      change('prod-4', 'app', MIN),
+    ];
+    const index = buildHeatIndex(input({ clusters, jobs, changes }));
+    expect(index.rows[0]?.rollout).toBeUndefined();
+  });
+});
+
+describe('filtering', () => {
+  const clusters = [cluster('a'), cluster('b')];
+  const index = buildHeatIndex(
+    input({
+      clusters,
+      jobs: [job('a', 'checkout'), job('a', 'cart'), job('b', 'search')],
+      changes: [change('b', 'search', MIN, { actor: { name: 'Zoe', kind: 'person' } })],
+    }),
+  );
+  const names = (rows: number[]) => rows.map((r) => index.rows[r]?.name);
+
+  it('orders rows by name and keeps them all by default', () => {
+    expect(names(viewRows(index))).toEqual(['cart', 'checkout', 'search']);
+  });
+
+  it('filters by job text, case-insensitively', () => {
+    expect(names(viewRows(index, { text: 'CH' }))).toEqual(['checkout', 'search']);
+    expect(names(viewRows(index, { text: 'checkout' }))).toEqual(['checkout']);
+  });
+
+  it('filters by the people who changed a job', () => {
+    expect(names(viewRows(index, { text: 'zoe' }))).toEqual(['search']);
+  });
+
+  it('sorts by the latest change first on request, the quiet rows after by name', () => {
+    const sorted = buildHeatIndex(
+      input({
+        clusters,
+        jobs: [job('a', 'checkout'), job('a', 'cart'), job('b', 'search'), job('a', 'zeta')],
+        changes: [change('b', 'search', 20 * MIN), change('a', 'zeta', MIN)],
+      }),
+    );
+    const order = viewRows(sorted, { sort: 'recent' }).map((r) => sorted.rows[r]?.name);
+    expect(order).toEqual(['zeta', 'search', 'cart', 'checkout']);
+  });
+
+  it('"changed only" keeps the rows with changes in the window', () => {
+    expect(names(viewRows(index, { changedOnly: true }))).toEqual(['search']);
+    expect(viewRows(index, { changedOnly: true, text: 'cart' })).toEqual([]);
+  });
+});
+
+describe('before job presence is known', () => {
+  it('shows the changed rows, calls no cell absent, and leaves rollouts without "of M"', () => {
+    const clusters = [cluster('a'), cluster('b'), cluster('c')];
+    const index = buildHeatIndex(
+      input({
+        clusters,
+        jobs: undefined,
+        changes: [
+          imageChange('a', 'app', MIN, 'registry/app:9'),
+          imageChange('b', 'app', MIN, 'registry/app:9'),
+        ],
+      }),
+    );
+    expect(index.presenceKnown).toBe(false);
+    expect(index.rows.map((r) => r.name)).toEqual(['app']);
+    expect(cellOf(index, 'app', 'c')).toMatchObject({ absent: false, glyph: '' });
+    expect(index.rows[0]?.rollout).toMatchObject({
+      clusters: 2,
+      summary: 'bob rolled registry/app:9 to 2 clusters',
+    });
+    expect(index.rows[0]?.rollout?.of).toBeUndefined();
+  });
+});
+
+describe('helpers', () => {
+  it('splits job keys at the first bar that follows a known cluster id', () => {
+    const ids = new Set(['src/a|b', 'src/c']);
+    expect(
+      presenceFromKeys(
+        ['src/a|b|Deployment:shop/x', 'src/c|Deployment:shop/y', 'other|z'],
+        ids,
+        new Set(['src/c|Deployment:shop/y']),
+      ),
+    ).toEqual([
+      { clusterId: 'src/a|b', rowKey: 'Deployment:shop/x', degraded: false },
+      { clusterId: 'src/c', rowKey: 'Deployment:shop/y', degraded: true },
+    ]);
+  });
+
+  it('parses row keys', () => {
+    expect(parseRowKey('StatefulSet:db/pg-main')).toEqual({
+      kind: 'StatefulSet',
+      namespace: 'db',
+      name: 'pg-main',
+    });
+  });
+
+  it('keeps glyphs to two characters', () => {
+    const base = { count: 0, created: false, deleted: false, degraded: false, absent: false };
+    expect(cellGlyph({ ...base, count: 12, created: true, deleted: true })).toBe(`∞${MARKS.deleted}`);
+    expect(cellGlyph({ ...base, degraded: true, blind: { reason: 'error', polls: 1 } })).toBe(
+      `${MARKS.blind}${MARKS.degraded}`,
+    );
+  });
+});
