@@ -27,6 +27,8 @@ export const Request = v.variant('type', [
     type: v.literal('correlate'),
     subjects: v.pipe(v.array(PageSubject), v.maxLength(2000)),
   }),
+  /** Names of the jobs Tattler watches (the generic page integration finds them in page text). */
+  v.strictObject({ type: v.literal('watched-jobs') }),
 ]);
 export type Request = v.InferOutput<typeof Request>;
 

@@ -4,13 +4,16 @@
  * It takes `browser` and the adapters as parameters so tests can run it with fakeBrowser.
  */
 import type { browser as wxtBrowser } from 'wxt/browser';
-import { openDb, prune, type TattlerDb } from '@/lib/db';
+import { handlePageRequest } from '@/lib/correlate-query';
+import { changesBetween, openDb, prune, type TattlerDb } from '@/lib/db';
 import { createHttp, type FetchLike } from '@/lib/http';
 import { acquireLease, releaseLease, renewLease } from '@/lib/lease';
 import { type PassSummary, parseRequest, type Request, type StatusAnswer } from '@/lib/messages';
+import { type RegistrationApi, syncContentScripts } from '@/lib/pages/registration';
 import { isSecretKey, loadSecrets } from '@/lib/secrets';
 import { defaultSettings, loadSettings, type Settings, type SourceSettings } from '@/lib/settings';
 import type { SourceAdapter } from '@/lib/sources/types';
+import { applyToolbarBadge, BADGE_WINDOW_MS } from '@/lib/toolbar-badge';
 import { runPass } from '@/lib/watcher';
 
 /** The extension API as WXT types it (webextension-polyfill at run time). */
@@ -28,8 +31,6 @@ export interface BackgroundOptions {
   now?: () => number;
   /** Defaults to asking the browser whether Tattler holds host permission for the origin. */
   canRead?: (origin: string) => Promise<boolean>;
-  /** Extra message handlers (page integrations); return undefined for requests they don't own. */
-  handle?: (request: Request, db: TattlerDb, settings: Settings) => Promise<unknown> | undefined;
 }
 
 export interface BackgroundHandle {
@@ -81,10 +82,21 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
         },
       });
       await db.meta.put({ key: 'last-pass', value: summary });
+      await updateToolbarBadge();
       await pruneNowAndThen(settings);
       return summary;
     } finally {
       await releaseLease(db, owner);
+    }
+  }
+
+  async function updateToolbarBadge() {
+    const at = now();
+    try {
+      await applyToolbarBadge(browser.action, await changesBetween(db, at - BADGE_WINDOW_MS), at);
+    } catch (error) {
+      // A badge that cannot be drawn is cosmetic; the pass itself succeeded.
+      console.warn('Tattler: could not update the toolbar badge', error);
     }
   }
 
@@ -128,7 +140,8 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
       case 'status':
         return status();
       default: {
-        const handled = options.handle?.(request, db, await currentSettings());
+        // Page integrations: correlate an alert with changes, list watched job names.
+        const handled = handlePageRequest(request, db, await currentSettings(), now());
         if (handled === undefined) throw new Error(`Tattler: no handler for ${request.type}`);
         return handled;
       }
@@ -148,12 +161,25 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
     return answer(request);
   });
 
+  /** Content scripts on the origins the user named for page integrations (and granted). */
+  async function syncPages() {
+    try {
+      await syncContentScripts(await currentSettings(), browser as unknown as RegistrationApi);
+    } catch (error) {
+      console.warn('Tattler: could not register page integrations', error);
+    }
+  }
+
   browser.storage.onChanged.addListener((changes, area) => {
     if (area !== 'local' || !Object.keys(changes).some((k) => k === 'settings' || isSecretKey(k))) return;
     // New or edited sources (or a token entered): adjust the schedule and look at once.
     void scheduleAlarm().then(runPassNow);
+    void syncPages();
   });
+  browser.permissions?.onAdded?.addListener(() => void syncPages());
+  browser.permissions?.onRemoved?.addListener(() => void syncPages());
 
   void scheduleAlarm();
+  void syncPages();
   return { db, runPassNow };
 }

@@ -1,0 +1,130 @@
+/**
+ * Where the page integrations run beyond the demo fleet's loopback origins (those are built
+ * into the manifest's content script): every origin the user lists in
+ * `settings.pages[<id>].origins` is asked for as an optional host permission, from the options
+ * page (a user gesture), and the same content script is registered for the origins granted.
+ *
+ *   requestOrigins(origins)   options page, on the user's click: asks for exactly those origins
+ *   syncContentScripts(s)     background, at start and on every settings or permission change:
+ *                             registers / updates / unregisters to match settings and grants
+ *
+ * Match patterns carry no port (Firefox rejects them; Chrome treats a missing port as any
+ * port): the content script checks the page's exact origin against settings before running any
+ * integration (registry.ts integrationsFor).
+ */
+import { browser } from 'wxt/browser';
+import { isLoopback } from './registry';
+
+/** The registered script's id. */
+export const SCRIPT_ID = 'tattler-pages';
+/** WXT's output for entrypoints/pages.content.ts. */
+export const SCRIPT_FILE = 'content-scripts/pages.js';
+
+export interface RegisteredScript {
+  id: string;
+  matches?: string[];
+  js?: string[];
+  runAt?: 'document_start' | 'document_end' | 'document_idle';
+  allFrames?: boolean;
+  persistAcrossSessions?: boolean;
+}
+
+/** The part of the extension API this module uses; tests pass a fake. */
+export interface RegistrationApi {
+  permissions: {
+    contains(p: { origins: string[] }): Promise<boolean>;
+    request(p: { origins: string[] }): Promise<boolean>;
+  };
+  scripting: {
+    getRegisteredContentScripts(filter?: { ids?: string[] }): Promise<RegisteredScript[]>;
+    registerContentScripts(scripts: RegisteredScript[]): Promise<void>;
+    updateContentScripts(scripts: RegisteredScript[]): Promise<void>;
+    unregisterContentScripts(filter?: { ids?: string[] }): Promise<void>;
+  };
+}
+
+interface PagesPart {
+  pages: Record<string, { enabled: boolean; origins: string[] } | undefined>;
+}
+
+/** `https://am.example.com:9093` → `https://am.example.com/*`. Undefined for non-http(s). */
+export function matchPatternOf(origin: string): string | undefined {
+  try {
+    const u = new URL(origin);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
+    return `${u.protocol}//${u.hostname}/*`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Origins of switched-on integrations, other than loopback (the manifest covers those). */
+export function userOrigins(settings: PagesPart): string[] {
+  const out = new Set<string>();
+  for (const config of Object.values(settings.pages)) {
+    if (!config || config.enabled === false) continue;
+    for (const origin of config.origins) {
+      try {
+        if (!isLoopback(new URL(origin))) out.add(new URL(origin).origin);
+      } catch {
+        // settings validate origins; skip anything that slipped through
+      }
+    }
+  }
+  return [...out].sort();
+}
+
+/** Asks for host permission on those origins. Call from a user gesture (the options page). */
+export function requestOrigins(
+  origins: readonly string[],
+  api: RegistrationApi = defaultApi(),
+): Promise<boolean> {
+  const patterns = [...new Set(origins.map(matchPatternOf).filter((p): p is string => p !== undefined))];
+  if (patterns.length === 0) return Promise.resolve(true);
+  return api.permissions.request({ origins: patterns });
+}
+
+export interface SyncResult {
+  /** Match patterns the script is registered for now. */
+  registered: string[];
+  /** Origins listed in settings whose permission is not granted (the options page offers to ask). */
+  missingPermission: string[];
+}
+
+export async function syncContentScripts(
+  settings: PagesPart,
+  api: RegistrationApi = defaultApi(),
+): Promise<SyncResult> {
+  const missingPermission: string[] = [];
+  const patterns = new Set<string>();
+  for (const origin of userOrigins(settings)) {
+    const pattern = matchPatternOf(origin);
+    if (!pattern) continue;
+    if (await api.permissions.contains({ origins: [pattern] })) patterns.add(pattern);
+    else missingPermission.push(origin);
+  }
+  const matches = [...patterns].sort();
+  const existing = (await api.scripting.getRegisteredContentScripts({ ids: [SCRIPT_ID] })).find(
+    (s) => s.id === SCRIPT_ID,
+  );
+  if (matches.length === 0) {
+    if (existing) await api.scripting.unregisterContentScripts({ ids: [SCRIPT_ID] });
+    return { registered: [], missingPermission };
+  }
+  const script: RegisteredScript = {
+    id: SCRIPT_ID,
+    js: [SCRIPT_FILE],
+    matches,
+    runAt: 'document_idle',
+    allFrames: false,
+  };
+  if (!existing) await api.scripting.registerContentScripts([script]);
+  else if (JSON.stringify([...(existing.matches ?? [])].sort()) !== JSON.stringify(matches)) {
+    await api.scripting.updateContentScripts([{ id: SCRIPT_ID, matches }]);
+  }
+  return { registered: matches, missingPermission };
+}
+
+function defaultApi(): RegistrationApi {
+  return browser as unknown as RegistrationApi;
+}
