@@ -122,3 +122,53 @@ export async function readTable<T = unknown>(ext: LaunchedExtension, table: stri
     table,
   )) as T[];
 }
+
+/** What a test can see of an element inside a badge's closed shadow root. */
+export interface BadgePart {
+  text: string;
+  label: string | null;
+  href: string | null;
+  expanded: string | null;
+  /** Centre of the element, for a real mouse click. */
+  x: number;
+  y: number;
+}
+
+/**
+ * Finds elements inside Tattler's badges. The badges use closed shadow roots (the page's own
+ * scripts must not read them), so this goes through the DevTools protocol, which sees
+ * closed roots, the way a person's screen reader sees them.
+ */
+export async function badgeParts(page: Page, selector: string): Promise<BadgePart[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    type DomNode = { nodeId: number; nodeName: string; children?: DomNode[]; shadowRoots?: DomNode[] };
+    const { root } = (await cdp.send('DOM.getDocument', { depth: -1, pierce: true })) as { root: DomNode };
+    const shadowRoots: DomNode[] = [];
+    const walk = (n: DomNode) => {
+      if (n.nodeName === 'TATTLER-BADGE') shadowRoots.push(...(n.shadowRoots ?? []));
+      for (const c of [...(n.children ?? []), ...(n.shadowRoots ?? [])]) walk(c);
+    };
+    walk(root);
+    const parts: BadgePart[] = [];
+    for (const sr of shadowRoots) {
+      const { nodeIds } = await cdp.send('DOM.querySelectorAll', { nodeId: sr.nodeId, selector });
+      for (const nodeId of nodeIds) {
+        const { object } = await cdp.send('DOM.resolveNode', { nodeId });
+        const { result } = await cdp.send('Runtime.callFunctionOn', {
+          objectId: object.objectId as string,
+          returnByValue: true,
+          functionDeclaration: `function () {
+            const r = this.getBoundingClientRect();
+            return { text: this.textContent, label: this.getAttribute('aria-label'), href: this.href || null,
+              expanded: this.getAttribute('aria-expanded'), x: r.x + r.width / 2, y: r.y + r.height / 2 };
+          }`,
+        });
+        parts.push(result.value as BadgePart);
+      }
+    }
+    return parts;
+  } finally {
+    await cdp.detach();
+  }
+}
