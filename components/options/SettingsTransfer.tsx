@@ -1,52 +1,70 @@
 /**
  * Import and export of the whole settings document (paste or file). Nothing is stored unless
- * the document validates; errors name the field. Host permissions for the origins the new
- * settings read are requested in the same click, as browsers require a user gesture for it.
+ * the document validates; errors name the field. Host access for the origins the new settings
+ * read is asked for in the same click (browsers require a user gesture for it); access nothing
+ * reads any more is given back. Exports never hold tokens: those live apart (lib/secrets.ts).
  */
-import { useState } from 'preact/hooks';
-import { originPatternsFor } from '@/lib/permissions';
-import { exportSettings, importSettings, type Settings } from '@/lib/settings';
-
-export interface SettingsIo {
-  save(settings: Settings): Promise<void>;
-  /** Asks the browser for host access; resolves false when the user declines. */
-  requestOrigins(patterns: string[]): Promise<boolean>;
-}
+import { useRef, useState } from 'preact/hooks';
+import { exportSettings, importSettings, type Settings } from '../../lib/settings';
+import { afterRender } from './fields';
+import type { Commit } from './store';
 
 type Outcome = { kind: 'ok'; text: string } | { kind: 'error'; text: string; errors: string[] };
 
-export function SettingsTransfer({ current, io }: { current: Settings; io: SettingsIo }) {
+export function SettingsTransfer({
+  current,
+  commit,
+  download,
+}: {
+  current: Settings;
+  commit: Commit;
+  download(fileName: string, mime: string, text: string): void;
+}) {
   const [text, setText] = useState('');
   const [outcome, setOutcome] = useState<Outcome | undefined>();
   const [busy, setBusy] = useState(false);
+  const outcomeRef = useRef<HTMLDivElement>(null);
+
+  const show = (o: Outcome) => {
+    setOutcome(o);
+    afterRender(() => outcomeRef.current?.focus());
+  };
 
   const apply = (raw: string) => {
     const parsed = importSettings(raw);
     if (!parsed.ok) {
-      setOutcome({
+      show({
         kind: 'error',
         text: 'Nothing was changed. The settings have these problems:',
         errors: parsed.errors,
       });
       return;
     }
-    const patterns = originPatternsFor(parsed.value);
     setBusy(true);
-    // permissions.request must be called before anything else awaits, inside the gesture.
-    io.requestOrigins(patterns)
-      .then(async (granted) => {
-        await io.save(parsed.value);
+    // commit asks for host access before it awaits anything: still inside this click.
+    commit(parsed.value)
+      .then((r) => {
+        if (!r.ok) {
+          show({
+            kind: 'error',
+            text: 'Nothing was changed. The settings have these problems:',
+            errors: r.errors,
+          });
+          return;
+        }
         const n = parsed.value.sources.length;
-        setOutcome({
+        const what = `Imported ${n} source${n === 1 ? '' : 's'}`;
+        show({
           kind: 'ok',
-          text: granted
-            ? `Imported ${n} source${n === 1 ? '' : 's'}. Tattler is polling now.`
-            : `Imported ${n} source${n === 1 ? '' : 's'}, but access to ${patterns.join(', ')} was not granted: those sources will show "no permission" until you grant it.`,
+          text:
+            r.asked.length && !r.granted
+              ? `${what}, but access to ${r.asked.join(', ')} was not granted: those sources will show "no permission" until you grant it.`
+              : `${what}. Tattler is polling now.`,
         });
         setText('');
       })
       .catch((error: unknown) =>
-        setOutcome({
+        show({
           kind: 'error',
           text: 'Nothing was changed:',
           errors: [String((error as Error)?.message ?? error)],
@@ -56,42 +74,47 @@ export function SettingsTransfer({ current, io }: { current: Settings; io: Setti
   };
 
   const onFile = async (event: Event) => {
-    const file = (event.currentTarget as HTMLInputElement).files?.[0];
+    const input = event.currentTarget as HTMLInputElement;
+    const file = input.files?.[0];
     if (!file) return;
     const raw = await file.text();
     setText(raw);
-    setOutcome({ kind: 'ok', text: `Loaded ${file.name}. Review it, then press Import.` });
-  };
-
-  const download = () => {
-    const blob = new Blob([exportSettings(current)], { type: 'application/json' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = 'tattler-settings.json';
-    a.click();
-    URL.revokeObjectURL(a.href);
+    input.value = '';
+    show({ kind: 'ok', text: `Loaded ${file.name}. Review it, then press Import.` });
   };
 
   return (
-    <section aria-labelledby="transfer-h">
+    <section aria-labelledby="transfer-h" class="card">
       <h2 id="transfer-h">Import and export</h2>
-      <p>Paste a settings document or choose a file. Exports never contain tokens.</p>
+      <p class="muted">
+        Paste a settings document or choose a file, then Import. Exports never contain tokens: a teammate's
+        import asks them for their own.
+      </p>
       <label for="settings-text">Settings JSON</label>
       <textarea
         id="settings-text"
-        rows={12}
+        class="mono"
+        rows={10}
         spellcheck={false}
         value={text}
         onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)}
       />
       <div class="row">
         <label class="file">
-          Choose file… <input type="file" accept="application/json,.json" onChange={onFile} />
+          Choose a settings file <input type="file" accept="application/json,.json" onChange={onFile} />
         </label>
-        <button type="button" disabled={busy || text.trim() === ''} onClick={() => apply(text)}>
+        <button
+          type="button"
+          class="primary"
+          disabled={busy || text.trim() === ''}
+          onClick={() => apply(text)}
+        >
           Import
         </button>
-        <button type="button" onClick={download}>
+        <button
+          type="button"
+          onClick={() => download('tattler-settings.json', 'application/json', exportSettings(current))}
+        >
           Export to file
         </button>
         <button type="button" onClick={() => setText(exportSettings(current))}>
@@ -99,7 +122,12 @@ export function SettingsTransfer({ current, io }: { current: Settings; io: Setti
         </button>
       </div>
       {outcome && (
-        <div role={outcome.kind === 'error' ? 'alert' : 'status'} class={`outcome ${outcome.kind}`}>
+        <div
+          ref={outcomeRef}
+          tabIndex={-1}
+          role={outcome.kind === 'error' ? 'alert' : 'status'}
+          class={`outcome ${outcome.kind}`}
+        >
           <p>{outcome.text}</p>
           {outcome.kind === 'error' && (
             <ul>

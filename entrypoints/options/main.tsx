@@ -1,57 +1,62 @@
+/**
+ * The options page entrypoint: wires the browser (storage, permissions, IndexedDB, fetch with
+ * the user's session, downloads) into the options app and mounts it. No logic of its own.
+ */
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { SettingsTransfer } from '@/components/options/SettingsTransfer';
-import { SourcesList } from '@/components/options/SourcesList';
-import {
-  defaultSettings,
-  loadSettings,
-  type Parsed,
-  SETTINGS_KEY,
-  type Settings,
-  saveSettings,
-} from '@/lib/settings';
+import { demoFromHash } from '@/components/first-run/demo';
+import type { OptionsIo } from '@/components/options/io';
+import { OptionsApp } from '@/components/options/OptionsApp';
+import '@/components/first-run/first-run.css';
+import { openDb } from '@/lib/db';
+import { createHttp } from '@/lib/http';
+import { INTEGRATIONS } from '@/lib/pages/registry';
+import { SETTINGS_KEY } from '@/lib/settings';
+import { adapterFor } from '@/lib/sources/registry';
 
-const io = {
-  async save(settings: Settings) {
-    const r = await saveSettings(browser.storage.local, settings);
-    if (!r.ok) throw new Error(r.errors.join('; '));
+const io: OptionsIo = {
+  storage: browser.storage.local,
+  onSettingsChanged(callback) {
+    const listener = (changes: Record<string, unknown>, area: string) => {
+      if (area === 'local' && SETTINGS_KEY in changes) callback();
+    };
+    browser.storage.onChanged.addListener(listener);
+    return () => browser.storage.onChanged.removeListener(listener);
   },
-  requestOrigins: (origins: string[]) =>
-    origins.length ? browser.permissions.request({ origins }) : Promise.resolve(true),
-  hasOrigins: (origins: string[]) => browser.permissions.contains({ origins }),
+  permissions: {
+    contains: (p) => browser.permissions.contains(p),
+    request: (p) => browser.permissions.request(p),
+    remove: (p) => browser.permissions.remove(p),
+  },
+  declaredOrigins: browser.runtime.getManifest().host_permissions ?? [],
+  db: openDb(),
+  http: (timeoutMs) => createHttp({ timeoutMs }),
+  adapterFor: (type) => adapterFor(type),
+  estimate: () => navigator.storage.estimate(),
+  download(fileName, mime, text) {
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([text], { type: mime }));
+    a.download = fileName;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  },
 };
 
-function App() {
-  const [loaded, setLoaded] = useState<Parsed<Settings> | undefined>();
-  useEffect(() => {
-    const reload = () => void loadSettings(browser.storage.local).then(setLoaded);
-    reload();
-    const onChanged = (changes: Record<string, unknown>, area: string) => {
-      if (area === 'local' && SETTINGS_KEY in changes) reload();
-    };
-    browser.storage.onChanged.addListener(onChanged);
-    return () => browser.storage.onChanged.removeListener(onChanged);
-  }, []);
+const integrations = INTEGRATIONS.map(({ id, name, kind, onLoopback }) => ({ id, name, kind, onLoopback }));
 
-  if (!loaded) return <p>Loading settings…</p>;
-  return (
-    <>
-      <h1>Tattler settings</h1>
-      {!loaded.ok && (
-        <div role="alert" class="outcome error">
-          <p>The stored settings are invalid, so Tattler is not polling. Import a corrected document:</p>
-          <ul>
-            {loaded.errors.map((e) => (
-              <li key={e}>{e}</li>
-            ))}
-          </ul>
-        </div>
-      )}
-      {loaded.ok && <SourcesList settings={loaded.value} io={io} />}
-      <SettingsTransfer current={loaded.ok ? loaded.value : defaultSettings()} io={io} />
-    </>
+function mount() {
+  render(
+    <OptionsApp
+      io={io}
+      integrations={integrations}
+      {...(demoFromHash(location.hash) ? { demoUrl: demoFromHash(location.hash) as string } : {})}
+    />,
+    document.getElementById('app') as HTMLElement,
   );
 }
 
-render(<App />, document.getElementById('app') as HTMLElement);
+mount();
+// The demo script may open the page again with another #demo=…
+window.addEventListener('hashchange', mount);

@@ -1,48 +1,69 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SettingsTransfer } from '../../components/options/SettingsTransfer';
-import { defaultSettings } from '../../lib/settings';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import { afterEach, describe, expect, it } from 'vitest';
+import { OptionsApp } from '../../components/options/OptionsApp';
+import { exportSettings, validateSettings } from '../../lib/settings';
+import { type FakeIo, fakeIo, INTEGRATIONS_FOR_TEST } from './options-fakes';
 
 const good = JSON.stringify({
   version: 1,
-  sources: [{ id: 'demo', name: 'Demo', type: 'rancher', baseUrl: 'http://127.0.0.1:8080' }],
+  sources: [{ id: 'demo', name: 'Demo', type: 'rancher', baseUrl: 'https://rancher.example.com' }],
 });
+
+const mount = (io: FakeIo) => render(<OptionsApp io={io} integrations={INTEGRATIONS_FOR_TEST} />);
+const transfer = () => within(screen.getByRole('region', { name: 'Import and export' }));
+
+async function importText(text: string) {
+  fireEvent.input(await screen.findByLabelText('Settings JSON'), { target: { value: text } });
+  fireEvent.click(transfer().getByRole('button', { name: 'Import' }));
+}
 
 describe('SettingsTransfer', () => {
   afterEach(cleanup);
 
   it('imports a valid document after asking for exactly its origins', async () => {
-    const io = { save: vi.fn(async () => {}), requestOrigins: vi.fn(async () => true) };
-    render(<SettingsTransfer current={defaultSettings()} io={io} />);
-    fireEvent.input(screen.getByLabelText('Settings JSON'), { target: { value: good } });
-    fireEvent.click(screen.getByRole('button', { name: 'Import' }));
+    const io = fakeIo();
+    mount(io);
+    await importText(good);
     await waitFor(() =>
-      expect(screen.getByRole('status').textContent).toMatch(/Imported 1 source\. Tattler is polling/),
+      expect(transfer().getByRole('status').textContent).toMatch(/Imported 1 source\. Tattler is polling/),
     );
-    expect(io.requestOrigins).toHaveBeenCalledWith(['http://127.0.0.1/*']);
-    expect(io.save).toHaveBeenCalledTimes(1);
+    expect(io.request).toHaveBeenCalledWith({ origins: ['https://rancher.example.com/*'] });
+    expect(io.set).toHaveBeenCalledTimes(1);
   });
 
   it('changes nothing on a bad document and names the field', async () => {
-    const io = { save: vi.fn(async () => {}), requestOrigins: vi.fn(async () => true) };
-    render(<SettingsTransfer current={defaultSettings()} io={io} />);
-    const bad = good.replace('"rancher"', '"openstack"');
-    fireEvent.input(screen.getByLabelText('Settings JSON'), { target: { value: bad } });
-    fireEvent.click(screen.getByRole('button', { name: 'Import' }));
-    const alert = await screen.findByRole('alert');
+    const io = fakeIo();
+    mount(io);
+    await importText(good.replace('"rancher"', '"openstack"'));
+    const alert = await transfer().findByRole('alert');
     expect(alert.textContent).toMatch(/Nothing was changed/);
     expect(alert.textContent).toMatch(/sources\[0\]\.type/);
-    expect(io.save).not.toHaveBeenCalled();
-    expect(io.requestOrigins).not.toHaveBeenCalled();
+    expect(io.set).not.toHaveBeenCalled();
+    expect(io.request).not.toHaveBeenCalled();
   });
 
   it('says so when the user declines the permission, and still keeps the settings', async () => {
-    const io = { save: vi.fn(async () => {}), requestOrigins: vi.fn(async () => false) };
-    render(<SettingsTransfer current={defaultSettings()} io={io} />);
-    fireEvent.input(screen.getByLabelText('Settings JSON'), { target: { value: good } });
-    fireEvent.click(screen.getByRole('button', { name: 'Import' }));
-    await waitFor(() => expect(screen.getByRole('status').textContent).toMatch(/was not granted/));
-    expect(io.save).toHaveBeenCalledTimes(1);
+    const io = fakeIo();
+    io.answer = false;
+    mount(io);
+    await importText(good);
+    await waitFor(() => expect(transfer().getByRole('status').textContent).toMatch(/was not granted/));
+    expect(io.set).toHaveBeenCalledTimes(1);
+  });
+
+  it('exports the current settings, which hold no tokens, and they import back exactly', async () => {
+    const io = fakeIo();
+    mount(io);
+    await importText(good);
+    await waitFor(() => expect(io.set).toHaveBeenCalledTimes(1));
+    io.data['secret:demo'] = 'token-abc:supersecret';
+    fireEvent.click(transfer().getByRole('button', { name: 'Export to file' }));
+    const [name, mime, text] = io.download.mock.calls[0] as [string, string, string];
+    expect([name, mime]).toEqual(['tattler-settings.json', 'application/json']);
+    expect(text).not.toContain('supersecret');
+    const parsed = validateSettings(JSON.parse(text));
+    if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+    expect(exportSettings(parsed.value)).toBe(text);
   });
 });

@@ -1,0 +1,66 @@
+/**
+ * Nomad: the job filter, how much detail a poll reads, and the ACL token. The token is typed
+ * here but stored apart from settings (lib/secrets.ts) and is never part of an export; the form
+ * never shows a stored token back.
+ */
+import { CheckboxField, NumberField, TextField } from '../fields';
+import type { TypeFieldsProps } from './shared';
+
+export function NomadFields({ form, draft, update, errors, secretStored }: TypeFieldsProps) {
+  const nomad = draft.nomad;
+  const set = (patch: Partial<typeof nomad>) => update({ nomad: { ...nomad, ...patch } });
+  return (
+    <>
+      <TextField
+        form={form}
+        name="nomad.filter"
+        label="Nomad filter expression"
+        value={nomad.filter}
+        onInput={(filter) => set({ filter })}
+        placeholder='Meta.team == "shop"'
+        mono
+        help="Passed to Nomad as filter=; Nomad has no label selectors."
+        errors={errors('nomad.filter')}
+      />
+      <NumberField
+        form={form}
+        name="nomad.versionsWithinHours"
+        label="Read versions of jobs submitted within"
+        unit="hours"
+        value={nomad.versionsWithinHours}
+        onInput={(versionsWithinHours) => set({ versionsWithinHours })}
+        help="Images, counts and who submitted come from each job's versions; older jobs use the job list alone."
+        errors={errors('nomad.versionsWithinHours')}
+      />
+      <CheckboxField
+        form={form}
+        name="nomad.includeChildJobs"
+        label="Include periodic and dispatched child jobs"
+        checked={nomad.includeChildJobs}
+        onChange={(includeChildJobs) => set({ includeChildJobs })}
+        errors={errors('nomad.includeChildJobs')}
+      />
+      <TextField
+        form={form}
+        name="token"
+        type="password"
+        autoComplete="new-password"
+        label="Nomad ACL token"
+        value={nomad.token}
+        onInput={(token) => set({ token, clearToken: false })}
+        placeholder={secretStored ? '(a token is stored; type to replace it)' : ''}
+        help="Kept in this browser only, apart from settings: never exported, sent only as X-Nomad-Token to this Nomad."
+        errors={errors('token')}
+      />
+      {secretStored && (
+        <CheckboxField
+          form={form}
+          name="clearToken"
+          label="Delete the stored token when saving"
+          checked={nomad.clearToken}
+          onChange={(clearToken) => set({ clearToken, token: clearToken ? '' : nomad.token })}
+        />
+      )}
+    </>
+  );
+}
