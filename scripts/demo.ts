@@ -15,8 +15,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
+import { DEMO_FLEET_PORT } from '../lib/demo-fleet';
 import type { Change, Cluster } from '../lib/model';
 import {
+  type BadgePart,
+  badgeParts,
   importSettingsThroughOptions,
   type LaunchedExtension,
   launchExtension,
@@ -67,6 +70,34 @@ function summarize(changes: Change[], clusters: Cluster[]): string {
   return `${changes.length} changes detected\n\n${lines.join('\n')}\n`;
 }
 
+const firingJobAlert = (fleet: Fleet) =>
+  fleet.control.state().alerts.some((a) => a.labels.deployment || a.labels.statefulset);
+
+/** The alert page as the on-call person sees it: groups expanded, badges in, one popover open. */
+async function photographAlerts(ext: LaunchedExtension, fleet: Fleet): Promise<string | undefined> {
+  const page = await ext.context.newPage();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(fleet.alertUrl);
+  await page.getByRole('button', { name: 'Expand all groups' }).click();
+  let hot: BadgePart | undefined;
+  for (let i = 0; i < 50 && !hot; i++) {
+    await page.waitForTimeout(200);
+    hot = (await badgeParts(page, 'button.badge')).find((b) => /change/.test(b.text));
+  }
+  if (!hot) {
+    say('an alert is firing but no badge names a change yet; will try again');
+    await page.close();
+    return undefined;
+  }
+  say(`alert page: badge "${hot.text}"`);
+  await page.screenshot({ path: resolve(outDir, 'alert-page.png'), fullPage: true });
+  await page.mouse.click(hot.x, hot.y);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: resolve(outDir, 'alert-popover.png'), fullPage: true });
+  await page.close();
+  return 'alert-page.png, alert-popover.png';
+}
+
 async function runHeadless(ext: LaunchedExtension, fleet: Fleet) {
   mkdirSync(outDir, { recursive: true });
   const console_ = await ext.context.newPage();
@@ -76,6 +107,7 @@ async function runHeadless(ext: LaunchedExtension, fleet: Fleet) {
   const seconds = Number(args.seconds);
   const until = Date.now() + seconds * 1000;
   let pass = 0;
+  let alertShot: string | undefined;
   while (Date.now() < until) {
     const status = (await pollNow(ext)) as { last?: { changes: number; clusters: Record<string, number> } };
     pass++;
@@ -86,6 +118,10 @@ async function runHeadless(ext: LaunchedExtension, fleet: Fleet) {
     if ((c.auth ?? 0) > 0) {
       say('session expired: logging in again, as a person would');
       await logIn(console_, fleet);
+    }
+    // Alerts come and go: photograph the alert page while one names a job Tattler saw change.
+    if (!alertShot && firingJobAlert(fleet)) {
+      alertShot = await photographAlerts(ext, fleet);
     }
     await new Promise((r) => setTimeout(r, 8_000));
   }
@@ -100,22 +136,15 @@ async function runHeadless(ext: LaunchedExtension, fleet: Fleet) {
   await popup.waitForTimeout(1_000);
   await popup.screenshot({ path: resolve(outDir, 'popup-grid.png') });
 
-  const alerts = await ext.context.newPage();
-  await alerts.goto(fleet.alertUrl);
-  await alerts.waitForTimeout(1_000);
-  // Groups start collapsed, as in Alertmanager's classic UI: expand them like a person would.
-  for (const toggle of await alerts.getByRole('button', { expanded: false }).all())
-    await toggle.click().catch(() => {});
-  await alerts.waitForTimeout(1_500);
-  await alerts.screenshot({ path: resolve(outDir, 'alert-page.png'), fullPage: true });
-
   const actor = changes.find((c) => c.actor?.kind === 'person')?.actor?.name;
   if (actor) {
     const userPage = await ext.context.newPage();
     await userPage.goto(`${fleet.url}/dashboard/users/${encodeURIComponent(actor)}/jobs`);
     await userPage.screenshot({ path: resolve(outDir, 'user-jobs.png'), fullPage: true });
   }
-  say(`screenshots in ${outDir}: popup-grid.png, alert-page.png${actor ? ', user-jobs.png' : ''}`);
+  say(
+    `screenshots in ${outDir}: popup-grid.png${alertShot ? `, ${alertShot}` : ''}${actor ? ', user-jobs.png' : ''}`,
+  );
   return changes.length;
 }
 

@@ -4,11 +4,14 @@
  */
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
+import { withDemoFleet } from '../../components/first-run/demo';
+import { FirstRun } from '../../components/first-run/FirstRun';
 import { PopupApp } from '../../components/grid/PopupApp';
 import '../../components/grid/grid.css';
 import { openDb } from '../../lib/db';
+import { DEMO_FLEET_URL, probeDemoFleet } from '../../lib/demo-fleet';
 import { DEFAULT_WINDOW, WINDOWS, type WindowId } from '../../lib/heat';
-import { loadSettings } from '../../lib/settings';
+import { loadSettings, type Settings, saveSettings } from '../../lib/settings';
 
 const WINDOW_KEY = 'tattler.popup.window';
 
@@ -18,13 +21,29 @@ function initialWindow(): WindowId {
   return WINDOWS.find((w) => w.id === wanted)?.id ?? DEFAULT_WINDOW;
 }
 
+async function useDemoFleet(url: string) {
+  const current = await loadSettings(browser.storage.local);
+  if (!current.ok) throw new Error(`the stored settings are invalid: ${current.errors.join('; ')}`);
+  const saved = await saveSettings(browser.storage.local, withDemoFleet(current.value as Settings, url));
+  if (!saved.ok) throw new Error(saved.errors.join('; '));
+}
+
 async function main() {
   const settings = await loadSettings(browser.storage.local);
+  // Only when there is nothing to watch: is the demo fleet running on its well-known port?
+  const demoRunning = settings.ok && settings.value.sources.length === 0 && (await probeDemoFleet());
   render(
     <PopupApp
       db={openDb()}
       settings={settings}
       initialWindow={initialWindow()}
+      noSources={
+        <FirstRun
+          openOptions={() => void browser.runtime.openOptionsPage()}
+          {...(demoRunning ? { demoFleet: { url: DEMO_FLEET_URL } } : {})}
+          useDemoFleet={() => useDemoFleet(DEMO_FLEET_URL)}
+        />
+      }
       onWindowChange={(id) => localStorage.setItem(WINDOW_KEY, id)}
       api={{
         sendMessage: (message) => browser.runtime.sendMessage(message),

@@ -11,13 +11,15 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEMO_FLEET_PORT } from '../../lib/demo-fleet';
 import { DEFAULT_SCHEDULE, startFleet } from './index';
 
 const { values } = parseArgs({
   options: {
     seed: { type: 'string', default: '1' },
     speed: { type: 'string', default: '1' },
-    port: { type: 'string', default: '0' },
+    // The popup's first-run screen looks for the demo fleet on this port (lib/demo-fleet.ts).
+    port: { type: 'string', default: String(DEMO_FLEET_PORT) },
     'alert-port': { type: 'string', default: '0' },
     clusters: { type: 'string', default: '12' },
     'no-auto': { type: 'boolean', default: false },
