@@ -89,7 +89,19 @@ describe('main.ts', () => {
     const root = resolve(import.meta.dirname, '../..');
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'test/fleet/main.ts', '--seed', '3', '--speed', '5', '--clusters', '2', '--port', '0'],
+      [
+        '--import',
+        'tsx',
+        'test/fleet/main.ts',
+        '--seed',
+        '3',
+        '--speed',
+        '5',
+        '--clusters',
+        '2',
+        '--port',
+        '0',
+      ],
       {
         cwd: root,
         stdio: ['ignore', 'pipe', 'pipe'],
