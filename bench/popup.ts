@@ -12,15 +12,15 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { Change, Cluster, JobSnapshot, PollRun } from '../lib/model';
 import { validateSettings } from '../lib/settings';
+import { launchExtension } from '../test/e2e/harness';
 
 const args = process.argv.slice(2);
 const RUNS = Number(args[args.indexOf('--runs') + 1]) || 5;
 const SCREENSHOTS = args.includes('--screenshots');
 const DIST = resolve('.output/chrome-mv3');
-const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const MARK = 'tattler:grid-painted';
 /** Set when the grid also knows where every job runs (all rows, absent marks). */
 const COMPLETE = 'tattler:grid-complete';
@@ -37,7 +37,8 @@ const settings = validateSettings({
       id: 'fleet',
       name: 'Fleet',
       type: 'rancher',
-      baseUrl: 'https://rancher.example.com',
+      // Nothing listens there: the pass a settings change starts fails at once, on loopback.
+      baseUrl: 'http://127.0.0.1:9',
       links: {
         user: 'https://rancher.example.com/dashboard/c/local/explorer/apps.deployment?changedBy={user}',
       },
@@ -47,26 +48,10 @@ const settings = validateSettings({
 if (!settings.ok) throw new Error(settings.errors.join('\n'));
 
 async function launch(profileDir = ''): Promise<{ context: BrowserContext; id: string }> {
-  const context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROME,
-    headless: true,
-    viewport: { width: 800, height: 600 },
-    args: [
-      `--disable-extensions-except=${DIST}`,
-      `--load-extension=${DIST}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const ext = await launchExtension({ dist: DIST, profileDir, viewport: { width: 800, height: 600 } });
   // esbuild (through tsx) wraps named functions in __name(); functions sent to pages need it defined.
-  await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-  return { context, id: new URL(worker.url()).host };
+  await ext.context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
+  return { context: ext.context, id: ext.extensionId };
 }
 
 const popupUrl = (id: string, query = '') => `chrome-extension://${id}/popup.html${query}`;
@@ -418,10 +403,6 @@ const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
 async function main() {
   if (!existsSync(join(DIST, 'manifest.json'))) {
     console.error(`No build at ${DIST}: run \`npx wxt build\` first.`);
-    process.exit(1);
-  }
-  if (!existsSync(CHROME)) {
-    console.error(`No Chromium at ${CHROME}: apt-get install -y chromium, or set CHROME_PATH.`);
     process.exit(1);
   }
 

@@ -29,16 +29,22 @@ export interface LaunchedExtension {
   close(): Promise<void>;
 }
 
-export async function launchExtension(
-  options: { headless?: boolean; dist?: string } = {},
-): Promise<LaunchedExtension> {
+export interface LaunchOptions {
+  headless?: boolean;
+  dist?: string;
+  /** A profile folder to keep between launches; '' (default) is a fresh temporary one. */
+  profileDir?: string;
+  viewport?: { width: number; height: number };
+}
+
+export async function launchExtension(options: LaunchOptions = {}): Promise<LaunchedExtension> {
   const dist = options.dist ?? DIST;
   if (!existsSync(resolve(dist, 'manifest.json')))
     throw new Error(`No built extension at ${dist}: run npm run build`);
-  const context = await chromium.launchPersistentContext('', {
+  const context = await chromium.launchPersistentContext(options.profileDir ?? '', {
     executablePath: chromePath(),
     headless: options.headless ?? true,
-    viewport: { width: 1280, height: 800 },
+    viewport: options.viewport ?? { width: 1280, height: 800 },
     args: [
       `--disable-extensions-except=${dist}`,
       `--load-extension=${dist}`,
