@@ -354,13 +354,25 @@ export interface ActorInfo {
 }
 
 /**
+ * Managers that are a person at a terminal or a console rather than a pipeline: every
+ * `kubectl …` client (edit, patch, scale, set, client-side apply), and browser-based consoles.
+ * Their writes never stamp the deploy tooling's annotation.
+ */
+const HAND_TOOL = /^(kubectl($|-)|Mozilla|rancher$|k9s|lens|headlamp|dashboard)/i;
+
+/**
  * Who last changed the object, and when.
  *
- * A configured annotation (stamped by deploy tooling) names a person, but only for the change
- * that stamped it: when a manager that does not own the annotation made a newer change (say
- * `kubectl-edit` after the pipeline), the annotation is stale and that manager is reported
- * instead. Without the annotation, the newest change entry's manager is reported as a client
- * program's name, which is all managedFields can say.
+ * A configured annotation (stamped by deploy tooling) names a person. When the newest change
+ * was made by a manager that does not own the annotation, there are two readings, and the
+ * manager's name tells them apart:
+ * - a hand tool (`kubectl-edit` after the pipeline): the annotation is stale — report the tool,
+ *   as a client name;
+ * - a deploy tool (helm, argocd-controller …): the annotation was written again with the value
+ *   it already had, and Kubernetes does not move ownership of an unchanged field — the person
+ *   stands, with a note saying so.
+ * Without the annotation, the newest change entry's manager is reported as a client program's
+ * name, which is all managedFields can say.
  */
 export function actorOf(obj: KubeObject, actorAnnotation?: string): ActorInfo {
   const entries = changeEntries(obj);
@@ -375,12 +387,14 @@ export function actorOf(obj: KubeObject, actorAnnotation?: string): ActorInfo {
   const stamped = actorAnnotation ? nonEmpty(annotationsOf(obj)[actorAnnotation]) : undefined;
   if (actorAnnotation && stamped !== undefined) {
     const owner = newestOf(entries.filter((e) => ownsAnnotation(e, actorAnnotation)));
-    // Stale only when we can see a newer change by someone else; equal times count as the owner's.
-    if (newest && (!owner || newest.time > owner.time)) return fromManager(newest);
-    const info: ActorInfo = {
-      changedBy: { name: stamped, kind: 'person', via: `annotation ${actorAnnotation}` },
-    };
-    const t = finite(owner?.time) ?? finite(newest?.time);
+    // Equal times count as the owner's.
+    const newer = newest && (!owner || newest.time > owner.time) ? newest : undefined;
+    if (newer && HAND_TOOL.test(newer.manager)) return fromManager(newer);
+    const via = newer
+      ? `annotation ${actorAnnotation} (unchanged by ${newer.manager}'s write)`
+      : `annotation ${actorAnnotation}`;
+    const info: ActorInfo = { changedBy: { name: stamped, kind: 'person', via } };
+    const t = finite(newer?.time) ?? finite(owner?.time) ?? finite(newest?.time);
     if (t !== undefined) info.changedAt = t;
     return info;
   }

@@ -369,3 +369,56 @@ describe('links', () => {
     ).not.toContain('link');
   });
 });
+
+describe('actorOf: a redeploy that leaves the annotation as it was', () => {
+  const ANNOTATION = 'fleet.example.com/changed-by';
+  const entry = (manager: string, time: string, ownsAnnotation: boolean) => ({
+    manager,
+    operation: manager === 'argocd-controller' ? 'Apply' : 'Update',
+    apiVersion: 'apps/v1',
+    time,
+    fieldsType: 'FieldsV1',
+    fieldsV1: {
+      'f:metadata': ownsAnnotation ? { 'f:annotations': { [`f:${ANNOTATION}`]: {} } } : {},
+      'f:spec': { 'f:template': {} },
+    },
+  });
+  const object = (...managedFields: ReturnType<typeof entry>[]) =>
+    ({
+      metadata: { name: 'checkout', namespace: 'shop', annotations: { [ANNOTATION]: 'bob' }, managedFields },
+    }) as unknown as Parameters<typeof actorOf>[0];
+
+  it('keeps the person when a deploy tool wrote last without changing the annotation', () => {
+    // Kubernetes moves a field's ownership only when a write changes its value: bob deployed
+    // through Argo CD before, and again through helm now, so Argo CD still owns "bob".
+    const info = actorOf(
+      object(
+        entry('argocd-controller', '2026-10-01T10:00:00Z', true),
+        entry('helm', '2026-11-24T13:49:10Z', false),
+      ),
+      ANNOTATION,
+    );
+    expect(info.changedBy).toEqual({
+      name: 'bob',
+      kind: 'person',
+      via: `annotation ${ANNOTATION} (unchanged by helm's write)`,
+    });
+    expect(info.changedAt).toBe(Date.parse('2026-11-24T13:49:10Z'));
+  });
+
+  it('names the hand tool when kubectl wrote last', () => {
+    for (const manager of [
+      'kubectl-edit',
+      'kubectl-patch',
+      'kubectl',
+      'kubectl-client-side-apply',
+      'Mozilla',
+    ]) {
+      const info = actorOf(
+        object(entry('helm', '2026-10-01T10:00:00Z', true), entry(manager, '2026-11-24T13:49:10Z', false)),
+        ANNOTATION,
+      );
+      expect(info.changedBy).toEqual({ name: manager, kind: 'client', via: 'managedFields' });
+    }
+  });
+});
