@@ -22,6 +22,7 @@
  * browser has the Popover API (so the page's overflow and stacking cannot clip it); Escape or
  * the close button close it and return focus to the badge.
  */
+
 import { useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import {
   type ChangeView,
@@ -35,6 +36,7 @@ import {
 import { MARKS } from '../../lib/heat-scale';
 import { safeHttpUrl } from '../../lib/links';
 import type { BadgeData } from '../../lib/pages/types';
+import { FieldDeltaView } from '../common/FieldDeltaView';
 import { adoptStyles, POPOVER_CSS } from './styles';
 
 const ACTOR_KIND: Record<string, string> = {
@@ -53,11 +55,26 @@ function when(at: number): string {
     : d.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
+/**
+ * The clusters looked at, by name, each name once: an alert's `cluster="prod-eu-1"` may name a
+ * Rancher cluster, an Argo CD destination and a home-grown manager's cluster at once.
+ */
+function clusterNames(r: SubjectResult): string[] {
+  return [...new Set(r.looked.clusters.map((c) => c.name))];
+}
+
 function subjectText(r: SubjectResult): string {
   const l = r.looked;
   const job = l.jobs[0];
-  const where = l.clusters.length > 0 ? l.clusters.map((c) => c.name).join(', ') : l.clusterLabels.join(', ');
+  const where = l.clusters.length > 0 ? clusterNames(r).join(', ') : l.clusterLabels.join(', ');
   return [job ? `${job}` : '', where ? `in ${where}` : ''].filter(Boolean).join(' ');
+}
+
+/** " to checkout in prod-eu-1", or " in prod-eu-1" when only a cluster is named. */
+function toSubject(r: SubjectResult): string {
+  const about = subjectText(r);
+  if (!about) return '';
+  return about.startsWith('in ') ? ` ${about}` : ` to ${about}`;
 }
 
 function windowText(r: SubjectResult): string {
@@ -77,9 +94,9 @@ export function accessibleName(r: SubjectResult): string {
   }
   const after = h.afterCount > 0 ? `, ${h.afterCount} after the alert started` : '';
   if (r.blind.length > 0) {
-    return `Tattler: no changes seen${about ? ` to ${about}` : ''} ${windowText(r)}, but polls failed for part of it${after}. Show details`;
+    return `Tattler: no changes seen${toSubject(r)} ${windowText(r)}, but polls failed for part of it${after}. Show details`;
   }
-  return `Tattler: no changes${about ? ` to ${about}` : ''} ${windowText(r)}${after}. Show details`;
+  return `Tattler: no changes${toSubject(r)} ${windowText(r)}${after}. Show details`;
 }
 
 function Cell({ level, glyph, label }: { level: number; glyph: string; label?: string }) {
@@ -144,12 +161,7 @@ function ChangeItem({ change, ranked }: { change: ChangeView; ranked: RankedChan
               <tr key={f.path}>
                 <th scope="row">{f.path}</th>
                 <td>
-                  {formatFieldValue(f.before)}
-                  <span class="arrow" aria-hidden="true">
-                    →
-                  </span>
-                  <span class="sr"> becomes </span>
-                  {formatFieldValue(f.after)}
+                  <FieldDeltaView change={f} format={(v) => formatFieldValue(v)} />
                 </td>
               </tr>
             ))}
@@ -269,7 +281,7 @@ function Popover({ data, anchor, onClose }: PopoverProps) {
     l.jobs.length > 0 ? `job ${l.jobs.join(' or ')}` : '',
     l.namespace ? `namespace ${l.namespace}` : '',
     l.clusters.length > 0
-      ? `cluster ${l.clusters.map((c) => c.name).join(', ')}`
+      ? `cluster ${clusterNames(r).join(', ')}`
       : l.clusterLabels.length > 0
         ? `cluster ${l.clusterLabels.join(', ')} (not one Tattler watches)`
         : '',

@@ -136,6 +136,10 @@ export const POPOVER_CSS = `
 }
 .pop th { color: var(--tt-muted); font-weight: 400; white-space: nowrap; }
 .pop .arrow { color: var(--tt-muted); padding: 0 4px; }
+.pop .delta { display: flex; flex-direction: column; }
+.pop .removed { color: var(--tt-muted); text-decoration: line-through; }
+.pop .added { font-weight: 600; }
+.pop .unchanged, .pop .dim { color: var(--tt-muted); }
 .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .pop .links { display: flex; flex-wrap: wrap; gap: 12px; margin-top: 4px; }
 .pop a { color: var(--tt-link); }

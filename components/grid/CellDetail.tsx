@@ -7,13 +7,15 @@
  * Shown as a preview on hover/focus; pinned (a non-modal dialog that takes focus) on click or
  * Enter. Escape closes it; the caller returns focus to the cell.
  */
+
 import type { JSX, TargetedKeyboardEvent } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import type { HeatCell } from '../../lib/heat';
 import type { Change, FieldValue } from '../../lib/model';
 import type { Settings } from '../../lib/settings';
+import { FieldDeltaView } from '../common/FieldDeltaView';
 import { clockTime, exactTime, relativeTime } from '../common/time';
-import { ACTOR_KIND_LABEL, BLIND_LABEL, windowPhrase } from './labels';
+import { ACTOR_KIND_LABEL, BLIND_LABEL, columnName, windowPhrase } from './labels';
 import { consoleLink, userJobsLink } from './links';
 
 export interface CellDetailProps {
@@ -111,16 +113,7 @@ function ChangeItem({
         <ul class="fields">
           {change.fields.map((f) => (
             <li key={f.path}>
-              <code class="path">{f.path}</code>{' '}
-              <span class="before">
-                <span class="sr">from </span>
-                {valueText(f.before)}
-              </span>
-              <span aria-hidden="true"> → </span>
-              <span class="after">
-                <span class="sr">to </span>
-                {valueText(f.after)}
-              </span>
+              <code class="path">{f.path}</code> <FieldDeltaView change={f} format={valueText} />
             </li>
           ))}
         </ul>
@@ -183,7 +176,7 @@ function CellState({ cell }: { cell: HeatCell }) {
 export function CellDetail(props: CellDetailProps) {
   const { cell, now, pinned } = props;
   const ref = useRef<HTMLElement>(null);
-  const title = `${cell.row.name} in ${cell.column.name}`;
+  const title = `${cell.row.name} in ${columnName(cell.column)}`;
 
   // Pinned: the dialog takes focus so a screen reader reads it and Tab reaches its links.
   useEffect(() => {
@@ -212,7 +205,7 @@ export function CellDetail(props: CellDetailProps) {
     >
       <header class="detail-head">
         <h2>
-          {cell.row.name} <span class="dim">in</span> {cell.column.name}
+          {cell.row.name} <span class="dim">in</span> {columnName(cell.column)}
         </h2>
         {pinned && (
           <button type="button" class="close" aria-label="Close details" onClick={props.onClose}>
@@ -221,7 +214,12 @@ export function CellDetail(props: CellDetailProps) {
         )}
       </header>
       <p class="dim where">
-        {[cell.row.kind, cell.row.namespace, cell.column.group && `group ${cell.column.group}`]
+        {[
+          cell.row.kind,
+          cell.row.namespace,
+          cell.column.group && `group ${cell.column.group}`,
+          `from ${cell.column.source}`,
+        ]
           .filter(Boolean)
           .join(' · ')}
       </p>

@@ -13,6 +13,7 @@ import {
   NOW,
   SETTINGS,
   seedDb,
+  settingsWith,
   smallFleet,
 } from './fixtures';
 
@@ -62,6 +63,48 @@ describe('the grid', () => {
     expect(cellNamed(/checkout in prod-eu-2/).textContent).toBe('?');
     expect(cellNamed(/cart in prod-us-1/).textContent).toBe('·');
     expect(cellNamed(/checkout in prod-eu-1/).className).toContain('lv4');
+  });
+
+  it('tells two clusters of one name from different sources apart, in headers, cells and the detail', async () => {
+    const data = smallFleet();
+    const argo = cluster('prod-eu-1', 'eu', {
+      id: 'argocd/https://10.20.0.1:6443',
+      sourceId: 'argocd',
+      nativeId: 'https://10.20.0.1:6443',
+      apiBase: 'https://argocd.example',
+    });
+    const rowKey = 'Application:shop/payments';
+    const app = { ...job('prod-eu-1', 'payments'), key: `${argo.id}|${rowKey}`, clusterId: argo.id, rowKey };
+    const synced = change('prod-eu-1', 'payments', 2 * MIN, {
+      clusterId: argo.id,
+      jobKey: app.key,
+      rowKey,
+      kind: 'Application',
+      actor: { name: 'carol', kind: 'person' },
+    });
+    data.clusters.push(argo);
+    data.jobs.push({ ...app, kind: 'Application' });
+    data.changes.push(synced);
+    const settings = settingsWith([
+      { id: 'src', name: 'Rancher', type: 'rancher', baseUrl: 'https://rancher.example' },
+      { id: 'argocd', name: 'Argo CD', type: 'argocd', baseUrl: 'https://argocd.example' },
+    ]);
+    const db = await seedDb(data);
+    render(<PopupApp db={db} settings={settings} api={fakeApi()} clock={clock} />);
+    await screen.findByRole('gridcell', { name: 'cart in prod-us-1: not running there' }, { timeout: 5000 });
+
+    const headers = screen.getAllByRole('columnheader').map((h) => h.getAttribute('aria-label'));
+    expect(headers).toContain('prod-eu-1 of Argo CD, group eu: 1 change in 1 job');
+    expect(headers).toContain('prod-eu-1 of Rancher, group eu: 2 changes in 1 job');
+    // A name only one cluster has is left as it is.
+    expect(headers).toContain('prod-us-1, group us: no changes');
+    expect(cellNamed('payments in prod-eu-1 of Argo CD: 1 change, last 2 minutes ago by carol')).toBeTruthy();
+    expect(cellNamed('payments in prod-eu-1 of Rancher: not running there')).toBeTruthy();
+    expect(cellNamed(/^checkout in prod-eu-1 of Rancher: 2 changes/)).toBeTruthy();
+
+    fireEvent.click(cellNamed(/^payments in prod-eu-1 of Argo CD/));
+    const dialog = await screen.findByRole('dialog', { name: 'Changes of payments in prod-eu-1 of Argo CD' });
+    expect(within(dialog).getByText(/from Argo CD/)).toBeTruthy();
   });
 
   it('shows gone clusters dimmed and says so', async () => {
@@ -151,7 +194,7 @@ describe('cell detail', () => {
     expect(items[0]?.textContent).toContain(
       'containers[app].image from registry/checkout:1.4.1 → to registry/checkout:1.4.2',
     );
-    expect(items[0]?.textContent).toContain('from A → to A, B');
+    expect(items[0]?.textContent).toContain('added B1 other entry unchanged');
     expect(items[0]?.textContent).toContain('2 versions skipped between polls');
     expect(items[0]?.textContent).toContain('version 4 → 7');
     expect(within(items[0] as HTMLElement).getByRole('note').textContent).toContain(

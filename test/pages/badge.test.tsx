@@ -117,6 +117,9 @@ function mount(data: BadgeData) {
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
+const cleanupBody = () => {
+  document.body.innerHTML = '';
+};
 
 afterEach(() => {
   document.body.innerHTML = '';
@@ -148,6 +151,38 @@ describe('badge', () => {
     );
   });
 
+  it('names a cluster once when several sources have a cluster of that name', async () => {
+    const data = hot();
+    data.result.looked.clusters = [
+      { id: 'rancher/c-m-eu1', name: 'prod-eu-1' },
+      { id: 'argocd/https://10.20.0.1:6443', name: 'prod-eu-1' },
+      { id: 'forge/c-101', name: 'prod-eu-1' },
+    ];
+    const { button, root } = mount(data);
+    expect(button().getAttribute('aria-label')).toBe(
+      'Tattler: 2 changes · 4 min before · alice, same job, same cluster (checkout in prod-eu-1). Show the changes',
+    );
+    button().click();
+    await tick();
+    expect(root.querySelector('.looked')?.textContent).toMatch(
+      /looked for job checkout, namespace shop, cluster prod-eu-1, from /,
+    );
+  });
+
+  it('says "no changes in <cluster>" when the alert names a cluster and no job', () => {
+    const data = quiet();
+    data.result.looked = { ...data.result.looked, jobs: [] };
+    expect(mount(data).button().getAttribute('aria-label')).toBe(
+      'Tattler: no changes in prod-eu-1 in the 2 h before the alert started. Show details',
+    );
+    cleanupBody();
+    const blind = quiet(true);
+    blind.result.looked = { ...blind.result.looked, jobs: [] };
+    expect(mount(blind).button().getAttribute('aria-label')).toMatch(
+      /^Tattler: no changes seen in prod-eu-1 in the 2 h before the alert started, but polls failed/,
+    );
+  });
+
   it('shows the blind mark when polls failed: "no changes seen" is not "no changes"', () => {
     const { button } = mount(quiet(true));
     const b = button();
@@ -176,8 +211,8 @@ describe('badge', () => {
     expect(items[0]?.textContent).toContain('by alice (person, annotation example.com/changed-by)');
     const rows = [...(items[0]?.querySelectorAll('tr') ?? [])].map((tr) => tr.textContent);
     expect(rows).toEqual([
-      'containers[app].imageshop/checkout:1.4.1→ becomes shop/checkout:1.4.2',
-      'spec.replicas3→ becomes 2',
+      'containers[app].imagefrom shop/checkout:1.4.1 → to shop/checkout:1.4.2',
+      'spec.replicasfrom 3 → to 2',
     ]);
     const links = [...(items[0]?.querySelectorAll('a') ?? [])].map((a) => [
       a.textContent,
