@@ -39,6 +39,11 @@ export const SCHEMA_VERSIONS: ReadonlyArray<{ version: number; stores: Record<st
       meta: 'key',
     },
   },
+  {
+    // The popup marks degraded jobs; an index on health spares it reading every snapshot.
+    version: 2,
+    stores: { jobs: 'key, clusterId, rowKey, health.state' },
+  },
 ];
 
 export function openDb(name = DB_NAME, upTo = SCHEMA_VERSIONS.length): TattlerDb {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { changesBetween, changesOfCell, openDb, prune, SCHEMA_VERSIONS } from '../lib/db';
 import { acquireLease, releaseLease, renewLease } from '../lib/lease';
-import type { Change } from '../lib/model';
+import type { Change, JobSnapshot } from '../lib/model';
 
 const change = (id: string, at: number, over: Partial<Change> = {}): Change => ({
   id,
@@ -48,6 +48,18 @@ describe('schema versions', () => {
       await db.delete();
     });
   }
+
+  it('indexes health from version 2, also for snapshots written by version 1', async () => {
+    const name = `health-${Math.random()}`;
+    const old = openDb(name, 1);
+    const job = (key: string, state: 'healthy' | 'degraded') =>
+      ({ key, clusterId: 'c', rowKey: key, health: { state } }) as unknown as JobSnapshot;
+    await old.jobs.bulkPut([job('a', 'healthy'), job('b', 'degraded')]);
+    old.close();
+    const db = openDb(name);
+    expect(await db.jobs.where('health.state').equals('degraded').primaryKeys()).toEqual(['b']);
+    await db.delete();
+  });
 
   it('only ever appends versions, in order', () => {
     expect(SCHEMA_VERSIONS.map((v) => v.version)).toEqual(SCHEMA_VERSIONS.map((_, i) => i + 1));

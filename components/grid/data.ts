@@ -5,7 +5,6 @@
  *   degraded  which of those are degraded now: reads the snapshots  (after the first paint; live)
  * Each is a Dexie liveQuery, so a pass that lands while the popup is open repaints it.
  */
-import { useMemo } from 'preact/hooks';
 import { pollRunsSince, type TattlerDb } from '../../lib/db';
 import type { Change, Cluster, PollRun } from '../../lib/model';
 import { type LiveResult, useLiveQuery } from '../common/use-live-query';
@@ -38,30 +37,11 @@ export async function loadJobKeys(db: TattlerDb): Promise<string[]> {
   return keys;
 }
 
-/** An index on health that a later schema version may add; with it, no snapshot need be read. */
-const HEALTH_INDEX = 'health.state';
-
-/**
- * Keys of the jobs whose current snapshot is degraded. Schema v1 has no index on health, so
- * this reads every snapshot — a few clusters at a time, so a 200,000-snapshot table never sits
- * in memory at once.
- */
-export async function loadDegradedKeys(db: TattlerDb, clusterIds: readonly string[]): Promise<Set<string>> {
-  if (db.jobs.schema.indexes.some((i) => i.name === HEALTH_INDEX)) {
-    const keys = await db.jobs.where(HEALTH_INDEX).equals('degraded').primaryKeys();
-    performance.mark('tattler:degraded-loaded');
-    return new Set(keys as string[]);
-  }
-  const out = new Set<string>();
-  const BATCH = 4;
-  for (let i = 0; i < clusterIds.length; i += BATCH) {
-    const lists = await Promise.all(
-      clusterIds.slice(i, i + BATCH).map((id) => db.jobs.where('clusterId').equals(id).toArray()),
-    );
-    for (const list of lists) for (const job of list) if (job.health?.state === 'degraded') out.add(job.key);
-  }
+/** Keys of the jobs whose current snapshot is degraded (schema v2 indexes health). */
+export async function loadDegradedKeys(db: TattlerDb): Promise<Set<string>> {
+  const keys = await db.jobs.where('health.state').equals('degraded').primaryKeys();
   performance.mark('tattler:degraded-loaded');
-  return out;
+  return new Set(keys as string[]);
 }
 
 export interface GridData {
@@ -78,13 +58,7 @@ export interface GridData {
 export function useGridData(db: TattlerDb, since: number, withDegraded: boolean): GridData {
   const activity = useLiveQuery(() => loadActivity(db, since), [db, since]);
   const jobKeys = useLiveQuery(() => loadJobKeys(db), [db]);
-  const clusterIds = useMemo(
-    () => activity.value?.clusters.map((c) => c.id).sort() ?? [],
-    [activity.value?.clusters],
-  );
-  const idsKey = clusterIds.join('\n');
   const ready = withDegraded && jobKeys.value !== undefined;
-  // idsKey stands for clusterIds' content: a new array with the same ids must not re-read.
-  const degraded = useLiveQuery(ready ? () => loadDegradedKeys(db, clusterIds) : null, [db, idsKey, ready]);
+  const degraded = useLiveQuery(ready ? () => loadDegradedKeys(db) : null, [db, ready]);
   return { activity, jobKeys, degraded: ready ? degraded : {} };
 }

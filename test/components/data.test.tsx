@@ -1,33 +1,19 @@
 // @vitest-environment happy-dom
 import { cleanup, render, screen } from '@testing-library/preact';
-import { Dexie } from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadDegradedKeys, loadJobKeys } from '../../components/grid/data';
 import { PopupApp } from '../../components/grid/PopupApp';
-import type { TattlerDb } from '../../lib/db';
 import { clock, fakeApi, job, SETTINGS, seedDb, smallFleet } from './fixtures';
 
 afterEach(cleanup);
 
 describe('reading the jobs', () => {
-  it('loads job keys without snapshots, and the degraded ones by reading snapshots per cluster', async () => {
+  it('loads job keys without snapshots, and the degraded ones through the health index', async () => {
     const data = smallFleet();
     data.jobs.push({ ...job('prod-us-1', 'search'), health: { state: 'degraded' } });
     const db = await seedDb(data);
     expect((await loadJobKeys(db)).sort()).toEqual(data.jobs.map((j) => j.key).sort());
-    const degraded = await loadDegradedKeys(
-      db,
-      data.clusters.map((c) => c.id),
-    );
-    expect([...degraded]).toEqual(['src/prod-us-1|Deployment:shop/search']);
-  });
-
-  it('uses an index on health when a schema has one', async () => {
-    const db = new Dexie(`health-index-${Math.random()}`) as TattlerDb;
-    db.version(1).stores({ jobs: 'key, clusterId, rowKey, health.state' });
-    await db.jobs.bulkPut([{ ...job('a', 'x'), health: { state: 'degraded' } }, job('a', 'y')]);
-    // No cluster ids given: only the index can find it.
-    expect([...(await loadDegradedKeys(db, []))]).toEqual(['src/a|Deployment:shop/x']);
+    expect([...(await loadDegradedKeys(db))]).toEqual(['src/prod-us-1|Deployment:shop/search']);
   });
 
   it('marks a job degraded now, after the grid is painted', async () => {
