@@ -72,15 +72,26 @@ export function pollRunsSince(db: TattlerDb, from: number): Promise<PollRun[]> {
   return db.polls.where('to').aboveOrEqual(from).toArray();
 }
 
-/** Drops changes and poll runs older than the retention window. Returns what it removed. */
+/**
+ * Drops what is older than the retention window: changes, poll runs, and clusters gone for
+ * that long (with their last snapshots). Returns what it removed.
+ */
 export async function prune(
   db: TattlerDb,
   now: number,
   retentionDays: number,
-): Promise<{ changes: number; polls: number }> {
+): Promise<{ changes: number; polls: number; clusters: number }> {
   const cutoff = now - retentionDays * 86_400_000;
-  return db.transaction('rw', db.changes, db.polls, async () => ({
-    changes: await db.changes.where('at').below(cutoff).delete(),
-    polls: await db.polls.where('to').below(cutoff).delete(),
-  }));
+  return db.transaction('rw', [db.changes, db.polls, db.clusters, db.jobs], async () => {
+    const retired = await db.clusters
+      .filter((c) => c.goneSince !== undefined && c.goneSince < cutoff)
+      .primaryKeys();
+    for (const id of retired) await db.jobs.where('clusterId').equals(id).delete();
+    await db.clusters.bulkDelete(retired);
+    return {
+      changes: await db.changes.where('at').below(cutoff).delete(),
+      polls: await db.polls.where('to').below(cutoff).delete(),
+      clusters: retired.length,
+    };
+  });
 }

@@ -57,6 +57,12 @@ export interface HeatInput {
   polls: readonly PollRun[];
   windowMs: number;
   now: number;
+  /**
+   * What each source is called (settings' `sources[].name`, by id). Clusters of different
+   * sources may share a name (Rancher's `prod-eu-1` and Argo CD's); their columns are told
+   * apart by it. A source without an entry goes by its id.
+   */
+  sourceNames?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -85,6 +91,13 @@ export interface HeatColumn {
   name: string;
   /** Region or environment; '' when the cluster has none. */
   group: string;
+  /** The name of the source that found the cluster (its id when settings give no name). */
+  source: string;
+  /**
+   * Set when another column has the same name: what tells this one apart — its source, and
+   * its native id too when the source also has two clusters of that name.
+   */
+  qualifier?: string;
   gone: boolean;
   blind?: Blindness;
   /** Changes in this cluster within the window, and how many jobs they touched. */
@@ -366,6 +379,24 @@ export function cellGlyph(
   return cell.absent ? MARKS.absent : '';
 }
 
+/** Gives columns that share a name (ignoring case) a qualifier: their source, else source and native id. */
+export function qualifySharedNames(columns: HeatColumn[]): void {
+  const byName = new Map<string, HeatColumn[]>();
+  for (const col of columns) {
+    const key = col.name.toLowerCase();
+    const list = byName.get(key);
+    if (list) list.push(col);
+    else byName.set(key, [col]);
+  }
+  for (const list of byName.values()) {
+    if (list.length < 2) continue;
+    for (const col of list) {
+      const sameSource = list.some((o) => o !== col && o.source === col.source);
+      col.qualifier = sameSource ? `${col.source} ${col.cluster.nativeId}` : col.source;
+    }
+  }
+}
+
 /** Builds the index once per data change (or clock tick). */
 export function buildHeatIndex(input: HeatInput): HeatIndex {
   const { now, windowMs } = input;
@@ -378,7 +409,13 @@ export function buildHeatIndex(input: HeatInput): HeatIndex {
     if (list) list.push(run);
     else runsByTarget.set(run.target, [run]);
   }
-  const clusters = [...input.clusters].sort(compareColumns);
+  // A cluster that left discovery stays, dimmed, while it still says something about the
+  // window: it left within it, or changes happened in it. Then it is retired from the grid.
+  const changedClusters = new Set<string>();
+  for (const c of input.changes) if (c.at >= windowStart) changedClusters.add(c.clusterId);
+  const clusters = input.clusters
+    .filter((c) => c.goneSince === undefined || c.goneSince >= windowStart || changedClusters.has(c.id))
+    .sort(compareColumns);
   const columns: HeatColumn[] = clusters.map((cluster, index) => {
     const col: HeatColumn = {
       index,
@@ -386,6 +423,7 @@ export function buildHeatIndex(input: HeatInput): HeatIndex {
       id: cluster.id,
       name: cluster.name,
       group: cluster.group ?? '',
+      source: input.sourceNames?.[cluster.sourceId] || cluster.sourceId,
       gone: cluster.goneSince !== undefined,
       changes: 0,
       jobs: 0,
@@ -396,6 +434,7 @@ export function buildHeatIndex(input: HeatInput): HeatIndex {
     if (blind) col.blind = blind;
     return col;
   });
+  qualifySharedNames(columns);
   const columnIndex = new Map(columns.map((c) => [c.id, c.index]));
   const groups: HeatGroup[] = [];
   for (const col of columns) {

@@ -93,7 +93,19 @@ describe('queries', () => {
       { target: 't', sourceId: 's', status: 'auth', from: 0, to: now - 40 * day, count: 1 },
       { target: 't', sourceId: 's', status: 'ok', from: now - 40 * day, to: now, count: 9 },
     ]);
-    expect(await prune(db, now, 30)).toEqual({ changes: 1, polls: 1 });
+    const base = { sourceId: 's', name: 'x', apiBase: 'http://x', firstSeen: 0, lastSeen: 0 };
+    await db.clusters.bulkPut([
+      { ...base, id: 's/long-gone', nativeId: 'long-gone', goneSince: now - 31 * day },
+      { ...base, id: 's/recently-gone', nativeId: 'recently-gone', goneSince: now - day },
+      { ...base, id: 's/here', nativeId: 'here' },
+    ]);
+    await db.jobs.bulkPut([
+      { key: 's/long-gone|j', clusterId: 's/long-gone' } as never,
+      { key: 's/here|j', clusterId: 's/here' } as never,
+    ]);
+    expect(await prune(db, now, 30)).toEqual({ changes: 1, polls: 1, clusters: 1 });
+    expect((await db.clusters.toCollection().primaryKeys()).sort()).toEqual(['s/here', 's/recently-gone']);
+    expect(await db.jobs.toCollection().primaryKeys()).toEqual(['s/here|j']);
     expect((await db.changes.toArray()).map((c) => c.id)).toEqual(['new']);
     expect((await db.polls.toArray()).map((r) => r.status)).toEqual(['ok']);
     await db.delete();

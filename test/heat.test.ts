@@ -140,7 +140,7 @@ describe('columns', () => {
     const index = buildHeatIndex(
       input({
         clusters: [
-          cluster('old', 'eu', { goneSince: NOW - 2 * HOUR, lastOkPoll: NOW - 3 * HOUR }),
+          cluster('old', 'eu', { goneSince: NOW - 30 * MIN, lastOkPoll: NOW - 3 * HOUR }),
           cluster('new', 'eu'),
         ],
         jobs: [job('old', 'checkout'), job('new', 'checkout')],
@@ -151,6 +151,36 @@ describe('columns', () => {
     expect(old?.blind).toBeUndefined();
     expect(cellOf(index, 'checkout', 'old').column.gone).toBe(true);
     expect(index.columns[index.columnIndexOf('src/new') as number]?.gone).toBe(false);
+  });
+
+  it('retires a gone cluster once it left before the window and nothing in the window happened there', () => {
+    const clusters = [
+      cluster('left-long-ago', 'eu', { goneSince: NOW - 2 * HOUR }),
+      cluster('left-but-changed', 'eu', { goneSince: NOW - 2 * HOUR }),
+      cluster('here', 'eu'),
+    ];
+    const index = buildHeatIndex(
+      input({
+        clusters,
+        jobs: [
+          job('here', 'checkout'),
+          job('left-long-ago', 'checkout'),
+          job('left-but-changed', 'checkout'),
+        ],
+        changes: [
+          change('left-but-changed', 'checkout', 90 * MIN),
+          change('left-but-changed', 'checkout', 10 * MIN),
+        ],
+      }),
+    );
+    expect(index.columnIndexOf('src/left-long-ago')).toBeUndefined();
+    expect(index.columns[index.columnIndexOf('src/left-but-changed') as number]?.gone).toBe(true);
+    expect(index.columnIndexOf('src/here')).toBeDefined();
+    // A wider window brings it back: it left within that window.
+    const week = buildHeatIndex(
+      input({ clusters, jobs: [job('here', 'checkout')], windowMs: 7 * 24 * HOUR }),
+    );
+    expect(week.columnIndexOf('src/left-long-ago')).toBeDefined();
   });
 
   it('flags churn from several changes in one cluster, with counts of changes and jobs', () => {
@@ -165,6 +195,40 @@ describe('columns', () => {
     expect(CHURN_MIN_CHANGES).toBe(3);
     expect(a).toMatchObject({ changes: 3, jobs: 2, churn: true, level: 3 }); // newest 5 min of 60
     expect(b).toMatchObject({ changes: 1, jobs: 1, churn: false });
+  });
+});
+
+describe('columns of the same name from different sources', () => {
+  it('tells them apart by source name (by id without one), and by native id within one source', () => {
+    const argo = (name: string, nativeId: string): Cluster =>
+      cluster(name, undefined, { id: `argocd/${nativeId}`, sourceId: 'argocd', nativeId });
+    const index = buildHeatIndex(
+      input({
+        clusters: [
+          cluster('prod-eu-1'),
+          argo('prod-eu-1', 'https://10.20.0.1:6443'),
+          cluster('prod-us-1', undefined, { id: 'forge/c-102', sourceId: 'forge', nativeId: 'c-102' }),
+          cluster('PROD-US-1'),
+          cluster('staging-eu-1'),
+          argo('edge', 'https://10.0.0.1:6443'),
+          argo('edge', 'https://10.0.0.2:6443'),
+        ],
+        sourceNames: { src: 'Production Rancher', argocd: 'Argo CD' },
+      }),
+    );
+    const col = (id: string) => index.columns[index.columnIndexOf(id) as number];
+    expect(col('src/prod-eu-1')).toMatchObject({
+      source: 'Production Rancher',
+      qualifier: 'Production Rancher',
+    });
+    expect(col('argocd/https://10.20.0.1:6443')).toMatchObject({ source: 'Argo CD', qualifier: 'Argo CD' });
+    // Names are compared as people read them: case does not tell two clusters apart.
+    expect(col('forge/c-102')).toMatchObject({ source: 'forge', qualifier: 'forge' });
+    expect(col('src/PROD-US-1')?.qualifier).toBe('Production Rancher');
+    expect(col('argocd/https://10.0.0.1:6443')?.qualifier).toBe('Argo CD https://10.0.0.1:6443');
+    // A name only one cluster has needs nothing more.
+    expect(col('src/staging-eu-1')).toMatchObject({ source: 'Production Rancher' });
+    expect(col('src/staging-eu-1')?.qualifier).toBeUndefined();
   });
 });
 
