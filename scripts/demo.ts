@@ -1,12 +1,18 @@
 /**
  * `npm run demo`: Tattler's main job, end to end, on this machine.
  *
- * Builds the extension, starts the simulated fleet on 127.0.0.1, launches Chromium with Tattler
- * loaded, and configures it through the extension's own options page (the same import a person
- * uses). With a display, it opens the console's login page and the alert page and leaves the
- * browser to you. Without one (or with --headless), it logs in by itself, runs the scenario for
- * a while, then writes screenshots and a summary of the detected changes, and exits non-zero if
- * nothing was detected.
+ * Builds the extension, starts the simulated fleet on 127.0.0.1 and, beside it, the extra
+ * systems (a simulated Argo CD, Nomad and home-grown cluster manager), launches Chromium with
+ * Tattler loaded, and configures it through the extension's own options page (the same import a
+ * person uses, then the Nomad token typed into the Nomad source's form). With a display, it
+ * opens the login pages of the console, Argo CD and the home-grown manager and the alert page,
+ * prints the credentials, and leaves the browser to you. Without one (or with --headless), it
+ * logs in by itself, runs the scenario for a while, then writes screenshots and a summary of the
+ * detected changes, and exits non-zero if nothing was detected.
+ *
+ * The fleet's scenario runs on its own schedule; the extra systems have none, so the demo makes
+ * a named change in one of them every few seconds (EXTRA_SCRIPT, then seeded made-up ones), and
+ * raises an alert on the fleet's Alertmanager a little after each of the first few.
  *
  *   npm run demo -- [--headless] [--seconds 150] [--speed 6] [--seed 7] [--out demo-output]
  */
@@ -26,6 +32,15 @@ import {
   pollNow,
   readTable,
 } from '../test/e2e/harness';
+import {
+  enterNomadToken,
+  extraCredentials,
+  logInToArgoCd,
+  logInToExtraSystems,
+  logInToFleet,
+  logInToHomegrown,
+} from '../test/e2e/people';
+import { type ExtraSystems, startExtraSystems } from '../test/fleet/extra/index';
 import { demoSettings, type Fleet, startFleet } from '../test/fleet/index';
 
 const { values: args } = parseArgs({
@@ -43,35 +58,198 @@ const say = (line: string) => console.log(`[demo ${new Date().toISOString().slic
 const headless = args.headless || !process.env.DISPLAY;
 const outDir = resolve(args.out);
 
-async function logIn(page: Page, fleet: Fleet) {
-  await page.goto(`${fleet.url}/dashboard/auth/login`);
-  await page.getByLabel(/user/i).fill(fleet.credentials.username);
-  await page.getByLabel(/password/i).fill(fleet.credentials.password);
-  await Promise.all([
-    page.waitForURL(/\/dashboard\/(?!auth)/),
-    page.getByRole('button', { name: /log in/i }).click(),
-  ]);
+/** Every browser session Tattler reads with: the fleet's console, Argo CD, the home-grown manager. */
+async function logIn(page: Page, fleet: Fleet, extra: ExtraSystems) {
+  await logInToFleet(page, fleet);
+  await logInToExtraSystems(page, extra);
 }
+
+/** What the sources are called in the summary: the fleet's Rancher and the three extra systems. */
+const SYSTEMS: Record<string, string> = {
+  demo: 'fleet (Rancher)',
+  argocd: 'Argo CD',
+  nomad: 'Nomad',
+  homegrown: 'home-grown manager',
+};
+
+/** "fleet (Rancher) 14 · Argo CD 3 · Nomad 2 · home-grown manager 2": changes per system. */
+function perSystem(changes: Change[], clusters: Cluster[]): { line: string; missing: string[] } {
+  const sourceOf = new Map(clusters.map((c) => [c.id, c.sourceId]));
+  const counts = new Map(Object.keys(SYSTEMS).map((id) => [id, 0]));
+  for (const c of changes) {
+    const id = sourceOf.get(c.clusterId) ?? c.clusterId.split('/')[0] ?? '';
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  const line = [...counts].map(([id, n]) => `${SYSTEMS[id] ?? id} ${n}`).join(' · ');
+  const missing = [...counts].filter(([, n]) => n === 0).map(([id]) => SYSTEMS[id] ?? id);
+  return { line, missing };
+}
+
+/** A field's value as JSON; a field the previous snapshot did not have reads "(absent)", as in the popup. */
+const shown = (v: unknown): string => (v === undefined ? '(absent)' : JSON.stringify(v));
 
 function summarize(changes: Change[], clusters: Cluster[]): string {
   const names = new Map(clusters.map((c) => [c.id, c.name]));
+  const sources = new Map(clusters.map((c) => [c.id, SYSTEMS[c.sourceId] ?? c.sourceId]));
   const lines = [...changes]
     .sort((a, b) => a.at - b.at)
     .map((c) => {
       const who = c.actor
         ? `${c.actor.name} (${c.actor.kind}${c.actorStale ? ', may belong to an earlier change' : ''})`
         : 'unknown';
-      const what = c.fields
-        .map((f) => `${f.path}: ${JSON.stringify(f.before)} → ${JSON.stringify(f.after)}`)
-        .join('; ');
+      const what = c.fields.map((f) => `${f.path}: ${shown(f.before)} → ${shown(f.after)}`).join('; ');
       const skipped = c.skipped ? ` [${c.skipped} version(s) skipped]` : '';
-      return `${new Date(c.at).toISOString()}  ${names.get(c.clusterId) ?? c.clusterId}  ${c.kind} ${c.namespace}/${c.name}  ${c.type} by ${who}${skipped}${what ? `\n    ${what}` : ''}`;
+      return `${new Date(c.at).toISOString()}  ${names.get(c.clusterId) ?? c.clusterId} (${sources.get(c.clusterId) ?? '?'})  ${c.kind} ${c.namespace}/${c.name}  ${c.type} by ${who}${skipped}${what ? `\n    ${what}` : ''}`;
     });
-  return `${changes.length} changes detected\n\n${lines.join('\n')}\n`;
+  return `${changes.length} changes detected\nby system: ${perSystem(changes, clusters).line}\n\n${lines.join('\n')}\n`;
 }
 
+interface ExtraStep {
+  /** What happened, for the demo's output. */
+  line: string;
+  apply(extra: ExtraSystems): void;
+  /** Labels of an alert that fires a little later, naming the job the way its metrics would. */
+  alert?: Record<string, string>;
+}
+
+/** The extra systems' named changes, in order: a person, a pipeline token and auto-sync at work. */
+const EXTRA_SCRIPT: ExtraStep[] = [
+  {
+    line: 'argocd: alice synced payments-prod-eu-1 to payments:1.1.0',
+    apply: (x) =>
+      x.control.argocd({
+        type: 'sync',
+        app: 'payments-prod-eu-1',
+        by: 'alice',
+        image: 'registry.example.com/shop/payments:1.1.0',
+      }),
+    alert: {
+      alertname: 'ShopErrorBudgetBurn',
+      severity: 'critical',
+      cluster: 'prod-eu-1',
+      namespace: 'shop',
+      app: 'payments',
+    },
+  },
+  {
+    line: 'nomad: the ci-deployer token submitted ingest in eu-west with ingest-kafka:1.1.0',
+    apply: (x) =>
+      x.control.nomad({
+        type: 'submit',
+        region: 'eu-west',
+        namespace: 'data',
+        job: 'ingest',
+        by: 'ci-deployer',
+        image: 'registry.example.com/data/ingest-kafka:1.1.0',
+      }),
+    alert: {
+      alertname: 'NomadJobAllocationsFailing',
+      severity: 'warning',
+      cluster: 'eu-west',
+      namespace: 'data',
+      job_name: 'ingest',
+    },
+  },
+  {
+    line: 'homegrown: bob edited search in prod-us-1 (search:1.1.0, 3 replicas)',
+    apply: (x) =>
+      x.control.homegrown({
+        type: 'edit',
+        cluster: 'c-102',
+        job: 'search',
+        by: 'bob',
+        image: 'registry.example.com/search:1.1.0',
+        replicas: 3,
+      }),
+    alert: {
+      alertname: 'ForgeJobLatencyHigh',
+      severity: 'warning',
+      cluster: 'prod-us-1',
+      namespace: 'search',
+      service: 'search',
+    },
+  },
+  {
+    line: 'argocd: auto-sync rolled cart-prod-us-1 to cart:1.1.0',
+    apply: (x) =>
+      x.control.argocd({
+        type: 'auto-sync',
+        app: 'cart-prod-us-1',
+        image: 'registry.example.com/shop/cart:1.1.0',
+      }),
+  },
+  {
+    line: 'nomad: the alice token scaled checkout in us-east to 5',
+    apply: (x) =>
+      x.control.nomad({
+        type: 'submit',
+        region: 'us-east',
+        namespace: 'shop',
+        job: 'checkout',
+        by: 'alice',
+        count: 5,
+      }),
+  },
+  {
+    line: 'homegrown: jenkins-bot edited cart in prod-eu-1 (cart:1.1.0)',
+    apply: (x) =>
+      x.control.homegrown({
+        type: 'edit',
+        cluster: 'c-101',
+        job: 'cart',
+        by: 'jenkins-bot',
+        image: 'registry.example.com/cart:1.1.0',
+      }),
+  },
+];
+
+/** Seconds between two changes in the extra systems, and from a change to its alert. */
+const EXTRA_EVERY_MS = 12_000;
+const ALERT_AFTER_MS = 20_000;
+
+/**
+ * Makes the extra systems' changes on a timer: the script, then seeded made-up ones. Returns a
+ * function that stops it.
+ */
+function runExtraSystems(extra: ExtraSystems, fleet: Fleet): () => void {
+  let next = 0;
+  const timers = new Set<NodeJS.Timeout>();
+  const tick = () => {
+    const step = EXTRA_SCRIPT[next++];
+    if (!step) {
+      say(`extra: ${extra.control.step()}`);
+      return;
+    }
+    step.apply(extra);
+    say(`extra: ${step.line}`);
+    const labels = step.alert;
+    if (!labels) return;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fleet.control.raiseAlert({
+        labels,
+        annotations: {
+          summary: `${labels.alertname} for ${labels.app ?? labels.job_name ?? labels.service}`,
+        },
+      });
+      say(
+        `alert ${labels.alertname} firing for ${labels.namespace}/${labels.app ?? labels.job_name ?? labels.service} in ${labels.cluster}`,
+      );
+    }, ALERT_AFTER_MS);
+    timers.add(timer);
+  };
+  const first = setTimeout(tick, EXTRA_EVERY_MS / 2);
+  const every = setInterval(tick, EXTRA_EVERY_MS);
+  return () => {
+    clearTimeout(first);
+    clearInterval(every);
+    for (const t of timers) clearTimeout(t);
+  };
+}
+
+const JOB_LABELS = ['deployment', 'statefulset', 'app', 'job_name', 'service'];
 const firingJobAlert = (fleet: Fleet) =>
-  fleet.control.state().alerts.some((a) => a.labels.deployment || a.labels.statefulset);
+  fleet.control.state().alerts.some((a) => JOB_LABELS.some((k) => a.labels[k]));
 
 /** The alert page as the on-call person sees it: groups expanded, badges in, one popover open. */
 async function photographAlerts(ext: LaunchedExtension, fleet: Fleet): Promise<string | undefined> {
@@ -98,11 +276,15 @@ async function photographAlerts(ext: LaunchedExtension, fleet: Fleet): Promise<s
   return 'alert-page.png, alert-popover.png';
 }
 
-async function runHeadless(ext: LaunchedExtension, fleet: Fleet) {
+async function runHeadless(ext: LaunchedExtension, fleet: Fleet, extra: ExtraSystems) {
   mkdirSync(outDir, { recursive: true });
   const console_ = await ext.context.newPage();
-  await logIn(console_, fleet);
+  await logInToFleet(console_, fleet);
   say('logged in to the fleet console (R_SESS cookie set in the browser)');
+  await logInToArgoCd(console_, extra.urls.argocd);
+  await logInToHomegrown(console_, extra.urls.homegrown);
+  say('logged in to Argo CD (argocd.token cookie) and the home-grown manager (forge_session cookie)');
+  const stopExtra = runExtraSystems(extra, fleet);
 
   const seconds = Number(args.seconds);
   const until = Date.now() + seconds * 1000;
@@ -117,7 +299,7 @@ async function runHeadless(ext: LaunchedExtension, fleet: Fleet) {
     );
     if ((c.auth ?? 0) > 0) {
       say('session expired: logging in again, as a person would');
-      await logIn(console_, fleet);
+      await logIn(console_, fleet, extra);
     }
     // Alerts come and go: photograph the alert page while one names a job Tattler saw change.
     if (!alertShot && firingJobAlert(fleet)) {
@@ -126,10 +308,14 @@ async function runHeadless(ext: LaunchedExtension, fleet: Fleet) {
     await new Promise((r) => setTimeout(r, 8_000));
   }
 
+  stopExtra();
   const changes = await readTable<Change>(ext, 'changes');
   const clusters = await readTable<Cluster>(ext, 'clusters');
   writeFileSync(resolve(outDir, 'summary.txt'), summarize(changes, clusters));
   say(`wrote ${changes.length} changes to ${resolve(outDir, 'summary.txt')}`);
+  const systems = perSystem(changes, clusters);
+  say(`changes by system: ${systems.line}`);
+  if (systems.missing.length) say(`no change detected in: ${systems.missing.join(', ')}`);
 
   const popup = await ext.openPage('popup.html');
   await popup.setViewportSize({ width: 800, height: 600 });
@@ -153,28 +339,39 @@ async function main() {
     say('building the extension (wxt build)');
     execFileSync('npx', ['wxt', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
   }
-  const fleet = await startFleet({
-    seed: Number(args.seed),
-    speed: Number(args.speed),
-    log: (l) => say(`fleet: ${l}`),
-  });
+  const fleet = await startDemoFleet();
   say(
     `started fleet: console ${fleet.url} · alerts ${fleet.alertUrl} · login ${fleet.credentials.username} / ${fleet.credentials.password}`,
+  );
+  const extra = await startExtraSystems({ seed: Number(args.seed) });
+  say(
+    `started extra systems: Argo CD ${extra.urls.argocd} · Nomad ${extra.urls.nomad} · home-grown manager ${extra.urls.homegrown}`,
   );
 
   const ext = await launchExtension({ headless });
   say(`launched Chromium with Tattler (${ext.extensionId})${headless ? ', headless' : ''}`);
-  const outcome = await importSettingsThroughOptions(ext, demoSettings(fleet));
+  const base = demoSettings(fleet);
+  const fragment = extra.settingsFragment() as { id: string; name: string; type: string }[];
+  const outcome = await importSettingsThroughOptions(ext, {
+    ...base,
+    sources: [...(base.sources ?? []), ...fragment],
+  });
   say(`configured Tattler through its options page: ${outcome.trim()}`);
+  const nomad = fragment.find((f) => f.type === 'nomad');
+  if (nomad) {
+    await enterNomadToken(ext, nomad.name, extra.secrets()[nomad.id] ?? '');
+    say(`entered the Nomad reader token in the "${nomad.name}" source's form (kept apart from settings)`);
+  }
 
   const stop = async (code: number) => {
     await ext.close().catch(() => {});
+    await extra.close();
     await fleet.stop();
     process.exit(code);
   };
 
   if (headless) {
-    const n = await runHeadless(ext, fleet).catch((error) => {
+    const n = await runHeadless(ext, fleet, extra).catch((error) => {
       console.error(error);
       return 0;
     });
@@ -185,13 +382,25 @@ async function main() {
 
   const login = await ext.context.newPage();
   await login.goto(`${fleet.url}/dashboard/auth/login`);
+  const argoLogin = await ext.context.newPage();
+  await argoLogin.goto(`${extra.urls.argocd}/login`);
+  const forgeLogin = await ext.context.newPage();
+  await forgeLogin.goto(`${extra.urls.homegrown}/login`);
   const alerts = await ext.context.newPage();
   await alerts.goto(fleet.alertUrl);
   await login.bringToFront();
   say(
+    `log in to Argo CD (${extra.urls.argocd}/login) as ${extraCredentials.argocd.username} / ${extraCredentials.argocd.password}`,
+  );
+  say(
+    `log in to the home-grown manager (${extra.urls.homegrown}/login) as ${extraCredentials.homegrown.username} / ${extraCredentials.homegrown.password}`,
+  );
+  say('Nomad needs no login: Tattler reads it with the token entered in its options');
+  say(
     `log in as ${fleet.credentials.username} / ${fleet.credentials.password}; then open Tattler from the toolbar`,
   );
   say('press Ctrl+C to stop');
+  runExtraSystems(extra, fleet);
   process.on('SIGINT', () => void stop(0));
   ext.context.on('close', () => void stop(0));
   // Narrate the passes the alarm runs, from the extension's own record of them.
@@ -207,6 +416,21 @@ async function main() {
       `pass ${++n}: ${last.changes} changes; clusters ok ${c.ok}, login needed ${c.auth}, unreachable ${c.unreachable}, error ${c.error}, gone ${c.gone}`,
     );
   }, 3_000);
+}
+
+/** The fleet on the well-known port the popup's first-run screen looks at, or any free port. */
+async function startDemoFleet(): Promise<Fleet> {
+  const options = {
+    seed: Number(args.seed),
+    speed: Number(args.speed),
+    log: (l: string) => say(`fleet: ${l}`),
+  };
+  try {
+    return await startFleet({ ...options, port: DEMO_FLEET_PORT });
+  } catch {
+    say(`port ${DEMO_FLEET_PORT} is taken: the fleet takes a free one`);
+    return startFleet(options);
+  }
 }
 
 type PassSummaryLike = { finishedAt: number; changes: number; clusters: Record<string, number> };

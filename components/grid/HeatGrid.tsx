@@ -14,7 +14,7 @@ import type { HeatColumn, HeatIndex, HeatRow } from '../../lib/heat';
 import { MARKS } from '../../lib/heat-scale';
 import { memo } from '../common/memo';
 import { type GridPos, nextPosition } from './keys';
-import { BLIND_LABEL, cellLabel, columnLabel, rowLabel } from './labels';
+import { BLIND_LABEL, cellLabel, columnLabel, columnName, rowLabel } from './labels';
 import { rangeWithPinned, useVirtualizer } from './use-virtualizer';
 
 export const ROW_H = 26;
@@ -57,6 +57,7 @@ function ColumnHeader({ col, left }: { col: HeatColumn; left: number }) {
     .join(' ');
   const tip = [
     col.name,
+    `from ${col.source}`,
     col.group && `group ${col.group}`,
     col.blind &&
       `could not see: ${BLIND_LABEL[col.blind.reason]}${col.blind.message ? ` — ${col.blind.message}` : ''}`,
@@ -74,7 +75,7 @@ function ColumnHeader({ col, left }: { col: HeatColumn; left: number }) {
       title={tip}
       style={{ left: `${left}px`, width: `${COL_W}px` }}
     >
-      <span class="colname">{col.name}</span>
+      <span class="colname">{columnName(col)}</span>
       <span class={`colcount lv${col.churn && !col.blind ? col.level : 0}`} aria-hidden="true">
         {col.blind ? MARKS.blind : col.changes > 0 ? (col.changes > 99 ? '99+' : col.changes) : ''}
       </span>

@@ -138,6 +138,10 @@ function Watching(props: Omit<PopupAppProps, 'settings'> & { settings: Settings 
         : undefined,
     [activity?.clusters, keys, degraded],
   );
+  const sourceNames = useMemo(
+    () => Object.fromEntries(props.settings.sources.map((s) => [s.id, s.name])),
+    [props.settings.sources],
+  );
   // `tick` re-reads the clock so heat fades without new data.
   const index = useMemo(() => {
     if (!activity) return undefined;
@@ -148,8 +152,9 @@ function Watching(props: Omit<PopupAppProps, 'settings'> & { settings: Settings 
       polls: activity.polls,
       windowMs: win.ms,
       now: clock(),
+      sourceNames,
     });
-  }, [activity, presence, win.ms, tick]);
+  }, [activity, presence, win.ms, tick, sourceNames]);
   const filter: RowFilter = useMemo(() => ({ text, changedOnly, sort }), [text, changedOnly, sort]);
   const rows = useMemo(() => (index ? viewRows(index, filter) : []), [index, filter]);
   const now = index?.now ?? tick;

@@ -34,9 +34,18 @@ export function windowPhrase(ms: number): string {
   return `the last ${minutes} minutes`;
 }
 
+/**
+ * What to call a column: its cluster's name, or — when another column has the same name (a
+ * Rancher `prod-eu-1` and an Argo CD `prod-eu-1`) — "prod-eu-1 of Argo CD", so two columns never
+ * read the same.
+ */
+export function columnName(col: Pick<HeatColumn, 'name' | 'qualifier'>): string {
+  return col.qualifier ? `${col.name} of ${col.qualifier}` : col.name;
+}
+
 /** "checkout in prod-eu-1: 2 changes, last 3 minutes ago by alice, created". */
 export function cellLabel(cell: HeatCell, now: number): string {
-  const where = `${cell.row.name} in ${cell.column.name}`;
+  const where = `${cell.row.name} in ${columnName(cell.column)}`;
   const parts: string[] = [];
   if (cell.count > 0 && cell.newest) {
     const by = cell.newest.actor ? ` by ${cell.newest.actor.name}` : '';
@@ -68,7 +77,7 @@ export function columnLabel(col: HeatColumn): string {
   if (col.churn) parts.push('churn');
   if (col.blind) parts.push(`could not see, ${BLIND_LABEL[col.blind.reason]}`);
   if (col.gone) parts.push('gone');
-  return `${col.name}${col.group ? `, group ${col.group}` : ''}: ${parts.join(', ')}`;
+  return `${columnName(col)}${col.group ? `, group ${col.group}` : ''}: ${parts.join(', ')}`;
 }
 
 /** "checkout (Deployment in shop): bob rolled app:1.4.2 to 7 of 12 clusters". */

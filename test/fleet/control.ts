@@ -10,8 +10,11 @@
  *   POST /_fleet/reset
  *   POST /_fleet/tick             {ms}        (jump the simulated clock)
  *   POST /_fleet/settle                       (let controllers converge now)
+ *   POST /_fleet/alert            {labels, annotations?, startsAt?, endsAt?, generatorURL?}
+ *                                 (fire an alert: one postableAlert of the Alertmanager v2 API)
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PostableAlert } from './alertmanager/alerts';
 import type { FaultKind } from './faults';
 import { readFields, sendJson } from './http/util';
 import type { FleetControl } from './runtime';
@@ -70,6 +73,8 @@ export async function handleControl(
       case 'settle':
         control.settle();
         return sendJson(res, 200, { ok: true });
+      case 'alert':
+        return sendJson(res, 200, control.raiseAlert(body as unknown as PostableAlert));
       default:
         return sendJson(res, 404, { error: `no control action "${action}"` });
     }

@@ -3,7 +3,16 @@
  * runner, the alerts, sessions and faults, and the in-process control functions over them. The
  * HTTP servers only read from this and call its control functions.
  */
-import { AlertStore, fireStaticAlerts, RuleEvaluator } from './alertmanager/alerts';
+import {
+  AlertStore,
+  checkPostable,
+  fireStaticAlerts,
+  type GettableAlert,
+  gettable,
+  type PostableAlert,
+  RuleEvaluator,
+  receive,
+} from './alertmanager/alerts';
 import { DISCOVERY, type Fault, type FaultKind, Faults } from './faults';
 import { Auth } from './rancher/auth';
 import { EVENTS } from './scenario/events';
@@ -53,6 +62,12 @@ export interface FleetControl {
   tick(simMs: number): void;
   /** Lets the controllers converge now (status catches up with every pending change). */
   settle(): void;
+  /**
+   * Fires an alert with the given labels on the Alertmanager, as if a rule outside the simulation
+   * (another system's Prometheus) had sent it: the v2 API's postableAlert, checked the same way.
+   * `startsAt` defaults to now. Returns the alert as `GET /api/v2/alerts` lists it.
+   */
+  raiseAlert(alert: PostableAlert): GettableAlert;
 }
 
 export interface FleetState {
@@ -173,6 +188,15 @@ export class FleetRuntime {
       this.scheduler.advance(simMs);
     },
     settle: () => this.scheduler.flush(['controller']),
+    raiseAlert: (alert) => {
+      const now = Date.now();
+      const checked = checkPostable(alert, now);
+      if (typeof checked === 'string') throw new Error(checked);
+      const fired = receive(this.alerts, checked, now);
+      const labels = Object.entries(fired.labels).map(([k, v]) => `${k}="${v}"`);
+      this.options.log(`alert raised: {${labels.join(', ')}}`);
+      return gettable(fired, now);
+    },
   };
 
   private state(): FleetState {

@@ -89,6 +89,122 @@ export class AlertStore {
   }
 }
 
+/** gettableAlert: Prometheus re-sends every minute with endsAt four minutes ahead. */
+export function gettable(alert: Alert, now: number) {
+  const updatedAt = Math.max(alert.startsAt, now - ((now - alert.startsAt) % 60_000));
+  return {
+    annotations: alert.annotations,
+    endsAt: toIso(alert.resolvedAt ?? updatedAt + 4 * 60_000),
+    fingerprint: alert.fingerprint,
+    receivers: [{ name: alert.receiver }],
+    startsAt: toIso(alert.startsAt),
+    status: { inhibitedBy: [], silencedBy: [], mutedBy: [], state: 'active' },
+    updatedAt: toIso(updatedAt),
+    generatorURL: alert.generatorURL,
+    labels: alert.labels,
+  };
+}
+
+export type GettableAlert = ReturnType<typeof gettable>;
+
+const toIso = (ms: number): string => new Date(ms).toISOString();
+
+/**
+ * An alert as the v2 API's `postableAlert` carries it: labels (required), annotations,
+ * `startsAt`/`endsAt` (RFC 3339 text; in process, epoch ms too) and `generatorURL`.
+ */
+export interface PostableAlert {
+  labels: Record<string, string>;
+  annotations?: Record<string, string>;
+  startsAt?: string | number;
+  endsAt?: string | number;
+  generatorURL?: string;
+}
+
+/** A postable alert that passed the checks, times in epoch ms. */
+export interface CheckedAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: number;
+  /** Only when the poster gave one. */
+  endsAt?: number;
+  generatorURL?: string;
+}
+
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+function timeOf(value: unknown, field: string): number | string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
+  if (typeof value === 'string') {
+    const ms = Date.parse(value);
+    if (Number.isFinite(ms) && /^\d{4}-\d\d-\d\dT/.test(value)) return ms;
+  }
+  return `${field} must be an RFC 3339 date-time`;
+}
+
+function stringMap(value: unknown, field: string): Record<string, string> | string {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) return `${field} must be an object of strings`;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v !== 'string') return `${field}.${k} must be a string`;
+    out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * Checks one postable alert the way Alertmanager's v2 API does (api/v2 postAlertsHandler and
+ * types.Alert.Validate): labels with empty values are dropped, at least one label must remain,
+ * label names must be valid; a missing start is the end when one is given, else now; the end
+ * must not be before the start. Returns the alert, or what is wrong with it.
+ */
+export function checkPostable(item: unknown, now: number): CheckedAlert | string {
+  if (!item || typeof item !== 'object' || Array.isArray(item)) return 'an alert must be an object';
+  const raw = item as Record<string, unknown>;
+  if (raw.labels === undefined) return 'labels missing';
+  const labels = stringMap(raw.labels, 'labels');
+  if (typeof labels === 'string') return labels;
+  for (const [name, value] of Object.entries(labels)) {
+    if (value === '') delete labels[name];
+    else if (!LABEL_NAME.test(name)) return `invalid label set: invalid name "${name}"`;
+  }
+  if (Object.keys(labels).length === 0) return 'at least one label pair required';
+  const annotations = stringMap(raw.annotations, 'annotations');
+  if (typeof annotations === 'string') return annotations;
+  const startsAt = timeOf(raw.startsAt, 'startsAt');
+  if (typeof startsAt === 'string') return startsAt;
+  const endsAt = timeOf(raw.endsAt, 'endsAt');
+  if (typeof endsAt === 'string') return endsAt;
+  const start = startsAt ?? endsAt ?? now;
+  if (endsAt !== undefined && endsAt < start) return 'start time must be before end time';
+  let generatorURL: string | undefined;
+  if (raw.generatorURL !== undefined && raw.generatorURL !== '') {
+    if (typeof raw.generatorURL !== 'string' || !URL.canParse(raw.generatorURL))
+      return 'generatorURL must be a URL';
+    generatorURL = raw.generatorURL;
+  }
+  return {
+    labels,
+    annotations,
+    startsAt: start,
+    ...(endsAt !== undefined ? { endsAt } : {}),
+    ...(generatorURL !== undefined ? { generatorURL } : {}),
+  };
+}
+
+/**
+ * Fires a checked alert in the store, as Alertmanager takes it in: an alert with the same labels
+ * that is already firing stays as it is; one whose end has passed is stored resolved.
+ */
+export function receive(store: AlertStore, alert: CheckedAlert, now: number): Alert {
+  const fired = store.fire(alert.labels, alert.annotations, '', alert.startsAt);
+  if (alert.generatorURL) fired.generatorURL = alert.generatorURL;
+  if (alert.endsAt !== undefined && alert.endsAt <= now) store.resolve(fired.fingerprint, alert.endsAt);
+  return fired;
+}
+
 interface RuleHit {
   labels: Record<string, string>;
   annotations: Record<string, string>;

@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readBody, sendHtml, sendJson } from '../http/util';
-import { type Alert, type AlertStore, receiverFor } from './alerts';
+import { type Alert, type AlertStore, checkPostable, gettable, receive, receiverFor } from './alerts';
 import { alertPage } from './page';
 
 const VERSION = {
@@ -33,22 +33,6 @@ receivers:
 `;
 
 const toIso = (ms: number): string => new Date(ms).toISOString();
-
-/** gettableAlert: Prometheus re-sends every minute with endsAt four minutes ahead. */
-export function gettable(alert: Alert, now: number) {
-  const updatedAt = Math.max(alert.startsAt, now - ((now - alert.startsAt) % 60_000));
-  return {
-    annotations: alert.annotations,
-    endsAt: toIso(alert.resolvedAt ?? updatedAt + 4 * 60_000),
-    fingerprint: alert.fingerprint,
-    receivers: [{ name: alert.receiver }],
-    startsAt: toIso(alert.startsAt),
-    status: { inhibitedBy: [], silencedBy: [], mutedBy: [], state: 'active' },
-    updatedAt: toIso(updatedAt),
-    generatorURL: alert.generatorURL,
-    labels: alert.labels,
-  };
-}
 
 type Matcher = { name: string; op: '=' | '!=' | '=~' | '!~'; value: string };
 
@@ -112,26 +96,14 @@ export function createAlertServer(options: AlertServerOptions): Server {
       }
       if (!Array.isArray(body))
         return sendJson(res, 400, { code: 400, message: 'expected a list of postableAlert' });
-      for (const item of body as {
-        labels?: Record<string, string>;
-        annotations?: Record<string, string>;
-        startsAt?: string;
-        endsAt?: string;
-        generatorURL?: string;
-      }[]) {
-        if (!item.labels || typeof item.labels !== 'object')
-          return sendJson(res, 400, { code: 400, message: 'labels missing' });
-        const labels = Object.fromEntries(Object.entries(item.labels).map(([k, v]) => [k, String(v)]));
-        const ends = item.endsAt ? Date.parse(item.endsAt) : Number.NaN;
-        const alert = store.fire(
-          labels,
-          item.annotations ?? {},
-          '',
-          item.startsAt ? Date.parse(item.startsAt) || now : now,
-        );
-        if (item.generatorURL) alert.generatorURL = item.generatorURL;
-        if (Number.isFinite(ends) && ends <= now) store.resolve(alert.fingerprint, ends);
+      // As Alertmanager does: the valid alerts are taken, and the invalid ones make it a 400.
+      const errors: string[] = [];
+      for (const item of body) {
+        const alert = checkPostable(item, now);
+        if (typeof alert === 'string') errors.push(alert);
+        else receive(store, alert, now);
       }
+      if (errors.length) return sendJson(res, 400, { code: 400, message: errors.join('; ') });
       return sendJson(res, 200, '');
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {

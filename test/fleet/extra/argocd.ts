@@ -6,7 +6,8 @@
  *   cookie (or `Authorization: Bearer <token>`) and answers 401 `no session information` without.
  * - `GET /api/v1/clusters` (`items[]`: server, name, connectionState, info, labels) and
  *   `GET /api/v1/applications` (`projects=`, `selector=` with `k=v`/`k!=v` terms).
- * - The web UI's pages (`/`, `/login`, `/applications/<ns>/<name>`) are an HTML shell.
+ * - The web UI's pages (`/`, `/applications/<ns>/<name>`) are an HTML shell; `/login` is its
+ *   login form, which posts to `/api/v1/session` as the UI does.
  *
  * Applications follow an ApplicationSet's naming, `<app>-<cluster>`, each deploying to one
  * cluster. Changes (`control`) are what people and Argo CD do: a sync by a user or by auto-sync
@@ -260,6 +261,33 @@ export async function startArgoCd(options: ArgoCdOptions = {}): Promise<ArgoCdSy
   };
 
   const shell = () => html(200, page('Argo CD', '<div id="app"></div><script src="/main.js"></script>'));
+  // The UI's login form posts `{username, password}` as JSON to /api/v1/session (the answer sets
+  // the cookie), then goes to `return_url`.
+  const loginPage = () =>
+    html(
+      200,
+      page(
+        'Argo CD — sign in',
+        `<main><h1>Argo CD</h1><form id="login"><label>Username <input name="username" autocomplete="username"></label><label>Password <input name="password" type="password" autocomplete="current-password"></label><button type="submit">Sign In</button><p id="error" role="alert"></p></form></main>
+<script>
+document.getElementById('login').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  const res = await fetch('/api/v1/session', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: form.get('username'), password: form.get('password') }),
+  });
+  if (!res.ok) {
+    document.getElementById('error').textContent = (await res.json()).message;
+    return;
+  }
+  const back = new URLSearchParams(location.search).get('return_url') || '';
+  location.assign(back.startsWith('/') && !back.startsWith('//') ? back : '/applications');
+});
+</script>`,
+      ),
+    );
   const noSession = () =>
     json(401, { error: 'no session information', code: 16, message: 'no session information' });
 
@@ -288,6 +316,7 @@ export async function startArgoCd(options: ArgoCdOptions = {}): Promise<ArgoCdSy
       const user = userOf(req);
       return json(200, user ? { loggedIn: true, username: user, iss: 'argocd' } : { loggedIn: false });
     }
+    if (req.method === 'GET' && path === '/login') return loginPage();
     if (!path.startsWith('/api/')) return shell();
     if (req.method !== 'GET')
       return json(405, { error: 'method not allowed', code: 12, message: 'method not allowed' });
