@@ -12,6 +12,21 @@ const originOf = (url: string): string | undefined => {
   }
 };
 
+/**
+ * `https://am.example.com:9093` → `https://am.example.com/*`. Match patterns leave the port out:
+ * Firefox rejects ports in them, and without one Chrome matches every port. Undefined for what
+ * is not an http(s) URL.
+ */
+export function matchPatternOf(origin: string): string | undefined {
+  try {
+    const u = new URL(origin);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
+    return `${u.protocol}//${u.hostname}/*`;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Match patterns (`https://host/*`) for every origin the settings read from or run on. */
 export function originPatternsFor(settings: Settings): string[] {
   const origins = new Set<string>();
@@ -27,9 +42,5 @@ export function originPatternsFor(settings: Settings): string[] {
   for (const page of Object.values(settings.pages)) {
     if (page.enabled) for (const o of page.origins) origins.add(o);
   }
-  // Match patterns ignore ports in Chrome and Firefox; `http://127.0.0.1/*` covers every port.
-  return [...origins].map((o) => {
-    const u = new URL(o);
-    return `${u.protocol}//${u.hostname}/*`;
-  });
+  return [...new Set([...origins].map(matchPatternOf).filter((p): p is string => p !== undefined))];
 }

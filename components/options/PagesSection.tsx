@@ -5,11 +5,11 @@
  * store does both). The background registers the content script for the origins granted.
  */
 import { useRef, useState } from 'preact/hooks';
+import { matchPatternOf } from '@/lib/permissions';
 import type { Settings } from '../../lib/settings';
 import { assignErrors, domId, errorsUnder, parseError } from './errors';
 import { afterRender, FormErrors, focusFirstInvalid, TextField, useResetOnChange } from './fields';
 import type { IntegrationInfo } from './io';
-import { patternOf } from './permission-plan';
 import type { Commit, OptionsStore } from './store';
 
 type PageConfig = Settings['pages'][string];
@@ -136,7 +136,7 @@ function Integration({
         {config.origins.length > 0 && (
           <ul class="origins" aria-label={`Origins ${integration.name} runs on`}>
             {config.origins.map((o) => {
-              const pattern = patternOf(o);
+              const pattern = matchPatternOf(o);
               const missing = pattern !== undefined && store.missing.has(pattern);
               return (
                 <li key={o}>

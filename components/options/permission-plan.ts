@@ -31,14 +31,3 @@ export function permissionsToRelease(
   const fixed = new Set(declared);
   return originPatternsFor(before).filter((p) => !still.has(p) && !fixed.has(p));
 }
-
-/** The match pattern that covers an origin (ports are not part of match patterns). */
-export function patternOf(origin: string): string | undefined {
-  try {
-    const u = new URL(origin);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
-    return `${u.protocol}//${u.hostname}/*`;
-  } catch {
-    return undefined;
-  }
-}

@@ -10,6 +10,7 @@ import { createHttp, type FetchLike } from '@/lib/http';
 import { acquireLease, releaseLease, renewLease } from '@/lib/lease';
 import { type PassSummary, parseRequest, type Request, type StatusAnswer } from '@/lib/messages';
 import { type RegistrationApi, syncContentScripts } from '@/lib/pages/registration';
+import { matchPatternOf } from '@/lib/permissions';
 import { isSecretKey, loadSecrets } from '@/lib/secrets';
 import { defaultSettings, loadSettings, type Settings, type SourceSettings } from '@/lib/settings';
 import type { SourceAdapter } from '@/lib/sources/types';
@@ -47,7 +48,11 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
   let running: Promise<PassSummary | undefined> | undefined;
 
   const canRead =
-    options.canRead ?? ((origin: string) => browser.permissions.contains({ origins: [`${origin}/*`] }));
+    options.canRead ??
+    ((origin: string) => {
+      const pattern = matchPatternOf(origin);
+      return pattern ? browser.permissions.contains({ origins: [pattern] }) : Promise.resolve(false);
+    });
 
   async function currentSettings(): Promise<Settings> {
     const loaded = await loadSettings(browser.storage.local);

@@ -12,7 +12,9 @@
  * port): the content script checks the page's exact origin against settings before running any
  * integration (registry.ts integrationsFor).
  */
+
 import { browser } from 'wxt/browser';
+import { matchPatternOf } from '../permissions';
 import { isLoopback } from './registry';
 
 /** The registered script's id. */
@@ -47,18 +49,8 @@ interface PagesPart {
   pages: Record<string, { enabled: boolean; origins: string[] } | undefined>;
 }
 
-/** `https://am.example.com:9093` → `https://am.example.com/*`. Undefined for non-http(s). */
-export function matchPatternOf(origin: string): string | undefined {
-  try {
-    const u = new URL(origin);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
-    return `${u.protocol}//${u.hostname}/*`;
-  } catch {
-    return undefined;
-  }
-}
+export { matchPatternOf };
 
-/** Origins of switched-on integrations, other than loopback (the manifest covers those). */
 export function userOrigins(settings: PagesPart): string[] {
   const out = new Set<string>();
   for (const config of Object.values(settings.pages)) {
