@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { FetchLike } from '../../lib/http';
-import { createHttp, PollError } from '../../lib/http';
-import type { PollStatus } from '../../lib/model';
+import { createHttp } from '../../lib/http';
 import { KUBERNETES_KINDS } from '../../lib/settings';
 import { adapterFor } from '../../lib/sources/registry';
+import { expectFault, FAULTS, type FaultTarget, jsonHeaders, respond } from './extra-helpers';
 import {
   EXPIRED_STATUS,
   FakeKubeApi,
@@ -18,26 +18,6 @@ import {
   recordingHttp,
 } from './helpers';
 
-const LOGIN = 'https://sso.example.com/login?return=rancher';
-
-const respond = (body: string, init: ResponseInit & { redirectedTo?: string } = {}): Response => {
-  const res = new Response(body, init);
-  if (init.redirectedTo) {
-    // fetch follows a 302 by itself; the page sees only the end of the chain.
-    Object.defineProperty(res, 'redirected', { value: true });
-    Object.defineProperty(res, 'url', { value: init.redirectedTo });
-  }
-  return res;
-};
-const jsonHeaders = { 'content-type': 'application/json' };
-const loginPage = '<!DOCTYPE html><html><head><title>Log in</title></head><body><form>…</form></body></html>';
-
-/** A fetch that never answers until the request's signal fires, as a hung server does. */
-const hang: FetchLike = (_input, init) =>
-  new Promise((_, reject) => {
-    init.signal?.addEventListener('abort', () => reject(init.signal?.reason));
-  });
-
 /** Serves one good first page with a continue token, then 410 for every continuation. */
 const expiringPages = (goodFirstPage: string): FetchLike => {
   return async (input) =>
@@ -46,27 +26,20 @@ const expiringPages = (goodFirstPage: string): FetchLike => {
       : respond(goodFirstPage, { headers: jsonHeaders });
 };
 
-interface Target {
-  name: string;
-  path: string;
-  run: (fetch: FetchLike) => Promise<unknown>;
-  /** A valid first page that promises more. */
-  firstPage: string;
-  /** JSON that parses but is not this API's shape. */
-  wrongShape: string;
-  good: string;
-}
-
 const source = makeSource({ type: 'rancher' });
 const deployments = fixture<{ items: unknown[] }>('kubernetes/deployments.json');
 const clusters = fixture<{ data: unknown[] }>('rancher/clusters.json');
 
-const targets: Target[] = [
+// A list cut short is a list whose continue token expires twice: "partial", never shorter.
+const targets: FaultTarget[] = [
   {
     name: 'discovery',
     path: '/v1/management.cattle.io.clusters',
     run: (fetch) => adapterFor('rancher').discover(createHttp({ fetch, timeoutMs: 50 }), source),
-    firstPage: JSON.stringify({ ...clusters, data: clusters.data.slice(0, 2), continue: 'tok' }),
+    partial: {
+      fetch: expiringPages(JSON.stringify({ ...clusters, data: clusters.data.slice(0, 2), continue: 'tok' })),
+      status: 'partial',
+    },
     wrongShape: JSON.stringify(deployments),
     good: fixtureText('rancher/clusters.json'),
   },
@@ -74,87 +47,23 @@ const targets: Target[] = [
     name: 'poll',
     path: '/k8s/clusters/c-m-abc12/apis/apps/v1/deployments',
     run: (fetch) => adapterFor('rancher').poll(makeCtx(createHttp({ fetch, timeoutMs: 50 }), source)),
-    firstPage: JSON.stringify({
-      ...deployments,
-      metadata: { continue: 'tok' },
-      items: deployments.items.slice(0, 2),
-    }),
+    partial: {
+      fetch: expiringPages(
+        JSON.stringify({
+          ...deployments,
+          metadata: { continue: 'tok' },
+          items: deployments.items.slice(0, 2),
+        }),
+      ),
+      status: 'partial',
+    },
     wrongShape: JSON.stringify(clusters),
     good: fixtureText('kubernetes/deployments.json'),
   },
 ];
 
-interface Fault {
-  name: string;
-  fetch: (t: Target) => FetchLike;
-  status: Exclude<PollStatus, 'ok'>;
-  loginUrl?: string;
-}
-
-const faults: Fault[] = [
-  {
-    name: '401',
-    fetch: () => async () => respond('{"message":"Unauthorized"}', { status: 401 }),
-    status: 'auth',
-  },
-  {
-    name: '403',
-    fetch: () => async () => respond('{"message":"forbidden"}', { status: 403 }),
-    status: 'auth',
-  },
-  {
-    name: '302 to a login page',
-    fetch: () => async () =>
-      respond(loginPage, { status: 200, headers: { 'content-type': 'text/html' }, redirectedTo: LOGIN }),
-    status: 'auth',
-    loginUrl: LOGIN,
-  },
-  {
-    name: '200 with an HTML login page',
-    fetch: () => async () =>
-      respond(loginPage, { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' } }),
-    status: 'auth',
-  },
-  { name: '500', fetch: () => async () => respond('internal error', { status: 500 }), status: 'error' },
-  { name: 'a timeout', fetch: () => hang, status: 'unreachable' },
-  {
-    name: 'a network error',
-    fetch: () => async () => {
-      throw new TypeError('fetch failed');
-    },
-    status: 'unreachable',
-  },
-  {
-    name: 'invalid JSON',
-    fetch: () => async () => respond("{items: ['x']}", { headers: jsonHeaders }),
-    status: 'error',
-  },
-  {
-    name: 'truncated JSON',
-    fetch: (t) => async () =>
-      respond(t.good.slice(0, Math.floor(t.good.length / 2)), { headers: jsonHeaders }),
-    status: 'error',
-  },
-  {
-    name: 'JSON of the wrong shape',
-    fetch: (t) => async () => respond(t.wrongShape, { headers: jsonHeaders }),
-    status: 'error',
-  },
-  { name: '410 on continue twice', fetch: (t) => expiringPages(t.firstPage), status: 'partial' },
-];
-
 describe.each(targets)('$name faults', (target) => {
-  it.each(faults)('$name → $status, naming the path', async (fault) => {
-    const error = await target.run(fault.fetch(target)).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(PollError);
-    const e = error as PollError;
-    expect(e.status).toBe(fault.status);
-    expect(e.message).toContain(target.path);
-    if (fault.loginUrl) expect(e.loginUrl).toBe(fault.loginUrl);
-  });
+  it.each(FAULTS)('$name → $status, naming the path', (fault) => expectFault(target, fault));
 
   it('succeeds on a good answer (the table is not failing for another reason)', async () => {
     await expect(
