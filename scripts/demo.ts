@@ -291,12 +291,10 @@ async function runHeadless(ext: LaunchedExtension, fleet: Fleet, extra: ExtraSys
   let pass = 0;
   let alertShot: string | undefined;
   while (Date.now() < until) {
-    const status = (await pollNow(ext)) as { last?: { changes: number; clusters: Record<string, number> } };
+    const status = (await pollNow(ext)) as { last?: PassSummaryLike };
     pass++;
     const c = status.last?.clusters ?? {};
-    say(
-      `pass ${pass}: ${status.last?.changes ?? 0} changes; clusters ok ${c.ok ?? 0}, login needed ${c.auth ?? 0}, unreachable ${c.unreachable ?? 0}, error ${c.error ?? 0}, gone ${c.gone ?? 0}`,
-    );
+    if (status.last) say(passLine(pass, status.last));
     if ((c.auth ?? 0) > 0) {
       say('session expired: logging in again, as a person would');
       await logIn(console_, fleet, extra);
@@ -411,10 +409,7 @@ async function main() {
     const last = meta.find((m) => m.key === 'last-pass')?.value;
     if (!last || last.finishedAt === lastSeen) return;
     lastSeen = last.finishedAt;
-    const c = last.clusters;
-    say(
-      `pass ${++n}: ${last.changes} changes; clusters ok ${c.ok}, login needed ${c.auth}, unreachable ${c.unreachable}, error ${c.error}, gone ${c.gone}`,
-    );
+    say(passLine(++n, last));
   }, 3_000);
 }
 
@@ -433,6 +428,18 @@ async function startDemoFleet(): Promise<Fleet> {
   }
 }
 
-type PassSummaryLike = { finishedAt: number; changes: number; clusters: Record<string, number> };
+type PassSummaryLike = {
+  finishedAt: number;
+  changes: number;
+  clusters: Record<string, number>;
+  logins: { url: string }[];
+};
+
+/** One line per pass: what changed, how the clusters answered, and where a login is needed. */
+function passLine(n: number, last: PassSummaryLike): string {
+  const c = last.clusters;
+  const logins = [...new Set(last.logins.map((l) => new URL(l.url).origin))];
+  return `pass ${n}: ${last.changes} changes; clusters ok ${c.ok ?? 0}, login needed ${c.auth ?? 0}, unreachable ${c.unreachable ?? 0}, error ${c.error ?? 0}, gone ${c.gone ?? 0}${logins.length ? `; log in at ${logins.join(', ')}` : ''}`;
+}
 
 void main();
