@@ -82,6 +82,12 @@ export interface Blindness {
   to?: number;
   /** Failing polls in the window. */
   polls: number;
+  /**
+   * A later poll saw the cluster again. What changed during the gap was then caught by that
+   * poll's diff (state is compared, not events), so the gap costs precision, not changes: the
+   * cell is marked, lightly, instead of hatched as "could not see".
+   */
+  recovered?: boolean;
 }
 
 export interface HeatColumn {
@@ -279,6 +285,7 @@ function blindness(
     const b: Blindness = { reason: latest.status as BlindReason, from: latest.from, to: latest.to, polls };
     if (latest.message) b.message = latest.message;
     if (latest.loginUrl) b.loginUrl = latest.loginUrl;
+    if (cluster.lastOkPoll !== undefined && cluster.lastOkPoll > latest.to) b.recovered = true;
     return b;
   }
   if (cluster.goneSince !== undefined) return undefined;
@@ -370,7 +377,7 @@ export function cellGlyph(
   cell: Pick<HeatCell, 'count' | 'created' | 'deleted' | 'degraded' | 'absent' | 'blind'>,
 ): string {
   const marks: string[] = [];
-  if (cell.blind) marks.push(MARKS.blind);
+  if (cell.blind && !cell.blind.recovered) marks.push(MARKS.blind);
   if (cell.deleted) marks.push(MARKS.deleted);
   if (cell.created) marks.push(MARKS.created);
   if (cell.degraded) marks.push(MARKS.degraded);

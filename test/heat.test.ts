@@ -321,6 +321,28 @@ describe('cells', () => {
     expect(cellOf(other, 'cart', 'a').blind).toBeUndefined();
   });
 
+  it('marks a gap a later poll bridged lightly: no "could not see", but never plain quiet', () => {
+    const recovered = [cluster('a'), cluster('b', undefined, { lastOkPoll: NOW - MIN })];
+    const polls = [failedRun('b', NOW - 30 * MIN, NOW - 20 * MIN, 'auth')];
+    const index = buildHeatIndex(
+      input({ clusters: recovered, jobs: [job('a', 'checkout'), job('b', 'checkout')], polls }),
+    );
+    const cell = cellOf(index, 'checkout', 'b');
+    expect(cell.blind).toMatchObject({ reason: 'auth', recovered: true });
+    expect(cell.glyph).toBe('');
+    expect(index.columns[index.columnIndexOf('src/b') as number]?.blind?.recovered).toBe(true);
+    // Still failing now: hatched and "could not see".
+    const failing = buildHeatIndex(
+      input({
+        clusters: [cluster('b', undefined, { lastOkPoll: NOW - 40 * MIN })],
+        jobs: [job('b', 'checkout')],
+        polls,
+      }),
+    );
+    expect(cellOf(failing, 'checkout', 'b').blind?.recovered).toBeUndefined();
+    expect(cellOf(failing, 'checkout', 'b').glyph).toBe(MARKS.blind);
+  });
+
   it('is blind where the cluster was never polled, or not polled at all during the window', () => {
     const index = buildHeatIndex(
       input({

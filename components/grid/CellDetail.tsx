@@ -145,8 +145,11 @@ function CellState({ cell }: { cell: HeatCell }) {
     const login = blind.loginUrl;
     lines.push(
       <p key="blind" class="warn">
-        <span aria-hidden="true">? </span>
-        Could not see this cluster in the window: {BLIND_LABEL[blind.reason]}
+        <span aria-hidden="true">{blind.recovered ? '' : '? '}</span>
+        {blind.recovered
+          ? 'Polls of this cluster failed for a while in the window, and a later poll saw it again (what changed meanwhile is in that poll): '
+          : 'Could not see this cluster in the window: '}
+        {BLIND_LABEL[blind.reason]}
         {blind.message ? ` — ${blind.message}` : ''}.{' '}
         {login && (
           <a href={login} target="_blank" rel="noopener noreferrer">

@@ -52,7 +52,8 @@ const posOf = (el: EventTarget | null): { pos: GridPos; el: HTMLElement } | unde
 };
 
 function ColumnHeader({ col, left }: { col: HeatColumn; left: number }) {
-  const cls = ['colhead', col.gone && 'gone', col.blind && 'blind', col.churn && 'churn']
+  const blindNow = col.blind && !col.blind.recovered;
+  const cls = ['colhead', col.gone && 'gone', blindNow && 'blind', col.churn && 'churn']
     .filter(Boolean)
     .join(' ');
   const tip = [
@@ -76,8 +77,8 @@ function ColumnHeader({ col, left }: { col: HeatColumn; left: number }) {
       style={{ left: `${left}px`, width: `${COL_W}px` }}
     >
       <span class="colname">{columnName(col)}</span>
-      <span class={`colcount lv${col.churn && !col.blind ? col.level : 0}`} aria-hidden="true">
-        {col.blind ? MARKS.blind : col.changes > 0 ? (col.changes > 99 ? '99+' : col.changes) : ''}
+      <span class={`colcount lv${col.churn && !blindNow ? col.level : 0}`} aria-hidden="true">
+        {blindNow ? MARKS.blind : col.changes > 0 ? (col.changes > 99 ? '99+' : col.changes) : ''}
       </span>
     </div>
   );
@@ -150,7 +151,7 @@ const GridCell = memo<GridCellProps>(function GridCell({
   const cell = index.cell(r, c);
   let cls = `cell lv${cell.level}`;
   if (cell.absent) cls += ' absent';
-  if (cell.blind) cls += ' blind';
+  if (cell.blind) cls += cell.blind.recovered ? ' gap' : ' blind';
   if (cell.degraded) cls += ' degraded';
   if (cell.column.gone) cls += ' gone';
   return (

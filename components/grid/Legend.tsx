@@ -40,6 +40,9 @@ export function Legend({ windowMs }: { windowMs: number }) {
         <span class="swatch blind">{MARKS.blind}</span> could not see
       </span>
       <span class="legend-item">
+        <span class="swatch gap" /> gap in polling, since bridged
+      </span>
+      <span class="legend-item">
         <span class="swatch gone">a</span> gone
       </span>
     </section>

@@ -55,6 +55,9 @@ export function cellLabel(cell: HeatCell, now: number): string {
     if (cell.degraded) parts.push('degraded');
     if (cell.absent && !cell.deleted) parts.push('not running there now');
     if (cell.blind) parts.push(`some polls failed (${BLIND_LABEL[cell.blind.reason]})`);
+  } else if (cell.blind?.recovered) {
+    parts.push(`no changes, a gap in polling (${BLIND_LABEL[cell.blind.reason]}) since bridged`);
+    if (cell.absent) parts.push('not running there');
   } else if (cell.blind) {
     parts.push(`could not see, ${BLIND_LABEL[cell.blind.reason]}`);
     if (cell.absent) parts.push('not running there when last seen');
@@ -75,7 +78,8 @@ export function columnLabel(col: HeatColumn): string {
     col.changes > 0 ? `${plural(col.changes, 'change')} in ${plural(col.jobs, 'job')}` : 'no changes',
   );
   if (col.churn) parts.push('churn');
-  if (col.blind) parts.push(`could not see, ${BLIND_LABEL[col.blind.reason]}`);
+  if (col.blind?.recovered) parts.push(`a gap in polling (${BLIND_LABEL[col.blind.reason]}), since bridged`);
+  else if (col.blind) parts.push(`could not see, ${BLIND_LABEL[col.blind.reason]}`);
   if (col.gone) parts.push('gone');
   return `${columnName(col)}${col.group ? `, group ${col.group}` : ''}: ${parts.join(', ')}`;
 }

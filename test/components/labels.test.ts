@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { cellLabel, columnLabel } from '../../components/grid/labels';
+import { buildHeatIndex } from '../../lib/heat';
+import type { Cluster, PollRun } from '../../lib/model';
+
+const NOW = 1_800_000_000_000;
+const MIN = 60_000;
+const cluster = (name: string, lastOkPoll: number): Cluster => ({
+  id: `src/${name}`,
+  sourceId: 'src',
+  nativeId: name,
+  name,
+  apiBase: `https://rancher.example/k8s/clusters/${name}`,
+  firstSeen: NOW - 10 * 60 * MIN,
+  lastSeen: NOW,
+  lastOkPoll,
+});
+const gap: PollRun = {
+  target: 'src/b',
+  sourceId: 'src',
+  status: 'auth',
+  from: NOW - 30 * MIN,
+  to: NOW - 20 * MIN,
+  count: 3,
+};
+
+describe('labels for gaps in polling', () => {
+  it('says "could not see" only while the cluster cannot be seen, and "a gap, since bridged" after', () => {
+    const build = (lastOkPoll: number) =>
+      buildHeatIndex({
+        clusters: [cluster('b', lastOkPoll)],
+        jobs: [
+          { key: 'src/b|Deployment:shop/checkout', clusterId: 'src/b', rowKey: 'Deployment:shop/checkout' },
+        ],
+        changes: [],
+        polls: [gap],
+        windowMs: 60 * MIN,
+        now: NOW,
+      });
+    const bridged = build(NOW - MIN);
+    expect(cellLabel(bridged.cell(0, 0), NOW)).toBe(
+      'checkout in b: no changes, a gap in polling (login needed) since bridged',
+    );
+    expect(columnLabel(bridged.columns[0] as never)).toBe(
+      'b: no changes, a gap in polling (login needed), since bridged',
+    );
+    const blind = build(NOW - 40 * MIN);
+    expect(cellLabel(blind.cell(0, 0), NOW)).toBe('checkout in b: could not see, login needed');
+  });
+});
