@@ -10,20 +10,25 @@ export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
   webExt: { disabled: true },
-  manifest: {
+  manifest: ({ browser }) => ({
     name: 'Tattler',
     description: 'What changed in your fleet, where, when, and who did it.',
     permissions: ['alarms', 'storage', 'scripting', 'unlimitedStorage'],
     host_permissions: LOOPBACK,
     optional_host_permissions: ['https://*/*', 'http://*/*'],
-    browser_specific_settings: {
-      // Tattler collects nothing: what it reads stays in the browser. (The manifest types
-      // predate Firefox's data_collection_permissions key, hence the cast.)
-      gecko: {
-        id: 'tattler@tattler.dev',
-        strict_min_version: '128.0',
-        data_collection_permissions: { required: ['none'] },
-      } as { id: string },
-    },
-  },
+    // Firefox only: Chrome warns about keys it does not know.
+    ...(browser === 'firefox'
+      ? {
+          browser_specific_settings: {
+            // Tattler collects nothing: what it reads stays in the browser. (The manifest types
+            // predate Firefox's data_collection_permissions key, hence the cast.)
+            gecko: {
+              id: 'tattler@tattler.dev',
+              strict_min_version: '128.0',
+              data_collection_permissions: { required: ['none'] },
+            } as { id: string },
+          },
+        }
+      : {}),
+  }),
 });
