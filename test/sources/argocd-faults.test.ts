@@ -5,13 +5,14 @@
  * is not JSON, and that is an error, never a shorter list.
  */
 import { describe, it } from 'vitest';
-import { createHttp, type FetchLike } from '../../lib/http';
 import { argocdAdapter } from '../../lib/sources/argocd';
 import {
   ctx,
+  cutOff,
   expectFault,
   FAULTS,
   type FaultTarget,
+  faultHttp,
   fixtureText,
   jsonHeaders,
   respond,
@@ -20,11 +21,7 @@ import {
 
 const BASE = 'https://argocd.example.com';
 const src = source({ type: 'argocd', baseUrl: BASE });
-const http = (fetch: FetchLike) => createHttp({ fetch, timeoutMs: 50 });
-const cutOff =
-  (text: string): FetchLike =>
-  async () =>
-    respond(text.slice(0, Math.floor(text.length * 0.6)), { headers: jsonHeaders });
+const http = faultHttp;
 
 const clusters = fixtureText('argocd/clusters.json');
 const apps = fixtureText('argocd/applications.json');

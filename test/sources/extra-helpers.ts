@@ -199,6 +199,15 @@ export const FAULTS: Fault[] = [
   { name: 'a partial answer', fetch: (t) => t.partial.fetch, status: 'partial' },
 ];
 
+/** An Http over a stub fetch with a short timeout, for fault tables. */
+export const faultHttp = (fetch: FetchLike) => createHttp({ fetch, timeoutMs: 50 });
+
+/** Answers with the first 60% of `text`: a one-response list cut off mid-way is not JSON. */
+export const cutOff =
+  (text: string): FetchLike =>
+  async () =>
+    respond(text.slice(0, Math.floor(text.length * 0.6)), { headers: jsonHeaders });
+
 /** Runs one fault against one target: it must fail with the right status, return no jobs, name the path. */
 export async function expectFault(target: FaultTarget, fault: Fault): Promise<void> {
   const base = fault.fetch(target);

@@ -5,14 +5,15 @@
  * an error — never a shorter list that would read as deleted jobs.
  */
 import { describe, it } from 'vitest';
-import { createHttp, type FetchLike } from '../../lib/http';
 import { genericAdapter } from '../../lib/sources/generic';
 import { homegrownSource } from '../fleet/extra/homegrown';
 import {
   ctx,
+  cutOff,
   expectFault,
   FAULTS,
   type FaultTarget,
+  faultHttp,
   fixtureText,
   jsonHeaders,
   respond,
@@ -22,11 +23,7 @@ import {
 const BASE = 'https://forge.example.com';
 const { id: _id, name: _name, ...mapping } = homegrownSource(BASE);
 const src = source({ ...mapping, type: 'generic' });
-const http = (fetch: FetchLike) => createHttp({ fetch, timeoutMs: 50 });
-const cutOff =
-  (text: string): FetchLike =>
-  async () =>
-    respond(text.slice(0, Math.floor(text.length * 0.6)), { headers: jsonHeaders });
+const http = faultHttp;
 
 const clusters = fixtureText('generic/clusters.json');
 const jobs = fixtureText('generic/jobs.json');

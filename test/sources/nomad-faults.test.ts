@@ -5,13 +5,14 @@
  * except a missing login, which stays `auth` (the one thing a person can fix).
  */
 import { describe, it } from 'vitest';
-import { createHttp, type FetchLike } from '../../lib/http';
+import type { FetchLike } from '../../lib/http';
 import { NEXT_TOKEN_HEADER, nomadAdapter } from '../../lib/sources/nomad';
 import {
   ctx,
   expectFault,
   FAULTS,
   type FaultTarget,
+  faultHttp,
   fixture,
   fixtureText,
   jsonHeaders,
@@ -22,7 +23,7 @@ import {
 const BASE = 'https://nomad.example.com';
 const TOKEN = '0b5c3f0e-8a41-4b7e-9d2c-1f6e5a4b3c2d';
 const src = source({ type: 'nomad', baseUrl: BASE });
-const http = (fetch: FetchLike) => createHttp({ fetch, timeoutMs: 50 });
+const http = faultHttp;
 const poll = (fetch: FetchLike) =>
   nomadAdapter.poll(ctx(http(fetch), src, { nativeId: 'eu-west', apiBase: BASE }, { token: TOKEN }));
 
