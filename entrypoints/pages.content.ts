@@ -5,8 +5,8 @@
  */
 import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
-import { mountBadge } from '@/components/badge/mount';
-import { bootPages } from '@/lib/pages/boot';
+import { mountBadge } from '../components/badge/mount';
+import { bootPages } from '../lib/pages/boot';
 
 export default defineContentScript({
   matches: ['http://127.0.0.1/*', 'http://localhost/*'],

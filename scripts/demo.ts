@@ -21,6 +21,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
+import { type ExtraSystems, startExtraSystems } from '../fleet/extra/index';
+import { demoSettings, type Fleet, startFleet } from '../fleet/index';
 import { DEMO_FLEET_PORT } from '../lib/demo-fleet';
 import type { Change, Cluster } from '../lib/model';
 import {
@@ -40,8 +42,6 @@ import {
   logInToFleet,
   logInToHomegrown,
 } from '../test/e2e/people';
-import { type ExtraSystems, startExtraSystems } from '../test/fleet/extra/index';
-import { demoSettings, type Fleet, startFleet } from '../test/fleet/index';
 
 const { values: args } = parseArgs({
   options: {

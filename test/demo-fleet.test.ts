@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { startFleet } from '../fleet/index';
 import { probeDemoFleet } from '../lib/demo-fleet';
-import { startFleet } from './fleet/index';
 
 describe('probeDemoFleet', () => {
   it('recognises the demo fleet by its Rancher-style answer, without a session', async () => {

@@ -3,8 +3,8 @@
  * removed (−) and added (+), so the one env entry that changed stands out. Shared by the popup's
  * cell detail and the page badges' popover; each styles the classes in its own sheet.
  */
-import { type FieldDelta, fieldDelta } from '@/lib/field-delta';
-import type { FieldChange, FieldValue } from '@/lib/model';
+import { type FieldDelta, fieldDelta } from '../../lib/field-delta';
+import type { FieldChange, FieldValue } from '../../lib/model';
 
 /** Entries with a stable key: the entry itself, numbered when it repeats. */
 function keyed(list: readonly string[]): [string, string][] {

@@ -5,7 +5,7 @@
  * store does both). The background registers the content script for the origins granted.
  */
 import { useRef, useState } from 'preact/hooks';
-import { matchPatternOf } from '@/lib/permissions';
+import { matchPatternOf } from '../../lib/permissions';
 import type { Settings } from '../../lib/settings';
 import { assignErrors, domId, errorsUnder, parseError } from './errors';
 import { afterRender, FormErrors, focusFirstInvalid, TextField, useResetOnChange } from './fields';

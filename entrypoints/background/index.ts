@@ -1,4 +1,4 @@
-import { adapterFor } from '@/lib/sources/registry';
+import { adapterFor } from '../../lib/sources/registry';
 import { startBackground } from './service';
 
 export default defineBackground(() => {

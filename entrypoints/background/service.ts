@@ -4,18 +4,18 @@
  * It takes `browser` and the adapters as parameters so tests can run it with fakeBrowser.
  */
 import type { browser as wxtBrowser } from 'wxt/browser';
-import { handlePageRequest } from '@/lib/correlate-query';
-import { changesBetween, openDb, prune, type TattlerDb } from '@/lib/db';
-import { createHttp, type FetchLike } from '@/lib/http';
-import { acquireLease, releaseLease, renewLease } from '@/lib/lease';
-import { type PassSummary, parseRequest, type Request, type StatusAnswer } from '@/lib/messages';
-import { type RegistrationApi, syncContentScripts } from '@/lib/pages/registration';
-import { matchPatternOf } from '@/lib/permissions';
-import { isSecretKey, loadSecrets } from '@/lib/secrets';
-import { defaultSettings, loadSettings, type Settings, type SourceSettings } from '@/lib/settings';
-import type { SourceAdapter } from '@/lib/sources/types';
-import { applyToolbarBadge, BADGE_WINDOW_MS } from '@/lib/toolbar-badge';
-import { runPass } from '@/lib/watcher';
+import { handlePageRequest } from '../../lib/correlate-query';
+import { changesBetween, openDb, prune, type TattlerDb } from '../../lib/db';
+import { createHttp, type FetchLike } from '../../lib/http';
+import { acquireLease, releaseLease, renewLease } from '../../lib/lease';
+import { type PassSummary, parseRequest, type Request, type StatusAnswer } from '../../lib/messages';
+import { type RegistrationApi, syncContentScripts } from '../../lib/pages/registration';
+import { matchPatternOf } from '../../lib/permissions';
+import { isSecretKey, loadSecrets } from '../../lib/secrets';
+import { defaultSettings, loadSettings, type Settings, type SourceSettings } from '../../lib/settings';
+import type { SourceAdapter } from '../../lib/sources/types';
+import { applyToolbarBadge, BADGE_WINDOW_MS } from '../../lib/toolbar-badge';
+import { runPass } from '../../lib/watcher';
 
 /** The extension API as WXT types it (webextension-polyfill at run time). */
 export type BrowserApi = typeof wxtBrowser;

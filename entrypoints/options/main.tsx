@@ -4,15 +4,15 @@
  */
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
-import { demoFromHash } from '@/components/first-run/demo';
-import type { OptionsIo } from '@/components/options/io';
-import { OptionsApp } from '@/components/options/OptionsApp';
-import '@/components/first-run/first-run.css';
-import { openDb } from '@/lib/db';
-import { createHttp } from '@/lib/http';
-import { INTEGRATIONS } from '@/lib/pages/registry';
-import { SETTINGS_KEY } from '@/lib/settings';
-import { adapterFor } from '@/lib/sources/registry';
+import { demoFromHash } from '../../components/first-run/demo';
+import type { OptionsIo } from '../../components/options/io';
+import { OptionsApp } from '../../components/options/OptionsApp';
+import '../../components/first-run/first-run.css';
+import { openDb } from '../../lib/db';
+import { createHttp } from '../../lib/http';
+import { INTEGRATIONS } from '../../lib/pages/registry';
+import { SETTINGS_KEY } from '../../lib/settings';
+import { adapterFor } from '../../lib/sources/registry';
 
 const io: OptionsIo = {
   storage: browser.storage.local,

@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Fleet, startFleet } from '../../fleet/index';
 import type { Cluster, JobSnapshot, PollRun } from '../../lib/model';
-import { type Fleet, startFleet } from '../fleet/index';
 import { type LaunchedExtension, launchExtension, readTable } from './harness';
 
 const ANNOTATION = 'fleet.example.com/changed-by';

@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoSettings, type Fleet, startFleet } from '../fleet/index';
+import { demoSettings, type Fleet, startFleet } from '../../fleet/index';
 import {
   badgeParts,
   importSettingsThroughOptions,

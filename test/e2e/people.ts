@@ -5,10 +5,10 @@
  * source's form on Tattler's options page. Shared by the end-to-end tests and the demo.
  */
 import type { Page } from 'playwright-core';
-import { ARGOCD_USERS } from '../fleet/extra/argocd';
-import { HOMEGROWN_USERS } from '../fleet/extra/homegrown';
-import type { ExtraSystems } from '../fleet/extra/index';
-import type { Fleet } from '../fleet/index';
+import { ARGOCD_USERS } from '../../fleet/extra/argocd';
+import { HOMEGROWN_USERS } from '../../fleet/extra/homegrown';
+import type { ExtraSystems } from '../../fleet/extra/index';
+import type { Fleet } from '../../fleet/index';
 import type { LaunchedExtension } from './harness';
 
 /** The user the demo and the tests log in as, in Argo CD and the home-grown manager. */

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoSettings, type Fleet, startFleet } from '../fleet/index';
+import { demoSettings, type Fleet, startFleet } from '../../fleet/index';
 import { importSettingsThroughOptions, type LaunchedExtension, launchExtension, pollNow } from './harness';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../../test-results');

@@ -1,7 +1,7 @@
 import { Window } from 'happy-dom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fingerprint } from './alertmanager/alerts';
-import { type Fleet, startFleet } from './index';
+import { fingerprint } from '../../fleet/alertmanager/alerts';
+import { type Fleet, startFleet } from '../../fleet/index';
 
 let fleet: Fleet;
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoSettings, type Fleet, startFleet } from '../../fleet/index';
 import { fillTemplate } from '../../lib/links';
 import { validateSettings } from '../../lib/settings';
-import { demoSettings, type Fleet, startFleet } from './index';
 import { call, clusterId, login } from './test-helpers';
 
 let fleet: Fleet;

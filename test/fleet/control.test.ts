@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Fleet, startFleet } from './index';
+import { type Fleet, startFleet } from '../../fleet/index';
 import { getJson, kubePath, post } from './test-helpers';
 
 let fleet: Fleet;
@@ -89,19 +89,7 @@ describe('main.ts', () => {
     const root = resolve(import.meta.dirname, '../..');
     const child = spawn(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        'test/fleet/main.ts',
-        '--seed',
-        '3',
-        '--speed',
-        '5',
-        '--clusters',
-        '2',
-        '--port',
-        '0',
-      ],
+      ['--import', 'tsx', 'fleet/main.ts', '--seed', '3', '--speed', '5', '--clusters', '2', '--port', '0'],
       {
         cwd: root,
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Fleet, startFleet } from './index';
+import { type Fleet, startFleet } from '../../fleet/index';
 import { call, getJson, kubePath, post } from './test-helpers';
 
 let fleet: Fleet;

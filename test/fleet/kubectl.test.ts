@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Fleet, startFleet } from './index';
+import { type Fleet, startFleet } from '../../fleet/index';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');

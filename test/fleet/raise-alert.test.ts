@@ -4,8 +4,8 @@
  * Alertmanager lists it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkPostable, fingerprint } from './alertmanager/alerts';
-import { type Fleet, startFleet } from './index';
+import { checkPostable, fingerprint } from '../../fleet/alertmanager/alerts';
+import { type Fleet, startFleet } from '../../fleet/index';
 import { post } from './test-helpers';
 
 let fleet: Fleet;

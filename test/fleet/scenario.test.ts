@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Fleet, startFleet } from './index';
+import { type Fleet, startFleet } from '../../fleet/index';
 import { clusterId, getJson, kubePath } from './test-helpers';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON bodies

@@ -1,5 +1,5 @@
 /** Helpers shared by the fleet's tests: logging in and calling the fleet over real HTTP. */
-import type { Fleet } from './index';
+import type { Fleet } from '../../fleet/index';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON bodies
 type Loose = any;

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprint } from './alertmanager/alerts';
-import { decodeContinue, encodeContinue } from './k8s/continue-token';
-import { changedPaths, describePaths, recordWrite } from './k8s/managed-fields';
-import { matchesLabels, parseFieldSelector, parseLabelSelector, SelectorError } from './k8s/selectors';
-import { createRng } from './sim/prng';
-import { Scheduler } from './sim/scheduler';
+import { fingerprint } from '../../fleet/alertmanager/alerts';
+import { decodeContinue, encodeContinue } from '../../fleet/k8s/continue-token';
+import { changedPaths, describePaths, recordWrite } from '../../fleet/k8s/managed-fields';
+import {
+  matchesLabels,
+  parseFieldSelector,
+  parseLabelSelector,
+  SelectorError,
+} from '../../fleet/k8s/selectors';
+import { createRng } from '../../fleet/sim/prng';
+import { Scheduler } from '../../fleet/sim/scheduler';
 
 describe('label selectors', () => {
   const labels = { app: 'checkout', tier: 'web', 'app.kubernetes.io/part-of': 'shop' };

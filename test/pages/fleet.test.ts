@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 /**
- * The demo fleet's own pages (test/fleet/), which the end-to-end run will use: its Alertmanager
+ * The demo fleet's own pages (fleet/), which the end-to-end run will use: its Alertmanager
  * alert list (rendered after load, groups collapsed until clicked) and its Rancher-like console
  * URLs are served by the Alertmanager and Rancher integrations.
  */
@@ -12,13 +12,13 @@ import { alertmanager } from '../../lib/pages/alertmanager';
 import { rancher } from '../../lib/pages/rancher';
 import { fakeBackground, hosts, loadPage, run, settle, stopAll } from './helpers';
 
-// The fleet's alert list script, as its page inlines it (test/fleet/alertmanager/page.ts reads it
+// The fleet's alert list script, as its page inlines it (fleet/alertmanager/page.ts reads it
 // with fs at import, which happy-dom's URL class does not allow; the page around it is a shell).
 const clientScript = () =>
-  readFileSync(join(import.meta.dirname, '..', 'fleet', 'alertmanager', 'client.js'), 'utf8');
+  readFileSync(join(import.meta.dirname, '..', '..', 'fleet', 'alertmanager', 'client.js'), 'utf8');
 const alertPage = (groupBy: string[]) =>
   `<html><head><title>Alertmanager</title></head><body><nav><a class="brand" href="#/alerts">Alertmanager</a></nav><main><div id="alert-list" data-group-by='${JSON.stringify(groupBy)}'></div></main></body></html>`;
-// The console's URLs (test/fleet/console/pages.ts jobPath, userPath), which mimic Rancher's.
+// The console's URLs (fleet/console/pages.ts jobPath, userPath), which mimic Rancher's.
 const jobPath = (cluster: string, _kind: 'Deployment', ns: string, name: string) =>
   `/dashboard/c/${cluster}/explorer/apps.deployment/${ns}/${name}`;
 const userPath = (user: string) => `/dashboard/users/${user}/jobs`;

@@ -5,8 +5,8 @@
  * an error — never a shorter list that would read as deleted jobs.
  */
 import { describe, it } from 'vitest';
+import { homegrownSource } from '../../fleet/extra/homegrown';
 import { genericAdapter } from '../../lib/sources/generic';
-import { homegrownSource } from '../fleet/extra/homegrown';
 import {
   ctx,
   cutOff,

@@ -1,7 +1,7 @@
 /**
  * Runs the demo fleet until interrupted:
  *
- *   npx tsx test/fleet/main.ts [--seed N] [--speed N] [--port N] [--alert-port N] [--clusters N]
+ *   npx tsx fleet/main.ts [--seed N] [--speed N] [--port N] [--alert-port N] [--clusters N]
  *                              [--no-auto] [--no-tls]
  *
  * With TLS (the default, needs openssl) it also writes a kubeconfig with one context per cluster,
@@ -11,7 +11,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEMO_FLEET_PORT } from '../../lib/demo-fleet';
+import { DEMO_FLEET_PORT } from '../lib/demo-fleet';
 import { DEFAULT_SCHEDULE, startFleet } from './index';
 
 const { values } = parseArgs({

@@ -78,7 +78,7 @@ ${error ? `<p class="error" role="alert">${esc(error)}</p>` : ''}
   <input id="password" name="password" type="password" autocomplete="current-password" required>
   <button type="submit">Log in</button>
 </form>
-<p class="muted">Demo credentials are printed by <code>npx tsx test/fleet/main.ts</code>.</p>`,
+<p class="muted">Demo credentials are printed by <code>npx tsx fleet/main.ts</code>.</p>`,
   );
 }
 

@@ -5,16 +5,16 @@
  * wire, and the rule that Tattler only ever GETs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diffCluster } from '../../../lib/diff';
-import { createHttp, type FetchLike, PollError } from '../../../lib/http';
-import type { JobSnapshot, PollStatus } from '../../../lib/model';
-import { type SettingsInput, type SourceSettings, validateSettings } from '../../../lib/settings';
-import { argocdAdapter } from '../../../lib/sources/argocd';
-import { genericAdapter } from '../../../lib/sources/generic';
-import { nomadAdapter } from '../../../lib/sources/nomad';
-import type { PollContext, SourceAdapter } from '../../../lib/sources/types';
-import { type ExtraSystems, type SystemName, startExtraSystems } from './index';
-import type { FaultName } from './server';
+import { type ExtraSystems, type SystemName, startExtraSystems } from '../../fleet/extra/index';
+import type { FaultName } from '../../fleet/extra/server';
+import { diffCluster } from '../../lib/diff';
+import { createHttp, type FetchLike, PollError } from '../../lib/http';
+import type { JobSnapshot, PollStatus } from '../../lib/model';
+import { type SettingsInput, type SourceSettings, validateSettings } from '../../lib/settings';
+import { argocdAdapter } from '../../lib/sources/argocd';
+import { genericAdapter } from '../../lib/sources/generic';
+import { nomadAdapter } from '../../lib/sources/nomad';
+import type { PollContext, SourceAdapter } from '../../lib/sources/types';
 
 const T0 = Date.parse('2025-03-10T15:00:00Z');
 let t = T0;

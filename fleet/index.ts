@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { SettingsInput } from '../../lib/settings';
+import type { SettingsInput } from '../lib/settings';
 import { createAlertServer } from './alertmanager/server';
 import { selfSignedCertificate } from './http/tls';
 import { type FleetCluster, type FleetControl, FleetRuntime } from './runtime';
