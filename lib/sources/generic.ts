@@ -23,6 +23,7 @@ import {
   PathNotFoundError,
   PathSyntaxError,
   requireFirst,
+  requireList,
   selectAll,
   selectFirst,
 } from './json-path';
@@ -66,7 +67,7 @@ function asPollError(error: unknown, url: string): unknown {
 
 /** The list a path points at: every match of a wildcard path, else the one array it finds. */
 export function listAt(body: unknown, path: string, where: string): unknown[] {
-  if (hasWildcard(path)) return selectAll(body, path);
+  if (hasWildcard(path)) return requireList(body, path, where);
   const found = requireFirst(body, path, where);
   if (!Array.isArray(found)) {
     throw new PathNotFoundError(

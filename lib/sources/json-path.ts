@@ -188,3 +188,37 @@ export function requireAll(root: unknown, path: string, where: string): unknown[
 export function requireFirst(root: unknown, path: string, where: string): unknown {
   return requireAll(root, path, where)[0];
 }
+
+/**
+ * A list through a wildcard path (`data.jobs[*]`): every container the path walks must be there —
+ * a missing or null one is an error, never an empty list (`{"error":"database timeout","data":null}`
+ * must not read as "no jobs"). A container that is there and empty is an empty list.
+ */
+export function requireList(root: unknown, path: string, where: string): unknown[] {
+  const steps = parsePath(path);
+  let values: unknown[] = [root];
+  for (let n = 0; n < steps.length; n++) {
+    const step = steps[n] as Step;
+    if (step.type === 'wildcard') {
+      const bad = values.find((v) => !Array.isArray(v) && !isObject(v));
+      if (bad !== undefined) {
+        const at =
+          n === 0
+            ? 'the answer'
+            : `\`${steps.slice(0, n).map(describeStep).join('.').replace(/\.\[/g, '[')}\``;
+        throw new PathNotFoundError(
+          path,
+          where,
+          `${at} is ${bad === null ? 'null' : typeof bad}, not a list`,
+        );
+      }
+      values = apply(values, step);
+      if (values.length === 0) return [];
+      continue;
+    }
+    const next = apply(values, step);
+    if (next.length < values.length) throw new PathNotFoundError(path, where, diagnose(values[0], [step]));
+    values = next;
+  }
+  return values;
+}

@@ -6,6 +6,7 @@ import {
   parsePath,
   requireAll,
   requireFirst,
+  requireList,
   selectAll,
   selectFirst,
 } from '../../lib/sources/json-path';
@@ -170,5 +171,23 @@ describe('required paths', () => {
     expect(() => requireAll(doc, path, '/x')).toThrow(
       `path \`${path}\` found nothing in the answer from /x (${detail})`,
     );
+  });
+});
+
+describe('requireList', () => {
+  it('reads a wildcard list, and an empty container as an empty list', () => {
+    expect(requireList({ data: { jobs: [{ a: 1 }, { a: 2 }] } }, 'data.jobs[*]', '/jobs')).toEqual([
+      { a: 1 },
+      { a: 2 },
+    ]);
+    expect(requireList({ data: { jobs: [] } }, 'data.jobs[*]', '/jobs')).toEqual([]);
+  });
+
+  it('refuses a missing or null container: an error answer is not "no jobs"', () => {
+    expect(() => requireList({ error: 'database timeout', data: null }, 'data.jobs[*]', '/jobs')).toThrow(
+      PathNotFoundError,
+    );
+    expect(() => requireList({ data: { jobs: null } }, 'data.jobs[*]', '/jobs')).toThrow(/null, not a list/);
+    expect(() => requireList({ data: {} }, 'data.jobs[*]', '/jobs')).toThrow(/found nothing/);
   });
 });
