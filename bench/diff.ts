@@ -40,7 +40,7 @@ export function benchDiff(): { n: number; parseMs: number; diffMs: number; chang
     const parsed = JSON.parse(text) as JobSnapshot[];
     parseTimes.push(performance.now() - t);
     t = performance.now();
-    changes = diffCluster(prevMap, parsed, { windowStart: 0, windowEnd: 1 }).length;
+    changes = diffCluster(prevMap, parsed, { windowStart: 0, windowEnd: 1 }).changes.length;
     diffTimes.push(performance.now() - t);
   }
   return { n: N, parseMs: median(parseTimes), diffMs: median(diffTimes), changes };

@@ -8,6 +8,19 @@
  *
  * The fast path matters: a pass diffs every job of every cluster, and almost none changed.
  * Equal version tokens short-circuit before any field is looked at.
+ *
+ * Identity. A change's id says what was observed: the job, the type, and the job's state before
+ * and after (`instance/versionToken` on each side). Two watchers that saw the same transition
+ * give it the same id; a different transition has a different id. Where a source's tokens can
+ * repeat (a fingerprint of fields: health flapping degraded → healthy → degraded under one
+ * version), the same before → after can happen twice; the watcher then numbers the second
+ * occurrence (`#2`, see `withOccurrence`), so no two different changes ever share an id.
+ *
+ * Disappearance. A job missing from a complete list is not yet deleted: lists lie (an empty list
+ * from a server that lost its cache, a proxy answering for the wrong cluster). It is recorded
+ * deleted only once confirmed — by a GET by name that answers 404 (`confirmed`), or by a second
+ * complete poll that still lacks it. Until then its snapshot stays, marked `missing`; if it comes
+ * back with the same instance it was never gone.
  */
 import type { Change, ChangeType, FieldChange, FieldValue, JobSnapshot } from './model';
 
@@ -21,6 +34,11 @@ export interface DiffWindow {
 export interface DiffOptions extends DiffWindow {
   /** Compiled with `compileIgnore`. */
   ignore?: IgnoreMatcher;
+  /**
+   * The cluster's clock minus the browser's (ms), when measured: a reported time `t` happened at
+   * `t - clockOffsetMs` on the browser's clock, which is the clock the window is on.
+   */
+  clockOffsetMs?: number;
 }
 
 export type IgnoreMatcher = (path: string) => boolean;
@@ -83,16 +101,51 @@ export function diffFields(
   return { changes, ignoredMoved };
 }
 
-/** Deterministic: the same change seen by two watchers gets the same id. */
-export function changeId(clusterId: string, rowKey: string, type: ChangeType, token: string): string {
-  return `${clusterId}|${rowKey}|${type}|${token}`;
+/** One side of a transition: which incarnation, in which version. '' is "did not exist". */
+const sideOf = (s: JobSnapshot | undefined): string => (s ? `${s.instance ?? ''}/${s.versionToken}` : '');
+
+/**
+ * The id of an observed transition of one job: deterministic (the same before → after seen by two
+ * watchers is the same id) and never shared by two different transitions of one observer, once
+ * repeats are numbered (`withOccurrence`).
+ */
+export function changeId(
+  jobKey: string,
+  type: ChangeType,
+  before: JobSnapshot | undefined,
+  after: JobSnapshot | undefined,
+): string {
+  return `${jobKey}|${type}|${sideOf(before)}>${sideOf(after)}`;
+}
+
+/**
+ * The id of the n-th time one transition was observed: the first keeps the plain id, later ones
+ * get `#n`. `existing` are the ids already stored that start with `base` (the watcher looks them
+ * up in the same transaction that writes the change).
+ */
+export function withOccurrence(base: string, existing: readonly string[]): string {
+  let highest = 0;
+  for (const id of existing) {
+    if (id === base) highest = Math.max(highest, 1);
+    else if (id.startsWith(`${base}#`)) {
+      const n = Number(id.slice(base.length + 1));
+      if (Number.isSafeInteger(n)) highest = Math.max(highest, n);
+    }
+  }
+  return highest === 0 ? base : `${base}#${highest + 1}`;
 }
 
 const isDegraded = (s: JobSnapshot) => s.health.state === 'degraded';
 
-function base(snap: JobSnapshot, type: ChangeType, token: string, w: DiffWindow): Change {
+function base(
+  snap: JobSnapshot,
+  type: ChangeType,
+  before: JobSnapshot | undefined,
+  after: JobSnapshot | undefined,
+  w: DiffWindow,
+): Change {
   return {
-    id: changeId(snap.clusterId, snap.rowKey, type, token),
+    id: changeId(snap.key, type, before, after),
     clusterId: snap.clusterId,
     jobKey: snap.key,
     rowKey: snap.rowKey,
@@ -113,29 +166,37 @@ function base(snap: JobSnapshot, type: ChangeType, token: string, w: DiffWindow)
  * up to this much before the window may still be the change's own, truncated.
  */
 export const REPORTED_TIME_PRECISION_MS = 1000;
+/**
+ * A measured clock offset is itself uncertain: the `Date` header it comes from has whole seconds
+ * (±0.5 s around the middle of the second) and the answer took some time to arrive.
+ */
+export const CLOCK_OFFSET_PRECISION_MS = 500;
 
 /** Attaches what the API reports about who and when, and whether that report can be trusted. */
-function attribute(change: Change, snap: JobSnapshot, w: DiffWindow): Change {
+function attribute(change: Change, snap: JobSnapshot, opts: DiffOptions): Change {
   if (snap.changedBy) change.actor = snap.changedBy;
   if (snap.changeCause) change.changeCause = snap.changeCause;
-  const t = snap.changedAt;
-  if (t !== undefined) {
-    change.reportedAt = t;
-    if (t + REPORTED_TIME_PRECISION_MS <= w.windowStart) {
+  const reported = snap.changedAt;
+  if (reported !== undefined) {
+    change.reportedAt = reported;
+    const offset = opts.clockOffsetMs;
+    if (offset !== undefined) change.clockOffsetMs = offset;
+    // On the browser's clock, which the window is on.
+    const t = reported - (offset ?? 0);
+    const tolerance = REPORTED_TIME_PRECISION_MS + (offset !== undefined ? CLOCK_OFFSET_PRECISION_MS : 0);
+    if (t + tolerance <= opts.windowStart) {
       // The API's "last changed" predates the window, so this change left no trace of its own:
       // the actor named is that of an earlier change, or the change did not record one.
       change.actorStale = true;
-    } else if (t <= w.windowEnd) {
-      change.at = Math.max(t, w.windowStart);
+    } else if (t <= opts.windowEnd) {
+      change.at = Math.max(t, opts.windowStart);
     }
   }
   return change;
 }
 
-const versionToken = (s: JobSnapshot) => (s.version !== undefined ? `v${s.version}` : `rv${s.versionToken}`);
-
-function created(snap: JobSnapshot, w: DiffWindow): Change {
-  const c = base(snap, 'created', snap.instance ?? versionToken(snap), w);
+function created(snap: JobSnapshot, w: DiffOptions): Change {
+  const c = base(snap, 'created', undefined, snap, w);
   c.fields = Object.keys(snap.fields)
     .sort()
     .map((path) => ({ path, after: snap.fields[path] as FieldValue }));
@@ -145,9 +206,16 @@ function created(snap: JobSnapshot, w: DiffWindow): Change {
 
 function deleted(snap: JobSnapshot, w: DiffWindow): Change {
   // Nobody reports who deleted a job: the object is gone, and its history with it.
-  const c = base(snap, 'deleted', snap.instance ?? versionToken(snap), w);
+  const c = base(snap, 'deleted', snap, undefined, w);
   if (snap.version !== undefined) c.fromVersion = snap.version;
   return c;
+}
+
+/** A stored snapshot without the bookkeeping of a pending disappearance. */
+function unmarked(s: JobSnapshot): JobSnapshot {
+  if (!s.missing) return s;
+  const { missing: _, ...rest } = s;
+  return rest;
 }
 
 /** Changes of one job between two complete polls. Either side may be absent. */
@@ -162,7 +230,7 @@ export function diffJob(
   if (prev.versionToken === curr.versionToken && prev.instance === curr.instance) return [];
   if (prev.instance !== undefined && curr.instance !== undefined && prev.instance !== curr.instance) {
     // Deleted and re-created between two polls: two changes, not an edit.
-    return [deleted(prev, opts), created(curr, opts)];
+    return [deleted(prev, prev.missing ?? opts), created(curr, opts)];
   }
 
   const { changes: fields, ignoredMoved } = diffFields(prev.fields, curr.fields, opts.ignore);
@@ -173,7 +241,7 @@ export function diffJob(
   if (fields.length > 0 || (versionMoved && !ignoredMoved)) {
     // A version bump with no tracked field moved is still a change (to spec Tattler does not
     // track); one explained by an ignored field (an autoscaler's replicas) is not.
-    const c = base(curr, 'updated', versionToken(curr), opts);
+    const c = base(curr, 'updated', prev, curr, opts);
     c.fields = fields;
     if (healthFlip) c.fields.push({ path: 'health', before: prev.health.state, after: curr.health.state });
     if (prev.version !== undefined) c.fromVersion = prev.version;
@@ -186,7 +254,7 @@ export function diffJob(
   }
 
   if (healthFlip) {
-    const c = base(curr, 'status', `${curr.health.state}@${curr.versionToken}`, opts);
+    const c = base(curr, 'status', prev, curr, opts);
     c.fields = [{ path: 'health', before: prev.health.state, after: curr.health.state }];
     if (curr.health.message) c.changeCause = curr.health.message;
     return [c];
@@ -195,28 +263,74 @@ export function diffJob(
 }
 
 /**
- * Changes across one cluster's jobs. `prev` is what the last complete poll stored; `curr` is a
- * complete, ok poll. Never call this with a failed or partial poll: a missing job here means
- * deleted.
+ * What a GET by name said of a job missing from the list: 404 (`gone`), still there and still
+ * ours (`present`: the list lied), still there but no longer ours (`elsewhere`: its labels left
+ * the owner filter, an application now deploys to another cluster — not a deletion, and not
+ * something to keep watching), or no answer to go by (`unknown`: no such GET, or it was refused).
+ */
+export type Disappearance = 'gone' | 'present' | 'elsewhere' | 'unknown';
+
+export interface ClusterDiffOptions extends DiffOptions {
+  /** Answers of GETs by name for jobs missing from this poll's list; absent means not asked. */
+  confirmed?: ReadonlyMap<string, Disappearance>;
+}
+
+export interface ClusterDiff {
+  changes: Change[];
+  /** Snapshots to store (new, moved, or whose `missing` mark changed). */
+  put: JobSnapshot[];
+  /** Keys of stored snapshots to drop: jobs confirmed deleted. */
+  remove: string[];
+}
+
+/**
+ * Changes across one cluster's jobs, and what to store. `prev` is what the last complete poll
+ * stored (snapshots may carry a `missing` mark); `curr` is a complete, ok poll. A job missing
+ * from `curr` is deleted only when confirmed (see the top of this file).
  */
 export function diffCluster(
   prev: ReadonlyMap<string, JobSnapshot>,
   curr: readonly JobSnapshot[],
-  opts: DiffOptions,
-): Change[] {
-  const out: Change[] = [];
+  opts: ClusterDiffOptions,
+): ClusterDiff {
+  const out: ClusterDiff = { changes: [], put: [], remove: [] };
   const seen = new Set<string>();
   let matched = 0;
   for (const snap of curr) {
     seen.add(snap.key);
     const before = prev.get(snap.key);
     if (before) matched++;
-    if (before && before.versionToken === snap.versionToken && before.instance === snap.instance) continue;
-    for (const c of diffJob(before, snap, opts)) out.push(c);
+    if (
+      before &&
+      !before.missing &&
+      before.versionToken === snap.versionToken &&
+      before.instance === snap.instance
+    )
+      continue;
+    // A job that comes back after a list left it out is compared with what it was: if it is the
+    // same incarnation, it was never gone.
+    for (const c of diffJob(before, snap, opts)) out.changes.push(c);
+    out.put.push(snap);
   }
   // Only walk the previous jobs when some of them were not seen again.
   if (matched < prev.size) {
-    for (const [key, before] of prev) if (!seen.has(key)) out.push(deleted(before, opts));
+    for (const [key, before] of prev) {
+      if (seen.has(key)) continue;
+      const answer = opts.confirmed?.get(key);
+      if (answer === 'present') continue; // the list lied about this one: keep it as it was
+      if (answer === 'elsewhere') {
+        // Left what the user watches without being deleted: stop tracking it, record nothing.
+        out.remove.push(key);
+        continue;
+      }
+      if (answer === 'gone' || before.missing) {
+        // Gone within the window of the first poll that missed it.
+        out.changes.push(deleted(unmarked(before), before.missing ?? opts));
+        out.remove.push(key);
+      } else {
+        out.put.push({ ...before, missing: { windowStart: opts.windowStart, windowEnd: opts.windowEnd } });
+      }
+    }
   }
   return out;
 }

@@ -40,6 +40,11 @@ export interface PassSummary {
   bytes: number;
   /** Where to log in, for sources whose session is missing. */
   logins: { sourceId: string; url: string }[];
+  /**
+   * Set when this pass could not write to IndexedDB ("history could not be written: storage
+   * full"). Nothing was lost: the polls that could not be written are polled again.
+   */
+  storageError?: string;
 }
 
 export interface StatusAnswer {

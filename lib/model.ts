@@ -41,6 +41,11 @@ export interface Cluster {
   lastOkPoll?: number;
   /** Fingerprint of what was asked (owner filter, kinds). A different one means re-baseline. */
   baselineKey?: string;
+  /**
+   * The cluster's clock minus the browser's (ms), estimated from the `Date` header of its answers
+   * at the last poll that could measure it. Reported times are judged with it.
+   */
+  clockOffsetMs?: number;
 }
 
 /** A cluster as a discovery source reports it, before the watcher merges it with what it knows. */
@@ -91,7 +96,18 @@ export interface JobSnapshot {
   changeCause?: string;
   /** Console page for this job. */
   link?: string;
+  /**
+   * How the source names this job in a GET by name, when rowKey alone cannot say it (an Argo CD
+   * application's real name, namespace and project). Used to confirm a disappearance.
+   */
+  ref?: string;
   observedAt: number;
+  /**
+   * Set on a stored snapshot whose job was missing from a complete poll and is not yet confirmed
+   * gone: the window of that poll (the job vanished within it). A later poll either sees the job
+   * again (never gone: the mark is dropped) or confirms the deletion with this window.
+   */
+  missing?: { windowStart: number; windowEnd: number };
 }
 
 export type ChangeType = 'created' | 'updated' | 'deleted' | 'status';
@@ -119,7 +135,13 @@ export interface Change {
   windowEnd: number;
   /** Best estimate of when: the reported time when it lies in the window, else windowEnd. */
   at: number;
+  /** The time the API reported, on the cluster's own clock. */
   reportedAt?: number;
+  /**
+   * The cluster's clock minus the browser's (ms), when it was measured: reported times were read
+   * through it (`at`, `actorStale`). Shown when it is large enough to matter.
+   */
+  clockOffsetMs?: number;
   actor?: Actor;
   /** The reported time lies before the window: the actor may belong to an earlier change. */
   actorStale?: boolean;

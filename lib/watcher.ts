@@ -1,18 +1,35 @@
 /**
- * One pass: discover → poll every cluster (bounded concurrency, a timeout per request) → diff →
- * commit each cluster in one transaction. Only a complete, ok poll produces changes; every other
- * outcome is recorded as a gap in coverage. Clusters that leave discovery are marked gone —
- * their jobs are never reported deleted because of it.
+ * One pass: discover → poll every cluster (bounded concurrency, a timeout per request) → confirm
+ * disappearances → diff → commit each cluster in one transaction. Only a complete, ok poll
+ * produces changes; every other outcome is recorded as a gap in coverage. Clusters that leave
+ * discovery are marked gone — their jobs are never reported deleted because of it.
+ *
+ * Passes cannot corrupt each other's record:
+ * - every cluster's failure (network, adapter, storage) is caught and recorded as its outcome,
+ *   and the pass returns only when every cluster it started has finished;
+ * - a commit re-reads the cluster inside its transaction and is dropped when a newer poll was
+ *   committed meanwhile: a slow, old poll never writes an older state over a newer one;
+ * - a change whose id is already stored is refused (the transaction fails): ids come from what
+ *   was observed (lib/diff.ts), so that can only be a bug, and it must not pass silently.
  */
+import { type ClockBook, withClockBook } from './clock-offset';
 import { recordPoll } from './coverage';
 import type { TattlerDb } from './db';
-import { compileIgnore, diffCluster } from './diff';
+import { compileIgnore, type Disappearance, diffCluster, withOccurrence } from './diff';
 import { type Http, PollError } from './http';
 import type { PassSummary } from './messages';
-import { type Cluster, type DiscoveredCluster, discoveryTarget, type JobSnapshot } from './model';
+import {
+  type Change,
+  type Cluster,
+  type DiscoveredCluster,
+  discoveryTarget,
+  type JobSnapshot,
+  type PollStatus,
+} from './model';
 import { mapPool } from './pool';
 import type { Settings, SourceSettings } from './settings';
-import type { SourceAdapter } from './sources/types';
+import type { PollContext, SourceAdapter } from './sources/types';
+import { describeStorageError } from './storage-errors';
 
 export interface WatcherDeps {
   db: TattlerDb;
@@ -32,6 +49,21 @@ export interface WatcherDeps {
 interface Target {
   source: SourceSettings;
   cluster: Cluster;
+}
+
+/** What the pass's steps share: the caller's deps with this pass's measuring Http and clock. */
+interface PassDeps extends WatcherDeps {
+  http: Http;
+  book: ClockBook;
+  now: () => number;
+}
+
+/** A storage failure is the pass's news, not only a cluster's: the popup says so (summary.storage). */
+function noteStorageFailure(deps: WatcherDeps, summary: PassSummary, error: unknown): string {
+  const message = `history could not be written: ${describeStorageError(error)}`;
+  summary.storageError ??= message;
+  deps.log?.(message);
+  return message;
 }
 
 /** What a source's owner filter and kinds ask for; a different answer means a new baseline. */
@@ -63,17 +95,36 @@ export async function runPass(deps: WatcherDeps): Promise<PassSummary> {
   const summary = emptySummary(now());
   const sources = deps.settings.sources.filter((s) => s.enabled);
 
-  await retireClustersOfRemovedSources(deps.db, deps.settings, summary.startedAt);
+  // One measuring Http for the pass: reported times are judged by each cluster's clock.
+  const { http, book } = withClockBook(deps.http, now);
+  const pass: PassDeps = { ...deps, http, book, now };
+
+  try {
+    await retireClustersOfRemovedSources(deps.db, deps.settings, summary.startedAt);
+  } catch (error) {
+    noteStorageFailure(pass, summary, error);
+  }
 
   const targets: Target[] = [];
   for (const source of sources) {
-    const clusters = await discover(deps, source, summary);
-    for (const cluster of clusters) targets.push({ source, cluster });
+    try {
+      const clusters = await discover(pass, source, summary);
+      for (const cluster of clusters) targets.push({ source, cluster });
+    } catch (error) {
+      // Only storage can fail here (discovery's own failures are outcomes): the source's clusters
+      // cannot be known this pass, and nothing about them is written.
+      noteStorageFailure(pass, summary, error);
+    }
   }
-  summary.clusters.gone = await deps.db.clusters.filter((c) => c.goneSince !== undefined).count();
+  try {
+    summary.clusters.gone = await deps.db.clusters.filter((c) => c.goneSince !== undefined).count();
+  } catch (error) {
+    noteStorageFailure(pass, summary, error);
+  }
 
+  // pollCluster never throws: every outcome, storage failures included, is its status.
   await mapPool(targets, deps.settings.concurrency, async (target) => {
-    const status = await pollCluster(deps, target, summary);
+    const status = await pollCluster(pass, target, summary);
     summary.clusters[status]++;
     await deps.onClusterDone?.();
   });
@@ -86,7 +137,7 @@ export async function runPass(deps: WatcherDeps): Promise<PassSummary> {
 }
 
 /** Merges discovery with the static list and what the database remembers. */
-async function discover(deps: WatcherDeps, source: SourceSettings, summary: PassSummary): Promise<Cluster[]> {
+async function discover(deps: PassDeps, source: SourceSettings, summary: PassSummary): Promise<Cluster[]> {
   const now = (deps.now ?? Date.now)();
   const { db } = deps;
   const statics: DiscoveredCluster[] = source.clusters.map((c) => ({
@@ -191,79 +242,207 @@ function asPollError(error: unknown): PollError {
   return new PollError('error', `internal error: ${(error as Error)?.message ?? String(error)}`);
 }
 
-async function pollCluster(deps: WatcherDeps, { source, cluster }: Target, summary: PassSummary) {
-  const now = deps.now ?? Date.now;
-  const { db } = deps;
-  const startedAt = now();
-  let jobs: JobSnapshot[];
+/** The owner filter's fingerprint and the measured clock, stored with a committed poll. */
+function isBaseline(cluster: Cluster | undefined, baselineKey: string): boolean {
+  // The first complete poll of a cluster (or of a changed owner filter) is a baseline: what
+  // exists is not news, so it is stored without a flood of "created" changes.
+  return cluster?.lastOkPoll === undefined || cluster.baselineKey !== baselineKey;
+}
+
+/** Asking about this many first tells a lying list from a mass deletion without asking about all. */
+const CONFIRM_SAMPLE = 3;
+
+/**
+ * Asks the API about jobs the list left out. When many vanished at once, a few are asked first:
+ * one that is still there proves the list lied, and the rest need not be asked.
+ */
+async function confirmDisappearance(
+  adapter: SourceAdapter,
+  ctx: PollContext,
+  vanished: readonly JobSnapshot[],
+): Promise<Map<string, Disappearance>> {
+  if (!adapter.confirmGone || vanished.length === 0) return new Map();
+  if (vanished.length <= CONFIRM_SAMPLE) return adapter.confirmGone(ctx, vanished);
+  const first = await adapter.confirmGone(ctx, vanished.slice(0, CONFIRM_SAMPLE));
+  if ([...first.values()].includes('present')) return first;
+  const rest = await adapter.confirmGone(ctx, vanished.slice(CONFIRM_SAMPLE));
+  return new Map([...first, ...rest]);
+}
+
+async function recordFailure(
+  deps: PassDeps,
+  { source, cluster }: Target,
+  summary: PassSummary,
+  at: number,
+  e: PollError,
+): Promise<PollStatus> {
+  deps.log?.(`poll ${cluster.name}: ${e.status}: ${e.message}`);
+  if (e.status === 'auth' && e.loginUrl && !summary.logins.some((l) => l.url === e.loginUrl)) {
+    summary.logins.push({ sourceId: source.id, url: e.loginUrl });
+  }
   try {
-    await assertReadable(deps, cluster.apiBase);
-    const result = await deps.adapterFor(source.type).poll({
-      http: deps.http,
-      source,
-      now: startedAt,
-      clusterId: cluster.id,
-      clusterName: cluster.name,
-      nativeId: cluster.nativeId,
-      apiBase: cluster.apiBase,
-      ...(deps.secrets?.[source.id] ? { token: deps.secrets[source.id] } : {}),
-      ...(cluster.lastOkPoll !== undefined ? { lastOkPoll: cluster.lastOkPoll } : {}),
-    });
-    jobs = result.jobs;
-    summary.bytes += result.bytes;
-  } catch (error) {
-    const e = asPollError(error);
-    deps.log?.(`poll ${cluster.name}: ${e.status}: ${e.message}`);
-    if (e.status === 'auth' && e.loginUrl && !summary.logins.some((l) => l.url === e.loginUrl)) {
-      summary.logins.push({ sourceId: source.id, url: e.loginUrl });
-    }
-    await db.transaction('rw', db.polls, () =>
-      recordPoll(db, {
+    await deps.db.transaction('rw', deps.db.polls, () =>
+      recordPoll(deps.db, {
         target: cluster.id,
         sourceId: source.id,
         status: e.status,
-        at: startedAt,
+        at,
         message: e.message,
         ...(e.loginUrl ? { loginUrl: e.loginUrl } : {}),
       }),
     );
-    return e.status;
+  } catch (error) {
+    noteStorageFailure(deps, summary, error);
+  }
+  return e.status;
+}
+
+/** The same observation about to be stored twice: a bug, which must not pass silently. */
+export class DuplicateChangeError extends Error {
+  override name = 'DuplicateChangeError';
+}
+
+/**
+ * Gives each change its id for good: the plain id, or `#n` for a repeat of the same transition
+ * (observed again in a later window). The same transition in the same window is the same
+ * observation stored twice — that throws, and the transaction with it.
+ */
+async function numberRepeats(db: TattlerDb, changes: Change[]): Promise<void> {
+  const taken: Change[] = [];
+  for (const c of changes) {
+    const stored = await db.changes.where(':id').between(c.id, `${c.id}#\uffff`, true, true).toArray();
+    const same = [...stored, ...taken].filter((s) => s.id === c.id || s.id.startsWith(`${c.id}#`));
+    if (same.some((s) => s.windowStart === c.windowStart && s.windowEnd === c.windowEnd)) {
+      throw new DuplicateChangeError(`the same change was about to be recorded twice (${c.id})`);
+    }
+    c.id = withOccurrence(
+      c.id,
+      same.map((s) => s.id),
+    );
+    taken.push(c);
+  }
+}
+
+async function pollCluster(deps: PassDeps, target: Target, summary: PassSummary): Promise<PollStatus> {
+  const { db, now, book } = deps;
+  const { source, cluster } = target;
+  const adapter = deps.adapterFor(source.type);
+  const startedAt = now();
+  const ctx: PollContext = {
+    http: deps.http,
+    source,
+    now: startedAt,
+    clusterId: cluster.id,
+    clusterName: cluster.name,
+    nativeId: cluster.nativeId,
+    apiBase: cluster.apiBase,
+    ...(deps.secrets?.[source.id] ? { token: deps.secrets[source.id] } : {}),
+    ...(cluster.lastOkPoll !== undefined ? { lastOkPoll: cluster.lastOkPoll } : {}),
+  };
+
+  let jobs: JobSnapshot[];
+  try {
+    await assertReadable(deps, cluster.apiBase);
+    const result = await adapter.poll(ctx);
+    jobs = result.jobs;
+    summary.bytes += result.bytes;
+  } catch (error) {
+    return recordFailure(deps, target, summary, startedAt, asPollError(error));
+  }
+
+  const baselineKey = baselineKeyOf(source);
+  // What the list left out, against what is stored. Read outside the commit: asking the API
+  // about those jobs takes the network, which an IndexedDB transaction cannot wait for.
+  let vanished: JobSnapshot[];
+  try {
+    const stored = await db.clusters.get(cluster.id);
+    const listed = new Set(jobs.map((j) => j.key));
+    vanished = isBaseline(stored, baselineKey)
+      ? []
+      : (await db.jobs.where('clusterId').equals(cluster.id).toArray()).filter((j) => !listed.has(j.key));
+  } catch (error) {
+    return recordFailure(deps, target, summary, startedAt, storageFailure(deps, summary, error));
+  }
+  let confirmed: Map<string, Disappearance>;
+  try {
+    confirmed = await confirmDisappearance(adapter, ctx, vanished);
+  } catch (error) {
+    return recordFailure(deps, target, summary, startedAt, asPollError(error));
+  }
+  const stillThere = [...confirmed].filter(([, answer]) => answer === 'present').map(([key]) => key);
+  if (stillThere.length) {
+    const example = stillThere[0]?.split('|').slice(1).join('|');
+    return recordFailure(
+      deps,
+      target,
+      summary,
+      startedAt,
+      new PollError(
+        'partial',
+        `the list left out ${stillThere.length === 1 ? 'a job' : `${stillThere.length} jobs`} that still exist${
+          example ? ` (${example})` : ''
+        }: nothing recorded from it`,
+      ),
+    );
   }
 
   const finishedAt = now();
-  const baselineKey = baselineKeyOf(source);
+  const clockOffsetMs = book.offsetFor(cluster.apiBase);
   const ignore = compileIgnore(source.ignoreFields);
-  const added = await db.transaction('rw', [db.clusters, db.jobs, db.changes, db.polls], async () => {
-    const fresh = await db.clusters.get(cluster.id);
-    const previous = await db.jobs.where('clusterId').equals(cluster.id).toArray();
-    const prevMap = new Map(previous.map((j) => [j.key, j]));
-    // The first complete poll of a cluster (or of a changed owner filter) is a baseline: what
-    // exists is not news, so it is stored without a flood of "created" changes.
-    const baseline = fresh?.lastOkPoll === undefined || fresh.baselineKey !== baselineKey;
-    const changes = baseline
-      ? []
-      : diffCluster(prevMap, jobs, {
-          windowStart: fresh.lastOkPoll as number,
+  let added: number;
+  try {
+    added = await db.transaction('rw', [db.clusters, db.jobs, db.changes, db.polls], async () => {
+      const fresh = await db.clusters.get(cluster.id);
+      if (fresh?.lastOkPoll !== undefined && fresh.lastOkPoll > startedAt) {
+        // A newer poll of this cluster was committed while this one was out: what this one saw
+        // is older than what is stored. Writing it would roll the record back.
+        deps.log?.(`poll ${cluster.name}: dropped, a newer poll was already recorded`);
+        return 0;
+      }
+      const previous = await db.jobs.where('clusterId').equals(cluster.id).toArray();
+      let changes: Change[] = [];
+      if (isBaseline(fresh, baselineKey)) {
+        const listed = new Set(jobs.map((j) => j.key));
+        const dropped = previous.filter((j) => !listed.has(j.key)).map((j) => j.key);
+        if (dropped.length) await db.jobs.bulkDelete(dropped);
+        if (jobs.length) await db.jobs.bulkPut(jobs);
+      } else {
+        const diff = diffCluster(new Map(previous.map((j) => [j.key, j])), jobs, {
+          windowStart: fresh?.lastOkPoll as number,
           windowEnd: finishedAt,
           ignore,
+          confirmed,
+          ...(clockOffsetMs !== undefined ? { clockOffsetMs } : {}),
         });
-
-    const currentKeys = new Set(jobs.map((j) => j.key));
-    const removed = previous.filter((j) => !currentKeys.has(j.key)).map((j) => j.key);
-    if (removed.length) await db.jobs.bulkDelete(removed);
-    const moved = jobs.filter((j) => {
-      const p = prevMap.get(j.key);
-      return !p || p.versionToken !== j.versionToken || p.instance !== j.instance;
+        changes = diff.changes;
+        if (diff.remove.length) await db.jobs.bulkDelete(diff.remove);
+        if (diff.put.length) await db.jobs.bulkPut(diff.put);
+        if (changes.length) {
+          await numberRepeats(db, changes);
+          // add, not put: an id already stored means two observations were given one id.
+          await db.changes.bulkAdd(changes);
+        }
+      }
+      // The next window starts when this poll started: a change made while the list was being
+      // read may or may not be in it, so the windows overlap rather than leave a gap.
+      await db.clusters.update(cluster.id, {
+        lastOkPoll: startedAt,
+        baselineKey,
+        ...(clockOffsetMs !== undefined ? { clockOffsetMs } : {}),
+      });
+      await recordPoll(db, { target: cluster.id, sourceId: source.id, status: 'ok', at: startedAt });
+      return changes.length;
     });
-    if (moved.length) await db.jobs.bulkPut(moved);
-    if (changes.length) await db.changes.bulkPut(changes);
-    // The next window starts when this poll started: a change made while the list was being
-    // read may or may not be in it, so the windows overlap rather than leave a gap.
-    await db.clusters.update(cluster.id, { lastOkPoll: startedAt, baselineKey });
-    await recordPoll(db, { target: cluster.id, sourceId: source.id, status: 'ok', at: startedAt });
-    return changes.length;
-  });
+  } catch (error) {
+    // Nothing of this poll was written (the transaction is all or nothing), so the next good
+    // poll's window still starts at the last recorded one: nothing is lost, only late.
+    return recordFailure(deps, target, summary, startedAt, storageFailure(deps, summary, error));
+  }
   summary.changes += added;
   if (added) deps.log?.(`poll ${cluster.name}: ${added} changes`);
-  return 'ok' as const;
+  return 'ok';
+}
+
+function storageFailure(deps: WatcherDeps, summary: PassSummary, error: unknown): PollError {
+  return new PollError('error', noteStorageFailure(deps, summary, error));
 }

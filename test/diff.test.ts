@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileIgnore, diffCluster, diffFields, diffJob } from '../lib/diff';
+import { compileIgnore, diffCluster, diffFields, diffJob, withOccurrence } from '../lib/diff';
 import type { JobSnapshot } from '../lib/model';
 import { fleetOfSnapshots, snapshot } from './helpers/snapshots';
 
@@ -174,14 +174,79 @@ describe('diffFields', () => {
 describe('diffCluster', () => {
   const jobs = fleetOfSnapshots(50);
   const prevMap = new Map(jobs.map((j) => [j.key, j]));
+  const W2 = { windowStart: 20_000, windowEnd: 30_000 };
+  const W3 = { windowStart: 30_000, windowEnd: 40_000 };
+  /** What the watcher stores after a diff: the previous snapshots with `put` and `remove` applied. */
+  const apply = (prev: Map<string, JobSnapshot>, d: ReturnType<typeof diffCluster>) => {
+    const next = new Map(prev);
+    for (const key of d.remove) next.delete(key);
+    for (const s of d.put) next.set(s.key, s);
+    return next;
+  };
 
-  it('finds nothing when nothing moved', () => {
-    expect(diffCluster(prevMap, jobs, W)).toEqual([]);
+  it('finds nothing and stores nothing when nothing moved', () => {
+    expect(diffCluster(prevMap, jobs, W)).toEqual({ changes: [], put: [], remove: [] });
   });
 
-  it('reports a job missing from a complete poll as deleted', () => {
-    const changes = diffCluster(prevMap, jobs.slice(1), W);
-    expect(changes.map((c) => [c.type, c.name])).toEqual([['deleted', 'svc-0']]);
+  it('does not record a job missing from one complete poll as deleted: it marks it, and keeps it', () => {
+    const d = diffCluster(prevMap, jobs.slice(1), W);
+    expect(d.changes).toEqual([]);
+    expect(d.remove).toEqual([]);
+    expect(d.put).toEqual([{ ...jobs[0], missing: { windowStart: W.windowStart, windowEnd: W.windowEnd } }]);
+  });
+
+  it('records it deleted when the next complete poll still lacks it, within the window it vanished in', () => {
+    const after1 = apply(prevMap, diffCluster(prevMap, jobs.slice(1), W));
+    const d = diffCluster(after1, jobs.slice(1), W2);
+    expect(d.changes.map((c) => [c.type, c.name, c.windowStart, c.windowEnd])).toEqual([
+      ['deleted', 'svc-0', W.windowStart, W.windowEnd],
+    ]);
+    expect(d.changes[0]).not.toHaveProperty('missing');
+    expect(d.remove).toEqual([jobs[0]?.key]);
+  });
+
+  it('records it deleted at once when a GET by name confirmed it gone', () => {
+    const d = diffCluster(prevMap, jobs.slice(1), {
+      ...W,
+      confirmed: new Map([[jobs[0]?.key as string, 'gone']]),
+    });
+    expect(d.changes.map((c) => [c.type, c.name])).toEqual([['deleted', 'svc-0']]);
+    expect(d.remove).toEqual([jobs[0]?.key]);
+  });
+
+  it('leaves a job the list lied about as it was', () => {
+    const d = diffCluster(prevMap, jobs.slice(1), {
+      ...W,
+      confirmed: new Map([[jobs[0]?.key as string, 'present']]),
+    });
+    expect(d).toEqual({ changes: [], put: [], remove: [] });
+  });
+
+  it('an empty list that lies records nothing, and the jobs coming back are neither created nor lost', () => {
+    const afterEmpty = apply(prevMap, diffCluster(prevMap, [], W));
+    expect(afterEmpty.size).toBe(50);
+    // Meanwhile svc-3's image really changed: it must read as that update, not as "created".
+    const back = jobs.map((j, i) =>
+      i === 3
+        ? bump(j, { version: (j.version ?? 0) + 1, fields: { ...j.fields, 'containers[app].image': 'x:2' } })
+        : j,
+    );
+    const d = diffCluster(afterEmpty, back, W2);
+    expect(d.changes.map((c) => [c.type, c.name])).toEqual([['updated', 'svc-3']]);
+    const stored = apply(afterEmpty, d);
+    expect([...stored.values()].filter((j) => j.missing)).toEqual([]);
+    // And a third poll sees nothing new.
+    expect(diffCluster(stored, back, W3).changes).toEqual([]);
+  });
+
+  it('a job that vanished and came back as a new incarnation was deleted and created', () => {
+    const afterMiss = apply(prevMap, diffCluster(prevMap, jobs.slice(1), W));
+    const reborn = bump(jobs[0] as JobSnapshot, { instance: 'uid-reborn' });
+    const d = diffCluster(afterMiss, [reborn, ...jobs.slice(1)], W2);
+    expect(d.changes.map((c) => [c.type, c.windowStart])).toEqual([
+      ['deleted', W.windowStart],
+      ['created', W2.windowStart],
+    ]);
   });
 
   it('reports exactly the jobs that changed (property)', () => {
@@ -193,10 +258,79 @@ describe('diffCluster', () => {
             ? bump(j, { version: (j.version ?? 0) + 1, fields: { ...j.fields, 'spec.replicas': 7 } })
             : j,
         );
-        const changes = diffCluster(prevMap, curr, W);
+        const { changes } = diffCluster(prevMap, curr, W);
         expect(new Set(changes.map((c) => c.name))).toEqual(new Set(picked.map((i) => `svc-${i}`)));
         expect(changes.every((c) => c.type === 'updated')).toBe(true);
       }),
     );
+  });
+
+});
+
+describe('change identity', () => {
+  const prev = snapshot({ versionToken: 'h1', version: 5 });
+
+  it('gives three transitions under one version (an Argo CD deploy, auto-sync off, OutOfSync) three ids', () => {
+    const deployed = {
+      ...prev,
+      versionToken: 'h2',
+      version: 6,
+      fields: { ...prev.fields, images: ['app:1.1'] },
+    };
+    const autoOff = {
+      ...deployed,
+      versionToken: 'h3',
+      fields: { ...deployed.fields, 'syncPolicy.automated': false },
+    };
+    const outOfSync = {
+      ...autoOff,
+      versionToken: 'h4',
+      fields: { ...autoOff.fields, 'sync.status': 'OutOfSync' },
+    };
+    const ids = [
+      diffJob(prev, deployed, W)[0]?.id,
+      diffJob(deployed, autoOff, W)[0]?.id,
+      diffJob(autoOff, outOfSync, W)[0]?.id,
+    ];
+    expect(new Set(ids).size).toBe(3);
+  });
+
+  it('numbers a repeat of one transition (health flapping under one version) instead of reusing its id', () => {
+    const degraded = { ...prev, versionToken: 'v5:degraded', health: { state: 'degraded' as const } };
+    const healthy = { ...prev, versionToken: 'v5:healthy' };
+    const first = diffJob(healthy, degraded, W)[0]?.id as string;
+    const again = diffJob(healthy, degraded, { windowStart: 50_000, windowEnd: 60_000 })[0]?.id as string;
+    expect(again).toBe(first); // the same transition, observed again: the same plain id …
+    expect(withOccurrence(again, [first])).toBe(`${first}#2`); // … numbered when stored
+    expect(withOccurrence(again, [first, `${first}#2`])).toBe(`${first}#3`);
+    // A pruned first occurrence does not hand its number out again.
+    expect(withOccurrence(again, [`${first}#2`])).toBe(`${first}#3`);
+    expect(withOccurrence(first, [])).toBe(first);
+  });
+
+  it('does not confuse ids that share a prefix', () => {
+    expect(withOccurrence('a|updated|u/1>u/1', ['a|updated|u/1>u/10'])).toBe('a|updated|u/1>u/1');
+  });
+});
+
+describe('clock skew', () => {
+  const prev = snapshot();
+  const moved = (changedAt: number) =>
+    bump(prev, { version: 5, fields: { ...prev.fields, 'spec.replicas': 5 }, changedAt });
+
+  it('reads reported times through the cluster clock offset: a clock 10 s behind is not a stale actor', () => {
+    // Changed at 12_000 on the browser's clock; the cluster, 10 s behind, reports 2_000.
+    const naive = diffJob(prev, moved(2_000), W)[0];
+    expect(naive?.actorStale).toBe(true);
+    const c = diffJob(prev, moved(2_000), { ...W, clockOffsetMs: -10_000 })[0];
+    expect(c?.actorStale).toBeUndefined();
+    expect(c?.at).toBe(12_000);
+    expect(c?.reportedAt).toBe(2_000);
+    expect(c?.clockOffsetMs).toBe(-10_000);
+  });
+
+  it('still calls an actor stale when the corrected time predates the window', () => {
+    const c = diffJob(prev, moved(-5_000), { ...W, clockOffsetMs: -10_000 })[0];
+    expect(c?.actorStale).toBe(true);
   });
 });

@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb, type TattlerDb } from '../lib/db';
 import { createHttp, PollError } from '../lib/http';
-import { type DiscoveredCluster, type JobSnapshot, jobKeyOf, type PollStatus } from '../lib/model';
+import {
+  type Cluster,
+  type DiscoveredCluster,
+  type JobSnapshot,
+  jobKeyOf,
+  type PollStatus,
+} from '../lib/model';
 import { defaultSettings, type Settings, validateSettings } from '../lib/settings';
 import type { PollContext, SourceAdapter } from '../lib/sources/types';
 import { runPass } from '../lib/watcher';
@@ -9,8 +15,11 @@ import { snapshot } from './helpers/snapshots';
 
 /** An adapter whose answers the test scripts: clusters to discover, jobs or a failure per cluster. */
 class ScriptedAdapter implements SourceAdapter {
+  confirmGone?: SourceAdapter['confirmGone'];
   clusters: DiscoveredCluster[] | PollError = [];
   answers = new Map<string, JobSnapshot[] | Error>();
+  /** A poll of this cluster answers what was scripted when it started, once the gate opens. */
+  gates = new Map<string, Promise<void>>();
   inFlight = 0;
   maxInFlight = 0;
   polled: string[] = [];
@@ -22,11 +31,12 @@ class ScriptedAdapter implements SourceAdapter {
 
   async poll(ctx: PollContext) {
     this.polled.push(ctx.nativeId);
+    const answer = this.answers.get(ctx.nativeId) ?? [];
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     await new Promise((r) => setTimeout(r, 2));
+    await this.gates.get(ctx.nativeId);
     this.inFlight--;
-    const answer = this.answers.get(ctx.nativeId) ?? [];
     if (answer instanceof Error) throw answer;
     // Stamp the cluster id the watcher asked for, as a real adapter does.
     return {
@@ -119,13 +129,99 @@ describe('runPass', () => {
     expect((await db.jobs.get(c?.jobKey as string))?.versionToken).toBe('200');
   });
 
-  it('records a job missing from a complete poll as deleted', async () => {
+  it('records a job missing from two complete polls as deleted, within the window it vanished in', async () => {
+    await pass();
+    const lastSeen = clock;
+    clock += 60_000;
+    adapter.answers.set('c-1', [snapshot({ name: 'checkout' })]);
+    await pass();
+    expect(await db.changes.count()).toBe(0);
+    const firstMissed = clock;
+    clock += 60_000;
+    await pass();
+    const changes = await db.changes.toArray();
+    expect(changes.map((c) => [c.type, c.name, c.windowStart, c.windowEnd])).toEqual([
+      ['deleted', 'cart', lastSeen, firstMissed],
+    ]);
+    expect(await db.jobs.where('clusterId').equals('demo/c-1').count()).toBe(1);
+  });
+
+  it('never takes a well-formed empty list for "every job deleted", and nothing comes back "created"', async () => {
+    await pass();
+    clock += 60_000;
+    adapter.answers.set('c-1', []);
+    const s = await pass();
+    expect(s.changes).toBe(0);
+    expect(await db.jobs.where('clusterId').equals('demo/c-1').count()).toBe(2);
+    // Meanwhile a real change to checkout: it must read as that change, not as "created".
+    clock += 60_000;
+    adapter.answers.set('c-1', [
+      snapshot({
+        name: 'checkout',
+        versionToken: '300',
+        version: 5,
+        fields: { ...snapshot().fields, 'spec.replicas': 6 },
+      }),
+      snapshot({ name: 'cart' }),
+    ]);
+    await pass();
+    const changes = await db.changes.toArray();
+    expect(changes.map((c) => [c.type, c.name, c.fields.map((f) => f.path)])).toEqual([
+      ['updated', 'checkout', ['spec.replicas']],
+    ]);
+  });
+
+  it('asks the API about vanished jobs: one still there makes the poll suspect, and nothing is recorded', async () => {
+    const asked: string[][] = [];
+    adapter.confirmGone = async (_ctx, jobs) => {
+      asked.push(jobs.map((j) => j.name));
+      return new Map(jobs.map((j) => [j.key, 'present' as const]));
+    };
+    await pass();
+    clock += 60_000;
+    adapter.answers.set('c-1', []);
+    const s = await pass();
+    expect(asked).toEqual([['cart', 'checkout']]);
+    expect(s.clusters.partial).toBe(1);
+    expect(await db.changes.count()).toBe(0);
+    expect(await db.jobs.where('clusterId').equals('demo/c-1').count()).toBe(2);
+    const runs = await db.polls.where('target').equals('demo/c-1').toArray();
+    expect(runs.at(-1)?.message).toMatch(/the list left out 2 jobs that still exist/);
+    // The window did not move: the next good poll compares with the last good one.
+    expect((await db.clusters.get('demo/c-1'))?.lastOkPoll).toBe(clock - 60_000);
+  });
+
+  it('records a job the API confirms gone (404) at once', async () => {
+    adapter.confirmGone = async (_ctx, jobs) => new Map(jobs.map((j) => [j.key, 'gone' as const]));
     await pass();
     clock += 60_000;
     adapter.answers.set('c-1', [snapshot({ name: 'checkout' })]);
     await pass();
-    const changes = await db.changes.toArray();
-    expect(changes.map((c) => [c.type, c.name])).toEqual([['deleted', 'cart']]);
+    expect((await db.changes.toArray()).map((c) => [c.type, c.name])).toEqual([['deleted', 'cart']]);
+  });
+
+  it('asks about a few first when many vanish at once, and stops at the first that is still there', async () => {
+    const many = Array.from({ length: 10 }, (_, i) => snapshot({ name: `svc-${i}` }));
+    adapter.answers.set('c-1', many);
+    let asked = 0;
+    adapter.confirmGone = async (_ctx, jobs) => {
+      asked += jobs.length;
+      return new Map(jobs.map((j) => [j.key, 'present' as const]));
+    };
+    await pass();
+    clock += 60_000;
+    adapter.answers.set('c-1', []);
+    await pass();
+    expect(asked).toBe(3);
+  });
+
+  it('drops a job that left the owner filter without calling it deleted', async () => {
+    adapter.confirmGone = async (_ctx, jobs) => new Map(jobs.map((j) => [j.key, 'elsewhere' as const]));
+    await pass();
+    clock += 60_000;
+    adapter.answers.set('c-1', [snapshot({ name: 'checkout' })]);
+    await pass();
+    expect(await db.changes.count()).toBe(0);
     expect(await db.jobs.where('clusterId').equals('demo/c-1').count()).toBe(1);
   });
 
@@ -263,10 +359,203 @@ describe('runPass', () => {
     expect(run?.message).toMatch(/no permission to read http:\/\/127\.0\.0\.1:9/);
   });
 
+  it('numbers every flap of a status that goes back and forth under one version: none is lost', async () => {
+    const as = (state: 'healthy' | 'degraded') =>
+      snapshot({ name: 'cart', versionToken: `v4:${state}`, health: { state } });
+    adapter.answers.set('c-1', [snapshot({ name: 'checkout' }), as('healthy')]);
+    await pass();
+    for (const state of ['degraded', 'healthy', 'degraded', 'healthy'] as const) {
+      clock += 60_000;
+      adapter.answers.set('c-1', [snapshot({ name: 'checkout' }), as(state)]);
+      await pass();
+    }
+    const changes = await db.changes.orderBy('at').toArray();
+    expect(changes.map((c) => c.fields[0]?.after)).toEqual(['degraded', 'healthy', 'degraded', 'healthy']);
+    expect(new Set(changes.map((c) => c.id)).size).toBe(4);
+  });
+
+  it('refuses to store the same observation twice, loudly, and loses nothing', async () => {
+    await pass();
+    const before = await db.jobs.get(jobKeyOf('demo/c-1', snapshot({ name: 'checkout' }).rowKey));
+    const cluster1 = await db.clusters.get('demo/c-1');
+    clock += 60_000;
+    adapter.answers.set('c-1', [
+      snapshot({
+        name: 'checkout',
+        versionToken: '300',
+        version: 5,
+        fields: { ...snapshot().fields, 'spec.replicas': 6 },
+      }),
+      snapshot({ name: 'cart' }),
+    ]);
+    await pass();
+    expect(await db.changes.count()).toBe(1);
+    // Put the cluster back as it was, as a bug replaying a commit would, and poll at the same moment.
+    await db.jobs.put(before as JobSnapshot);
+    await db.clusters.put(cluster1 as Cluster);
+    const s = await pass();
+    expect(s.clusters.error).toBe(1);
+    expect(s.storageError).toMatch(/recorded twice.*a bug in Tattler/);
+    expect(await db.changes.count()).toBe(1);
+  });
+
+  it('judges reported times by the cluster clock, measured from the Date of its answers', async () => {
+    const skew = -10_000; // the cluster's clock is 10 s behind the browser's
+    const timed: SourceAdapter = {
+      discover: async () => ({ clusters: [cluster('c-1', 'prod-eu-1')], bytes: 0 }),
+      poll: async (ctx) => {
+        await ctx.http.getJson(`${ctx.apiBase}/apis/apps/v1/deployments`);
+        return { jobs: adapter.answers.get('c-1') as JobSnapshot[], bytes: 1 };
+      },
+    };
+    const http = createHttp({
+      fetch: async () =>
+        new Response('{}', {
+          headers: { 'content-type': 'application/json', date: new Date(clock + skew).toUTCString() },
+        }),
+    });
+    const run = () => runPass({ db, settings, http, adapterFor: () => timed, now: () => clock });
+    clock = Date.parse('2026-12-01T10:00:00Z');
+    await run();
+    clock += 60_000;
+    // Changed 5 s ago by the browser's clock: the cluster stamps its own time, 10 s behind.
+    adapter.answers.set('c-1', [
+      snapshot({
+        name: 'checkout',
+        versionToken: '300',
+        version: 5,
+        changedAt: clock - 5_000 + skew,
+        fields: { ...snapshot().fields, 'spec.replicas': 6 },
+      }),
+      snapshot({ name: 'cart' }),
+    ]);
+    await run();
+    const [c] = await db.changes.toArray();
+    expect(c?.actorStale).toBeUndefined();
+    expect(Math.abs((c?.at ?? 0) - (clock - 5_000))).toBeLessThanOrEqual(600);
+    expect(Math.abs(((await db.clusters.get('demo/c-1'))?.clockOffsetMs ?? 0) - skew)).toBeLessThanOrEqual(
+      600,
+    );
+  });
+
   it('retires the clusters of a source that was removed from settings', async () => {
     await pass();
     clock += 60_000;
     await pass(defaultSettings());
     expect((await db.clusters.toArray()).every((c) => c.goneSince === clock)).toBe(true);
+  });
+});
+
+describe('runPass under faults of its own storage and of concurrent passes', () => {
+  let db: TattlerDb;
+  let adapter: ScriptedAdapter;
+  let clock: number;
+  /** Writes to these tables fail with the browser's "quota exceeded" while set. */
+  const failing = new Set<string>();
+  const settings = settingsWith();
+  const pass = () =>
+    runPass({ db, settings, http: createHttp(), adapterFor: () => adapter, now: () => clock });
+
+  beforeEach(() => {
+    db = openDb(`t-${Math.random()}`);
+    db.use({
+      stack: 'dbcore',
+      name: 'fail-writes',
+      create: (down) => ({
+        ...down,
+        table: (name) => {
+          const table = down.table(name);
+          return {
+            ...table,
+            mutate: (req) => {
+              if (!failing.has(name)) return table.mutate(req);
+              const error = new Error('The quota has been exceeded.');
+              error.name = 'QuotaExceededError';
+              return Promise.reject(error);
+            },
+          };
+        },
+      }),
+    });
+    failing.clear();
+    adapter = new ScriptedAdapter();
+    clock = 1_000_000;
+    adapter.clusters = [cluster('c-1', 'prod-eu-1'), cluster('c-2', 'prod-eu-2')];
+    adapter.answers.set('c-1', [snapshot({ name: 'checkout' })]);
+    adapter.answers.set('c-2', [snapshot({ name: 'checkout' })]);
+  });
+  afterEach(() => db.delete());
+
+  const moved = () => [
+    snapshot({
+      name: 'checkout',
+      versionToken: '300',
+      version: 5,
+      fields: { ...snapshot().fields, 'spec.replicas': 6 },
+    }),
+  ];
+
+  it('says "storage full" for the pass, records the outcome it can, and loses nothing', async () => {
+    await pass();
+    clock += 60_000;
+    adapter.answers.set('c-1', moved());
+    failing.add('changes');
+    const s = await pass();
+    expect(s.storageError).toBe('history could not be written: storage full');
+    expect(s.clusters.error).toBe(1);
+    expect(s.clusters.ok).toBe(1);
+    expect(await db.changes.count()).toBe(0);
+    // Nothing of the failed commit was written: the snapshot is the old one …
+    expect((await db.jobs.get(jobKeyOf('demo/c-1', snapshot().rowKey)))?.versionToken).toBe('100');
+    // … so once storage works again, the next poll records the change.
+    failing.clear();
+    clock += 60_000;
+    await pass();
+    expect((await db.changes.toArray()).map((c) => [c.clusterId, c.type])).toEqual([['demo/c-1', 'updated']]);
+  });
+
+  it('ends a pass only when every cluster it started has finished, even when one failed to write', async () => {
+    await pass();
+    clock += 60_000;
+    let releaseSlow: () => void = () => {};
+    adapter.gates.set('c-2', new Promise<void>((r) => (releaseSlow = r)));
+    adapter.answers.set('c-1', moved());
+    adapter.answers.set('c-2', moved());
+    failing.add('changes');
+    let ended = false;
+    const running = pass().then((s) => {
+      ended = true;
+      return s;
+    });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(ended).toBe(false); // c-1 failed, c-2 is still out: the pass is not over
+    failing.clear();
+    releaseSlow();
+    const s = await running;
+    expect(s.clusters.ok + s.clusters.error).toBe(2);
+    expect((await db.changes.toArray()).map((c) => c.clusterId)).toEqual(['demo/c-2']);
+  });
+
+  it('drops a slow, old poll rather than write an older state over a newer one', async () => {
+    await pass();
+    // Pass A starts; its poll of c-1 sees the job as it was, then hangs.
+    clock += 60_000;
+    let releaseA: () => void = () => {};
+    adapter.gates.set('c-1', new Promise<void>((r) => (releaseA = r)));
+    const passA = pass();
+    await new Promise((r) => setTimeout(r, 10));
+    // Pass B (a new worker, the lease gone) sees the job moved, and records it.
+    adapter.gates.delete('c-1');
+    clock += 60_000;
+    adapter.answers.set('c-1', moved());
+    await pass();
+    expect(await db.changes.count()).toBe(1);
+    // A's poll comes back with the old state: it must not be written over B's.
+    releaseA();
+    await passA;
+    expect((await db.jobs.get(jobKeyOf('demo/c-1', snapshot().rowKey)))?.versionToken).toBe('300');
+    clock += 60_000;
+    await pass();
+    expect((await db.changes.toArray()).map((c) => c.type)).toEqual(['updated']);
   });
 });

@@ -2,6 +2,7 @@
  * What every cluster API adapter provides. The watcher knows only this interface; one file per
  * API implements it (kubernetes.ts, rancher.ts, argocd.ts, nomad.ts, generic.ts).
  */
+import type { Disappearance } from '../diff';
 import type { Http } from '../http';
 import type { DiscoveredCluster, JobSnapshot } from '../model';
 import type { SourceSettings } from '../settings';
@@ -41,4 +42,11 @@ export interface SourceAdapter {
    * 'partial' when a list could not be finished) rather than return part of a list.
    */
   poll(ctx: PollContext): Promise<PollOk>;
+  /**
+   * Asks, one by one, about jobs a complete list left out: `gone` (the API answers 404 for it),
+   * `present` (it is still there: the list lied) or `unknown` (no GET by name, or it was refused).
+   * Absent for APIs that have no GET by name: a disappearance is then confirmed by a second
+   * complete poll (lib/diff.ts). Throws PollError when the API cannot be asked at all.
+   */
+  confirmGone?(ctx: PollContext, jobs: readonly JobSnapshot[]): Promise<Map<string, Disappearance>>;
 }

@@ -92,7 +92,7 @@ async function pollChangePoll(adapter: SourceAdapter, makeCtx: () => PollContext
   change();
   t += 60_000;
   const second = await adapter.poll(makeCtx());
-  const changes = diffCluster(byKey(first.jobs), second.jobs, { windowStart, windowEnd: t });
+  const changes = diffCluster(byKey(first.jobs), second.jobs, { windowStart, windowEnd: t }).changes;
   return { first, second, changes, windowStart };
 }
 
