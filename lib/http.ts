@@ -21,12 +21,18 @@ export class PollError extends Error {
 
 export interface GetOptions {
   headers?: Record<string, string>;
+  /**
+   * Statuses besides 2xx that are an answer rather than a failure (404 when asking whether a job
+   * still exists). Their body is the parsed JSON, or undefined when it is not JSON.
+   */
+  acceptStatus?: readonly number[];
 }
 
 export interface JsonResponse<T = unknown> {
   body: T;
   headers: Headers;
   bytes: number;
+  status: number;
 }
 
 export interface Http {
@@ -94,6 +100,15 @@ export function createHttp(options: HttpOptions = {}): Http {
       // What crossed the wire when the server says; else characters, which JSON mostly is.
       const bytes = Number(response.headers.get('content-length')) || text.length;
       const contentType = response.headers.get('content-type') ?? '';
+      if (opts.acceptStatus?.includes(response.status) && (response.status < 200 || response.status >= 300)) {
+        let body: unknown;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          body = undefined;
+        }
+        return { body: body as T, headers: response.headers, bytes, status: response.status };
+      }
       if (response.status === 401 || response.status === 403) {
         throw new PollError('auth', `${response.status} on ${where}`, url, loginUrlFor(url), response.status);
       }
@@ -117,7 +132,7 @@ export function createHttp(options: HttpOptions = {}): Http {
       } catch (error) {
         throw new PollError('error', `not JSON from ${where}: ${(error as Error).message}`, url);
       }
-      return { body, headers: response.headers, bytes };
+      return { body, headers: response.headers, bytes, status: response.status };
     },
   };
 }

@@ -264,7 +264,6 @@ describe('diffCluster', () => {
       }),
     );
   });
-
 });
 
 describe('change identity', () => {

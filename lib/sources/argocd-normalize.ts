@@ -321,5 +321,8 @@ export function normalizeApp(app: ArgoApp, ctx: NormalizeContext): JobSnapshot {
   if (changedBy) snapshot.changedBy = changedBy;
   const link = linkOf(app, namespace, ctx);
   if (link) snapshot.link = link;
+  // The row's name may be shortened (`checkout` for `checkout-prod-eu-1`): a GET by name needs
+  // the application's own namespace and name.
+  snapshot.ref = `${appNamespaceOf(app) ?? ''}/${app.metadata.name}`;
   return snapshot;
 }

@@ -11,10 +11,12 @@
  * poll needs the same list; within one pass (one `Http`), one answer serves every cluster of the
  * source for a few seconds instead of being fetched once per cluster.
  */
+import type { Disappearance } from '../diff';
 import { type Http, PollError } from '../http';
 import type { DiscoveredCluster, JobSnapshot } from '../model';
 import type { SourceSettings } from '../settings';
 import { type ArgoApp, deploysTo, namespaceOf, normalizeApp } from './argocd-normalize';
+import { matchesLabelSelector } from './label-selector';
 import { groupFromLabels, namePredicate, nonEmpty, rec, shapeError, trimBase } from './shared';
 import type { PollContext, PollOk, SourceAdapter } from './types';
 
@@ -158,7 +160,67 @@ export async function pollArgoCd(ctx: PollContext): Promise<PollOk> {
   return { jobs, bytes };
 }
 
+/** `/api/v1/applications/<name>?appNamespace=<ns>&project=<p>` for a job's `ref` (`<ns>/<name>`). */
+export function applicationUrl(base: string, ref: string, project: string | undefined): string | undefined {
+  const slash = ref.indexOf('/');
+  const name = ref.slice(slash + 1);
+  if (slash < 0 || !name) return undefined;
+  const query = new URLSearchParams();
+  const appNamespace = ref.slice(0, slash);
+  if (appNamespace) query.set('appNamespace', appNamespace);
+  // Without a project, Argo CD answers "permission denied" for an application that does not
+  // exist (so that existence does not leak); with it, a user allowed in the project gets 404.
+  if (project) query.set('project', project);
+  const q = query.toString();
+  return `${base}${APPLICATIONS_PATH}/${encodeURIComponent(name)}${q ? `?${q}` : ''}`;
+}
+
+/**
+ * Asks Argo CD about each application a complete list left out. 404 is gone; 403 says nothing
+ * (see applicationUrl); an application that still deploys here and still matches the source's
+ * projects, selector and filters means the list lied; one that no longer does is elsewhere.
+ */
+export async function confirmArgoCdGone(
+  ctx: PollContext,
+  jobs: readonly JobSnapshot[],
+): Promise<Map<string, Disappearance>> {
+  const { source } = ctx;
+  const base = trimBase(source.baseUrl ?? ctx.apiBase);
+  const out = new Map<string, Disappearance>();
+  for (const job of jobs) {
+    const project = typeof job.fields.project === 'string' ? job.fields.project : undefined;
+    const url = job.ref ? applicationUrl(base, job.ref, project) : undefined;
+    if (!url) {
+      out.set(job.key, 'unknown');
+      continue;
+    }
+    const res = await ctx.http.getJson(url, { acceptStatus: [403, 404] });
+    if (res.status === 404) out.set(job.key, 'gone');
+    else if (res.status === 403) out.set(job.key, 'unknown');
+    else {
+      const [app] = parseApplications({ items: [res.body] }, url);
+      out.set(job.key, app && isOurs(app, ctx) ? 'present' : 'elsewhere');
+    }
+  }
+  return out;
+}
+
+/** The same tests a poll applies to the list, for one application read by name. */
+function isOurs(app: ArgoApp, ctx: PollContext): boolean {
+  const { source } = ctx;
+  if (!deploysTo(app, { server: ctx.nativeId, name: ctx.clusterName })) return false;
+  const projects = source.argocd?.projects ?? [];
+  const project = rec(app.spec)?.project;
+  if (projects.length && !projects.includes(typeof project === 'string' ? project : '')) return false;
+  const labels = rec(app.metadata.labels) ?? {};
+  if (matchesLabelSelector(source.owner.labelSelector, labels as Record<string, string>) === false)
+    return false;
+  if (!namePredicate(source.owner.namePattern)(app.metadata.name)) return false;
+  return source.owner.namespaces.length === 0 || source.owner.namespaces.includes(namespaceOf(app));
+}
+
 export const argocdAdapter: SourceAdapter = {
   discover: discoverArgoCd,
   poll: pollArgoCd,
+  confirmGone: confirmArgoCdGone,
 };

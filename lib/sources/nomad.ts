@@ -20,6 +20,7 @@
  * A poll is complete or it fails. A page of the list or a job's versions that cannot be read
  * after the list began makes the poll `partial` (a missing session stays `auth`).
  */
+import type { Disappearance } from '../diff';
 import { type Http, type JsonResponse, PollError } from '../http';
 import type { DiscoveredCluster, JobSnapshot } from '../model';
 import { mapPool } from '../pool';
@@ -203,7 +204,59 @@ export async function pollNomad(ctx: PollContext): Promise<PollOk> {
   return { jobs, bytes };
 }
 
+export function jobUrl(apiBase: string, region: string, namespace: string, id: string): string {
+  const query = new URLSearchParams({ namespace, region });
+  return `${trimBase(apiBase)}/v1/job/${encodeURIComponent(id)}?${query}`;
+}
+
+/**
+ * Asks Nomad about each job a complete list left out: 404 ("job not found": purged) is gone. A job
+ * still there is ours when the poll's own tests keep it (name pattern, child jobs) and, with a
+ * `nomad.filter`, when the filtered list still finds it by prefix — Nomad evaluates its filter
+ * language, Tattler does not guess at it.
+ */
+export async function confirmNomadGone(
+  ctx: PollContext,
+  jobs: readonly JobSnapshot[],
+): Promise<Map<string, Disappearance>> {
+  const { source } = ctx;
+  const headers = headersFor(ctx.token);
+  const matches = namePredicate(source.owner.namePattern);
+  const includeChildren = source.nomad?.includeChildJobs ?? false;
+  const out = new Map<string, Disappearance>();
+  for (const job of jobs) {
+    const res = await ctx.http.getJson(jobUrl(ctx.apiBase, ctx.nativeId, job.namespace, job.name), {
+      headers,
+      acceptStatus: [403, 404],
+    });
+    if (res.status === 404) {
+      out.set(job.key, 'gone');
+      continue;
+    }
+    if (res.status === 403) {
+      out.set(job.key, 'unknown');
+      continue;
+    }
+    const found = rec(res.body);
+    const isChild = typeof found?.ParentID === 'string' && found.ParentID !== '';
+    if (!found || !matches(job.name) || (isChild && !includeChildren)) {
+      out.set(job.key, 'elsewhere');
+      continue;
+    }
+    const filter = source.nomad?.filter?.trim();
+    if (!filter) {
+      out.set(job.key, 'present');
+      continue;
+    }
+    const url = `${jobsUrl(ctx.apiBase, ctx.nativeId, job.namespace, { filter })}&prefix=${encodeURIComponent(job.name)}`;
+    const listed = parseJobList((await ctx.http.getJson(url, { headers })).body, url);
+    out.set(job.key, listed.some((s) => s.ID === job.name) ? 'present' : 'elsewhere');
+  }
+  return out;
+}
+
 export const nomadAdapter: SourceAdapter = {
   discover: discoverNomad,
   poll: pollNomad,
+  confirmGone: confirmNomadGone,
 };

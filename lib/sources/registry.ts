@@ -5,7 +5,7 @@
 import type { SourceSettings } from '../settings';
 import { argocdAdapter } from './argocd';
 import { genericAdapter } from './generic';
-import { kubernetesAdapter, pollKubernetes } from './kubernetes';
+import { confirmKubernetesGone, kubernetesAdapter, pollKubernetes } from './kubernetes';
 import { nomadAdapter } from './nomad';
 import { discoverRancher } from './rancher';
 import type { SourceAdapter } from './types';
@@ -14,6 +14,7 @@ import type { SourceAdapter } from './types';
 export const rancherAdapter: SourceAdapter = {
   discover: discoverRancher,
   poll: pollKubernetes,
+  confirmGone: confirmKubernetesGone,
 };
 
 export const ADAPTERS: Readonly<Record<SourceSettings['type'], SourceAdapter>> = {

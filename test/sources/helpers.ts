@@ -106,6 +106,8 @@ export const EXPIRED_STATUS = {
 
 const LIST_PATH =
   /^(.*)\/apis\/(apps|batch)\/v1\/(?:namespaces\/([^/]+)\/)?(deployments|statefulsets|daemonsets|cronjobs)$/;
+const OBJECT_PATH =
+  /^(.*)\/apis\/(apps|batch)\/v1\/namespaces\/([^/]+)\/(deployments|statefulsets|daemonsets|cronjobs)\/([^/]+)$/;
 
 /** `a=b,c=d` equality selectors only: enough for the tests, and what owner filters usually are. */
 function matchesSelector(labels: Record<string, string> | undefined, selector: string | null): boolean {
@@ -149,6 +151,25 @@ export class FakeKubeApi {
   handle(url: URL): FakeResponse {
     this.requests.push(url);
     if (url.pathname.endsWith('/v1/management.cattle.io.clusters')) return json(200, this.clusters);
+    const one = OBJECT_PATH.exec(url.pathname);
+    if (one) {
+      const [, , , ns, plural = '', name] = one;
+      const found = this.lists[plural]?.items.find(
+        (i) => i.metadata.namespace === ns && i.metadata.name === decodeURIComponent(name ?? ''),
+      );
+      return found
+        ? json(200, found)
+        : json(404, {
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Failure',
+            message: `${plural}.apps "${name}" not found`,
+            reason: 'NotFound',
+            details: { name, group: 'apps', kind: plural },
+            code: 404,
+          });
+    }
     const m = LIST_PATH.exec(url.pathname);
     const list = m?.[4] ? this.lists[m[4]] : undefined;
     if (!m || !list) return json(404, { kind: 'Status', status: 'Failure', reason: 'NotFound', code: 404 });
