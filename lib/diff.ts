@@ -212,10 +212,10 @@ function deleted(snap: JobSnapshot, w: DiffWindow): Change {
 }
 
 /** A stored snapshot without the bookkeeping of a pending disappearance. */
-function unmarked(s: JobSnapshot): JobSnapshot {
-  if (!s.missing) return s;
+function unmarked<S extends JobSnapshot | undefined>(s: S): S {
+  if (!s?.missing) return s;
   const { missing: _, ...rest } = s;
-  return rest;
+  return rest as S;
 }
 
 /** Changes of one job between two complete polls. Either side may be absent. */
@@ -230,7 +230,7 @@ export function diffJob(
   if (prev.versionToken === curr.versionToken && prev.instance === curr.instance) return [];
   if (prev.instance !== undefined && curr.instance !== undefined && prev.instance !== curr.instance) {
     // Deleted and re-created between two polls: two changes, not an edit.
-    return [deleted(prev, prev.missing ?? opts), created(curr, opts)];
+    return [deleted(prev, opts), created(curr, opts)];
   }
 
   const { changes: fields, ignoredMoved } = diffFields(prev.fields, curr.fields, opts.ignore);
@@ -307,9 +307,10 @@ export function diffCluster(
       before.instance === snap.instance
     )
       continue;
-    // A job that comes back after a list left it out is compared with what it was: if it is the
-    // same incarnation, it was never gone.
-    for (const c of diffJob(before, snap, opts)) out.changes.push(c);
+    // A job that comes back after a list left it out is compared with what it was when last
+    // seen — and whatever it went through happened since then, not only in this window. If it is
+    // the same incarnation, it was never gone.
+    for (const c of diffJob(unmarked(before), snap, sinceLastSeen(before, opts))) out.changes.push(c);
     out.put.push(snap);
   }
   // Only walk the previous jobs when some of them were not seen again.
@@ -324,8 +325,8 @@ export function diffCluster(
         continue;
       }
       if (answer === 'gone' || before.missing) {
-        // Gone within the window of the first poll that missed it.
-        out.changes.push(deleted(unmarked(before), before.missing ?? opts));
+        // Gone some time after the last poll that saw it, and before this one.
+        out.changes.push(deleted(unmarked(before), sinceLastSeen(before, opts)));
         out.remove.push(key);
       } else {
         out.put.push({ ...before, missing: { windowStart: opts.windowStart, windowEnd: opts.windowEnd } });
@@ -333,4 +334,9 @@ export function diffCluster(
     }
   }
   return out;
+}
+
+/** This poll's window, widened back to the last poll that saw a job a list has since left out. */
+function sinceLastSeen(before: JobSnapshot | undefined, opts: ClusterDiffOptions): ClusterDiffOptions {
+  return before?.missing ? { ...opts, windowStart: before.missing.windowStart } : opts;
 }

@@ -39,6 +39,11 @@ export interface Cluster {
   goneSince?: number;
   /** Time of the last complete, ok poll; the start of the next change window. */
   lastOkPoll?: number;
+  /**
+   * How many polls of this cluster have been committed. A poll commits only if this is what it
+   * was when the poll started: one that raced a newer poll is dropped, whatever the clocks say.
+   */
+  commits?: number;
   /** Fingerprint of what was asked (owner filter, kinds). A different one means re-baseline. */
   baselineKey?: string;
   /**
@@ -104,8 +109,9 @@ export interface JobSnapshot {
   observedAt: number;
   /**
    * Set on a stored snapshot whose job was missing from a complete poll and is not yet confirmed
-   * gone: the window of that poll (the job vanished within it). A later poll either sees the job
-   * again (never gone: the mark is dropped) or confirms the deletion with this window.
+   * gone: the window of that poll (`windowStart` is the last poll that saw the job). A later poll
+   * either sees the job again (never gone: the mark is dropped, and what changed is dated from
+   * `windowStart`) or confirms the deletion, dated from `windowStart` to that poll.
    */
   missing?: { windowStart: number; windowEnd: number };
 }

@@ -393,9 +393,10 @@ async function pollCluster(deps: PassDeps, target: Target, summary: PassSummary)
   try {
     added = await db.transaction('rw', [db.clusters, db.jobs, db.changes, db.polls], async () => {
       const fresh = await db.clusters.get(cluster.id);
-      if (fresh?.lastOkPoll !== undefined && fresh.lastOkPoll > startedAt) {
-        // A newer poll of this cluster was committed while this one was out: what this one saw
-        // is older than what is stored. Writing it would roll the record back.
+      if ((fresh?.commits ?? 0) !== (cluster.commits ?? 0)) {
+        // Another poll of this cluster was committed while this one was out (a pass that outlived
+        // its worker's lease): what this one saw may be older than what is stored, and writing it
+        // would roll the record back. Counting commits, not comparing times: clocks jump.
         deps.log?.(`poll ${cluster.name}: dropped, a newer poll was already recorded`);
         return 0;
       }
@@ -408,7 +409,8 @@ async function pollCluster(deps: PassDeps, target: Target, summary: PassSummary)
         if (jobs.length) await db.jobs.bulkPut(jobs);
       } else {
         const diff = diffCluster(new Map(previous.map((j) => [j.key, j])), jobs, {
-          windowStart: fresh?.lastOkPoll as number,
+          // A clock set back since the last poll must not make a window end before it starts.
+          windowStart: Math.min(fresh?.lastOkPoll as number, finishedAt),
           windowEnd: finishedAt,
           ignore,
           confirmed,
@@ -427,6 +429,7 @@ async function pollCluster(deps: PassDeps, target: Target, summary: PassSummary)
       // read may or may not be in it, so the windows overlap rather than leave a gap.
       await db.clusters.update(cluster.id, {
         lastOkPoll: startedAt,
+        commits: (fresh?.commits ?? 0) + 1,
         baselineKey,
         ...(clockOffsetMs !== undefined ? { clockOffsetMs } : {}),
       });

@@ -195,11 +195,11 @@ describe('diffCluster', () => {
     expect(d.put).toEqual([{ ...jobs[0], missing: { windowStart: W.windowStart, windowEnd: W.windowEnd } }]);
   });
 
-  it('records it deleted when the next complete poll still lacks it, within the window it vanished in', () => {
+  it('records it deleted when the next complete poll still lacks it: since the last poll that saw it', () => {
     const after1 = apply(prevMap, diffCluster(prevMap, jobs.slice(1), W));
     const d = diffCluster(after1, jobs.slice(1), W2);
     expect(d.changes.map((c) => [c.type, c.name, c.windowStart, c.windowEnd])).toEqual([
-      ['deleted', 'svc-0', W.windowStart, W.windowEnd],
+      ['deleted', 'svc-0', W.windowStart, W2.windowEnd],
     ]);
     expect(d.changes[0]).not.toHaveProperty('missing');
     expect(d.remove).toEqual([jobs[0]?.key]);
@@ -232,7 +232,10 @@ describe('diffCluster', () => {
         : j,
     );
     const d = diffCluster(afterEmpty, back, W2);
-    expect(d.changes.map((c) => [c.type, c.name])).toEqual([['updated', 'svc-3']]);
+    // … dated from the last poll that saw it: the empty list saw nothing.
+    expect(d.changes.map((c) => [c.type, c.name, c.windowStart])).toEqual([
+      ['updated', 'svc-3', W.windowStart],
+    ]);
     const stored = apply(afterEmpty, d);
     expect([...stored.values()].filter((j) => j.missing)).toEqual([]);
     // And a third poll sees nothing new.
@@ -243,9 +246,9 @@ describe('diffCluster', () => {
     const afterMiss = apply(prevMap, diffCluster(prevMap, jobs.slice(1), W));
     const reborn = bump(jobs[0] as JobSnapshot, { instance: 'uid-reborn' });
     const d = diffCluster(afterMiss, [reborn, ...jobs.slice(1)], W2);
-    expect(d.changes.map((c) => [c.type, c.windowStart])).toEqual([
-      ['deleted', W.windowStart],
-      ['created', W2.windowStart],
+    expect(d.changes.map((c) => [c.type, c.windowStart, c.windowEnd])).toEqual([
+      ['deleted', W.windowStart, W2.windowEnd],
+      ['created', W.windowStart, W2.windowEnd],
     ]);
   });
 

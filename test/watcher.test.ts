@@ -129,19 +129,18 @@ describe('runPass', () => {
     expect((await db.jobs.get(c?.jobKey as string))?.versionToken).toBe('200');
   });
 
-  it('records a job missing from two complete polls as deleted, within the window it vanished in', async () => {
+  it('records a job missing from two complete polls as deleted, between the last poll that saw it and now', async () => {
     await pass();
     const lastSeen = clock;
     clock += 60_000;
     adapter.answers.set('c-1', [snapshot({ name: 'checkout' })]);
     await pass();
     expect(await db.changes.count()).toBe(0);
-    const firstMissed = clock;
     clock += 60_000;
     await pass();
     const changes = await db.changes.toArray();
     expect(changes.map((c) => [c.type, c.name, c.windowStart, c.windowEnd])).toEqual([
-      ['deleted', 'cart', lastSeen, firstMissed],
+      ['deleted', 'cart', lastSeen, clock],
     ]);
     expect(await db.jobs.where('clusterId').equals('demo/c-1').count()).toBe(1);
   });
@@ -436,6 +435,24 @@ describe('runPass', () => {
     expect(Math.abs(((await db.clusters.get('demo/c-1'))?.clockOffsetMs ?? 0) - skew)).toBeLessThanOrEqual(
       600,
     );
+  });
+
+  it('keeps recording after the browser clock was set back (a commit race is told by count, not time)', async () => {
+    await pass();
+    clock -= 10 * 60_000;
+    adapter.answers.set('c-1', [
+      snapshot({
+        name: 'checkout',
+        versionToken: '300',
+        version: 5,
+        fields: { ...snapshot().fields, 'spec.replicas': 6 },
+      }),
+      snapshot({ name: 'cart' }),
+    ]);
+    const s = await pass();
+    expect(s.changes).toBe(1);
+    const [c] = await db.changes.toArray();
+    expect(c?.windowStart).toBeLessThanOrEqual(c?.windowEnd as number);
   });
 
   it('retires the clusters of a source that was removed from settings', async () => {
