@@ -39,6 +39,11 @@ export interface DiffOptions extends DiffWindow {
    * `t - clockOffsetMs` on the browser's clock, which is the clock the window is on.
    */
   clockOffsetMs?: number;
+  /**
+   * The browser's clock was set back since the window's start, so the window's start is not on
+   * the clock its end is on: reported times cannot be judged against it (no actor is called stale).
+   */
+  clockSetBack?: boolean;
 }
 
 export type IgnoreMatcher = (path: string) => boolean;
@@ -184,7 +189,9 @@ function attribute(change: Change, snap: JobSnapshot, opts: DiffOptions): Change
     // On the browser's clock, which the window is on.
     const t = reported - (offset ?? 0);
     const tolerance = REPORTED_TIME_PRECISION_MS + (offset !== undefined ? CLOCK_OFFSET_PRECISION_MS : 0);
-    if (t + tolerance <= opts.windowStart) {
+    if (opts.clockSetBack) {
+      // Neither "stale" nor a better time than the poll's can be told: `at` stays windowEnd.
+    } else if (t + tolerance <= opts.windowStart) {
       // The API's "last changed" predates the window, so this change left no trace of its own:
       // the actor named is that of an earlier change, or the change did not record one.
       change.actorStale = true;

@@ -340,6 +340,20 @@ async function pollCluster(deps: PassDeps, target: Target, summary: PassSummary)
     ...(cluster.lastOkPoll !== undefined ? { lastOkPoll: cluster.lastOkPoll } : {}),
   };
 
+  const baselineKey = baselineKeyOf(source);
+  // What is stored for this cluster: its version tokens tell the adapter what moved (so it reads
+  // details only for that), and its jobs are what a list may have left out. Read outside the
+  // commit: the network in between is more than an IndexedDB transaction can wait for.
+  let stored: JobSnapshot[];
+  try {
+    const record = await db.clusters.get(cluster.id);
+    const baseline = isBaseline(record, baselineKey);
+    stored = baseline ? [] : await db.jobs.where('clusterId').equals(cluster.id).toArray();
+    if (!baseline) ctx.known = new Map(stored.map((j) => [j.key, j.versionToken]));
+  } catch (error) {
+    return recordFailure(deps, target, summary, startedAt, storageFailure(deps, summary, error));
+  }
+
   let jobs: JobSnapshot[];
   try {
     await assertReadable(deps, cluster.apiBase);
@@ -350,19 +364,8 @@ async function pollCluster(deps: PassDeps, target: Target, summary: PassSummary)
     return recordFailure(deps, target, summary, startedAt, asPollError(error));
   }
 
-  const baselineKey = baselineKeyOf(source);
-  // What the list left out, against what is stored. Read outside the commit: asking the API
-  // about those jobs takes the network, which an IndexedDB transaction cannot wait for.
-  let vanished: JobSnapshot[];
-  try {
-    const stored = await db.clusters.get(cluster.id);
-    const listed = new Set(jobs.map((j) => j.key));
-    vanished = isBaseline(stored, baselineKey)
-      ? []
-      : (await db.jobs.where('clusterId').equals(cluster.id).toArray()).filter((j) => !listed.has(j.key));
-  } catch (error) {
-    return recordFailure(deps, target, summary, startedAt, storageFailure(deps, summary, error));
-  }
+  const listed = new Set(jobs.map((j) => j.key));
+  const vanished = stored.filter((j) => !listed.has(j.key));
   let confirmed: Map<string, Disappearance>;
   try {
     confirmed = await confirmDisappearance(adapter, ctx, vanished);
@@ -408,10 +411,12 @@ async function pollCluster(deps: PassDeps, target: Target, summary: PassSummary)
         if (dropped.length) await db.jobs.bulkDelete(dropped);
         if (jobs.length) await db.jobs.bulkPut(jobs);
       } else {
+        const lastOk = fresh?.lastOkPoll as number;
         const diff = diffCluster(new Map(previous.map((j) => [j.key, j])), jobs, {
           // A clock set back since the last poll must not make a window end before it starts.
-          windowStart: Math.min(fresh?.lastOkPoll as number, finishedAt),
+          windowStart: Math.min(lastOk, finishedAt),
           windowEnd: finishedAt,
+          ...(lastOk > startedAt ? { clockSetBack: true } : {}),
           ignore,
           confirmed,
           ...(clockOffsetMs !== undefined ? { clockOffsetMs } : {}),

@@ -190,7 +190,12 @@ export async function pollNomad(ctx: PollContext): Promise<PollOk> {
   const threshold = detailThreshold(ctx);
   let failed = false;
   const jobs: JobSnapshot[] = await mapPool(stubs, VERSION_READS_IN_FLIGHT, async (stub) => {
-    if (failed || !needsVersions(stub, threshold)) return normalizeJob(stub, undefined, ctx);
+    const listed = normalizeJob(stub, undefined, ctx);
+    // Details are read for a job submitted recently, and for any job whose token moved since the
+    // last poll (a new version, or its health): SubmitTime is on the cluster's clock, and a job
+    // unchanged for days still needs its details when its state moves.
+    const moved = ctx.known !== undefined && ctx.known.get(listed.key) !== listed.versionToken;
+    if (failed || !(moved || needsVersions(stub, threshold))) return listed;
     const url = versionsUrl(ctx.apiBase, ctx.nativeId, stub);
     try {
       const res = await http.getJson(url, { headers: headersFor(ctx.token) });

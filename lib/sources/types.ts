@@ -27,6 +27,12 @@ export interface PollContext {
    * Lets an adapter fetch details only for jobs changed since then (Nomad versions).
    */
   lastOkPoll?: number;
+  /**
+   * The version token Tattler stores for each job of this cluster (by job key), from its last
+   * complete poll; absent on a first sight (a baseline). An adapter that must ask for details per job (Nomad's
+   * versions) asks for the jobs whose token moved, whatever the clocks say.
+   */
+  known?: ReadonlyMap<string, string>;
 }
 
 export interface PollOk {
