@@ -303,3 +303,28 @@ describe('Nomad jobs', () => {
     );
   });
 });
+
+describe('Nomad: details for what moved', () => {
+  it('reads the versions of a job whose token moved, however old its SubmitTime looks', async () => {
+    // legacy-api was submitted long before the 24 h window: by time alone it is read from the list.
+    const plain = await poll();
+    expect(plain.requests.map((r) => new URL(r.url).pathname)).not.toContain('/v1/job/legacy-api/versions');
+    // Stored with another token (it moved since the last poll): its versions are read.
+    const legacy = plain.byName.get('legacy-api') as JobSnapshot;
+    const known = new Map(
+      plain.result.jobs.map((j) => [j.key, j === legacy ? 'j1:healthy' : j.versionToken]),
+    );
+    const fetch = api([
+      { path: '/v1/job/legacy-api/versions', reply: jsonReply(fixtureText('nomad/versions-checkout.json')) },
+    ]);
+    const { http, requests } = recordingHttp(fetch);
+    await nomadAdapter.poll(ctx(http, nomad(), EU, { token: TOKEN, known }));
+    const read = requests.map((r) => new URL(r.url).pathname).filter((p) => p.endsWith('/versions'));
+    // … and only its: the others' tokens did not move (checkout and ingest are recent: read by time).
+    expect(read.sort()).toEqual([
+      '/v1/job/checkout/versions',
+      '/v1/job/ingest/versions',
+      '/v1/job/legacy-api/versions',
+    ]);
+  });
+});
