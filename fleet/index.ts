@@ -41,8 +41,12 @@ export interface FleetOptions {
   tlsPort?: number;
   /** Answer kubectl's `as=Table` requests with a Table (default true) or with the plain list. */
   serverTables?: boolean;
-  /** Labels the alert page groups by. Default ['alertname']. */
+  /** The Alertmanager route's `group_by`. Default ['alertname']; `['...']` groups by every label. */
   alertGroupBy?: string[];
+  /** The Alertmanager's `--web.route-prefix`, e.g. `/alertmanager`. Default none. */
+  alertRoutePrefix?: string;
+  /** The Alertmanager route's `labels` (0.34+), shown on group headers. Default `team: shop`. */
+  alertRouteLabels?: Record<string, string>;
   log?: (line: string) => void;
   /** Run the scheduled scenario by itself. Default true. */
   autoRun?: boolean;
@@ -51,7 +55,7 @@ export interface FleetOptions {
 export interface Fleet {
   /** Management server origin, e.g. http://127.0.0.1:41234 */
   url: string;
-  /** Alertmanager origin. */
+  /** Alertmanager's external URL: its origin, plus the route prefix when there is one. */
   alertUrl: string;
   /** https origin of the same management server, when started with `tls`. */
   tlsUrl?: string;
@@ -101,11 +105,14 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     store: rt.alerts,
     groupBy: options.alertGroupBy ?? ['alertname'],
     startedAt: Date.now(),
+    routeLabels: options.alertRouteLabels ?? { team: 'shop' },
+    ...(options.alertRoutePrefix ? { routePrefix: options.alertRoutePrefix } : {}),
   });
   const servers: Server[] = [management, alerts];
   try {
     const url = `http://127.0.0.1:${await listen(management, options.port ?? 0)}`;
-    const alertUrl = `http://127.0.0.1:${await listen(alerts, options.alertPort ?? 0)}`;
+    const alertPrefix = (options.alertRoutePrefix ?? '').replace(/\/+$/, '');
+    const alertUrl = `http://127.0.0.1:${await listen(alerts, options.alertPort ?? 0)}${alertPrefix}`;
     let tls: { tlsUrl: string; tlsCertificate: string } | undefined;
     if (options.tls) {
       const material = await selfSignedCertificate();

@@ -2,6 +2,7 @@
  * Runs the demo fleet until interrupted:
  *
  *   npx tsx fleet/main.ts [--seed N] [--speed N] [--port N] [--alert-port N] [--clusters N]
+ *                              [--alert-prefix /alertmanager] [--group-by alertname,cluster|...]
  *                              [--no-auto] [--no-tls]
  *
  * With TLS (the default, needs openssl) it also writes a kubeconfig with one context per cluster,
@@ -21,6 +22,8 @@ const { values } = parseArgs({
     // The popup's first-run screen looks for the demo fleet on this port (lib/demo-fleet.ts).
     port: { type: 'string', default: String(DEMO_FLEET_PORT) },
     'alert-port': { type: 'string', default: '0' },
+    'alert-prefix': { type: 'string', default: '' },
+    'group-by': { type: 'string', default: 'alertname' },
     clusters: { type: 'string', default: '12' },
     'no-auto': { type: 'boolean', default: false },
     'no-tls': { type: 'boolean', default: false },
@@ -43,6 +46,8 @@ const fleet = await startFleet({
   speed: int('speed', values.speed, 0.01),
   port: int('port', values.port, 0),
   alertPort: int('alert-port', values['alert-port'], 0),
+  alertGroupBy: (values['group-by'] ?? 'alertname').split(',').filter(Boolean),
+  ...(values['alert-prefix'] ? { alertRoutePrefix: values['alert-prefix'] } : {}),
   clusters: int('clusters', values.clusters, 1),
   autoRun: !values['no-auto'],
   tls: !values['no-tls'],
