@@ -51,6 +51,19 @@ const isGroupHeader = (el: Element | null | undefined): el is Element =>
   !!el && !el.matches(ALERT_ITEM) && el.querySelector('button i.fa-plus, button i.fa-minus') !== null;
 
 /**
+ * A group header's own labels: `.btn-group > span.btn` directly in it. The route labels of 0.34
+ * (`span.btn[title="Route label"]`, straight in the header) are the route's, not the alerts'.
+ */
+function headerLabels(header: Element): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const el of header.querySelectorAll(':scope > .btn-group > span.btn')) {
+    const pair = parseLabelText(textOf(el));
+    if (pair) labels[pair[0]] ??= pair[1];
+  }
+  return labels;
+}
+
+/**
  * The group header's labels for an alert item (the labels its group is keyed by): the list's
  * previous sibling (Elm: `div > [div.mb-3, ul]`), or its wrapper's (`div > [header, div > ul]`).
  */
@@ -58,7 +71,7 @@ function groupLabels(item: Element): Record<string, string> {
   let level: Element | null = item.parentElement;
   for (let i = 0; level && i < 2; i++, level = level.parentElement) {
     const header = level.previousElementSibling;
-    if (isGroupHeader(header)) return labelsIn(header);
+    if (isGroupHeader(header)) return headerLabels(header);
     if (header) return {};
   }
   return {};
@@ -83,6 +96,13 @@ function startTimeOf(item: Element, now: number): { el?: Element; at?: number } 
   return at === undefined ? { el: span } : { el: span, at };
 }
 
+/**
+ * Where the page's own API lives: as the UI computes it (Api.makeApiUrl url.path), the page's
+ * path without its trailing slash, then `/api/v2` — under a route prefix too, with or without
+ * the slash (`/alertmanager#/alerts` and `/alertmanager/#/alerts` alike).
+ */
+export const apiBase = (url: URL): string => `${url.origin}${url.pathname.replace(/\/$/, '')}/api/v2/`;
+
 export const alertmanager: PageIntegration = {
   id: 'alertmanager',
   name: 'Alertmanager',
@@ -97,13 +117,15 @@ export const alertmanager: PageIntegration = {
     const headerCache = new Map<Element, Record<string, string>>();
     for (const item of doc.querySelectorAll(ALERT_ITEM)) {
       const own = labelsIn(item);
-      if (Object.keys(own).length === 0) continue;
       const list = item.parentElement;
       let group = list ? headerCache.get(list) : undefined;
       if (!group) {
         group = groupLabels(item);
         if (list) headerCache.set(list, group);
       }
+      // With `group_by: ['...']` (or any grouping that covers every label) an item shows none of
+      // its own: the header's are all it has.
+      if (Object.keys(own).length === 0 && Object.keys(group).length === 0) continue;
       const { el, at } = startTimeOf(item, ctx.now);
       const subject: FoundSubject = {
         element: item,
@@ -117,8 +139,6 @@ export const alertmanager: PageIntegration = {
     return out;
   },
   async enrich(subjects, ctx) {
-    // The API lives next to the UI, also under a route prefix (`/alertmanager/#/alerts`).
-    const base = `${ctx.url.origin}${ctx.url.pathname.replace(/[^/]*$/, '')}`;
-    await enrichFromApi(subjects, ctx, ['api/v2/alerts'], base);
+    await enrichFromApi(subjects, ctx, ['alerts'], apiBase(ctx.url));
   },
 };

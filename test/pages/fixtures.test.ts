@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RESERVED } from '../../lib/correlate';
 import { clearAlertApiCache } from '../../lib/pages/alert-api';
+import { alertmanager } from '../../lib/pages/alertmanager';
 import { INTEGRATIONS, integrationById } from '../../lib/pages/registry';
 import { nameMatcher } from '../../lib/pages/text';
 import type { FoundSubject } from '../../lib/pages/types';
@@ -127,6 +128,39 @@ describe('Alertmanager', () => {
     expect(b?.labels).toEqual({ alertname: 'TargetDown', cluster: 'prod-us-1', job: 'node-exporter' });
   });
 
+  it("gives an item that shows no labels of its own (group_by: ['...']) its group's labels, never the route's", () => {
+    // Views.elm / AlertView.elm (0.34): the header holds every label, the item none; route labels
+    // are `span.btn[title="Route label"]` beside the group labels and are not the alert's.
+    loadPage(
+      `<html><head><title>Alertmanager</title></head><body><div class="pl-5"><div>
+        <div class="mb-3"><button class="btn btn-outline-info border-0 mr-1 mb-1"><i class="fa fa-minus mr-2"></i>oncall-shop</button>
+          <div class="btn-group mr-1 mb-1"><span class="btn text-muted">alertname="KubeDeploymentReplicasMismatch"</span><button class="btn btn-outline-info">+</button></div>
+          <div class="btn-group mr-1 mb-1"><span class="btn text-muted">cluster="prod-eu-1"</span><button class="btn btn-outline-info">+</button></div>
+          <div class="btn-group mr-1 mb-1"><span class="btn text-muted">deployment="cart"</span><button class="btn btn-outline-info">+</button></div>
+          <span class="btn btn-light text-muted mr-1 mb-1" title="Route label">namespace="platform"</span>
+          <span class="ml-1 mb-0">1 alert</span></div>
+        <ul class="list-group mb-0"><li class="align-items-start list-group-item border-0 p-0 mb-4">
+          <div class="w-100 mb-2 d-flex align-items-start"><span class="align-self-center mr-2">2025-01-15T11:52:10.000Z</span>
+            <a class="btn btn-outline-info border-0" href="#/alerts?filter=%7B%7D"><i class="fa fa-link mr-2"></i>Link</a></div>
+          <div></div></li></ul>
+      </div></div></body></html>`,
+      'http://127.0.0.1:9093/alertmanager/#/alerts',
+    );
+    const item = alertmanager
+      .find(document, {
+        url: new URL('http://127.0.0.1:9093/alertmanager/#/alerts'),
+        labels: LABELS,
+        now: NOW,
+      })
+      .find((s) => s.element.matches('li'));
+    expect(item?.labels).toEqual({
+      alertname: 'KubeDeploymentReplicasMismatch',
+      cluster: 'prod-eu-1',
+      deployment: 'cart',
+    });
+    expect(item?.startsAt).toBe(Date.UTC(2025, 0, 15, 11, 52, 10));
+  });
+
   it("reads a start time it cannot parse from the same origin's /api/v2/alerts", async () => {
     const f = fixture('alertmanager/alert-groups.html');
     loadPage(f.html, 'http://127.0.0.1:9093/alertmanager/#/alerts');
@@ -140,6 +174,24 @@ describe('Alertmanager', () => {
       fetchJson: async (u) => {
         fetched.push(u);
         return api;
+      },
+    });
+    await settle(runtime);
+    expect(fetched).toEqual(['http://127.0.0.1:9093/alertmanager/api/v2/alerts']);
+    runtime.stop();
+  });
+
+  it('finds the API under a route prefix given without its trailing slash', async () => {
+    const f = fixture('alertmanager/alert-groups.html');
+    loadPage(f.html, 'http://127.0.0.1:9093/alertmanager#/alerts');
+    (document.querySelector('li span.align-self-center') as HTMLElement).textContent = 'a few minutes ago';
+    const fetched: string[] = [];
+    const background = fakeBackground();
+    const runtime = run([integrationById('alertmanager') as never], {
+      correlate: background.correlate,
+      fetchJson: async (u) => {
+        fetched.push(u);
+        return readJson('alertmanager', 'api-v2-alerts.json');
       },
     });
     await settle(runtime);
