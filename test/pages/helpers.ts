@@ -12,7 +12,7 @@ import {
   namesAnything,
   type SubjectResult,
 } from '../../lib/correlate';
-import type { PageSubject } from '../../lib/messages';
+import type { PageGroup, PageSubject } from '../../lib/messages';
 import { type Runtime, type RuntimeOptions, startRuntime } from '../../lib/pages/runtime';
 import type { PageIntegration } from '../../lib/pages/types';
 import { defaultSettings } from '../../lib/settings';
@@ -101,14 +101,30 @@ export function fakeBackground(
   watch: (s: PageSubject) => boolean = (s) => namesAnything(identityOf(s.labels, LABELS)),
 ) {
   const calls: PageSubject[][] = [];
+  const groupCalls: PageGroup[][] = [];
   return {
     calls,
+    groupCalls,
     asked: () => calls.flat(),
+    askedGroups: () => groupCalls.flat(),
     correlate: async (subjects: PageSubject[]): Promise<CorrelateAnswer> => {
       calls.push(subjects);
       return {
         generatedAt: NOW,
         results: subjects.map((s) => result(s, { watched: watch(s) })),
+        changes: {},
+      };
+    },
+    /** A group is watched when one of its members is; its result says how many alerts it covers. */
+    correlateGroups: async (groups: PageGroup[]): Promise<CorrelateAnswer> => {
+      groupCalls.push(groups);
+      return {
+        generatedAt: NOW,
+        results: groups.map((g) => {
+          const first = { key: g.key, ...(g.members[0] as PageGroup['members'][number]) };
+          const watched = g.members.some((m) => watch({ key: g.key, ...m }));
+          return result(first, { watched, alerts: g.members.length });
+        }),
         changes: {},
       };
     },
