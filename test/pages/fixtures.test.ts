@@ -14,6 +14,7 @@ import type { FoundSubject } from '../../lib/pages/types';
 import {
   fakeBackground,
   fixture,
+  fixtureApi,
   fixtures,
   hosts,
   LABELS,
@@ -72,11 +73,12 @@ describe('every fixture', () => {
       for (const s of found) expect(s.anchor.isConnected).toBe(true);
 
       const background = fakeBackground();
-      const api = f.meta.api ? readJson(f.dir, f.meta.api) : undefined;
+      const api = fixtureApi(f);
       const runtime = run([integration], {
         correlate: background.correlate,
+        correlateGroups: background.correlateGroups,
         url: () => url,
-        ...(api ? { fetchJson: async () => api } : {}),
+        ...(api ? { fetchJson: api } : {}),
         ...(f.meta.watched ? { watchedJobNames: async () => f.meta.watched as string[] } : {}),
       });
       await settle(runtime);
@@ -86,12 +88,31 @@ describe('every fixture', () => {
       runtime.stop();
       expect(hosts()).toHaveLength(0);
     });
+
+    if (f.meta.badgesWithoutApi !== undefined) {
+      it(`${f.name}: ${f.meta.badgesWithoutApi} badges when the page's API cannot be read`, async () => {
+        loadPage(f.html, f.meta.url);
+        clearAlertApiCache();
+        const background = fakeBackground();
+        const runtime = run([integrationById(f.meta.integration) as never], {
+          correlate: background.correlate,
+          correlateGroups: background.correlateGroups,
+          url: () => new URL(f.meta.url),
+          fetchJson: async () => {
+            throw new Error('403 on the API');
+          },
+        });
+        await settle(runtime);
+        expect(hosts()).toHaveLength(f.meta.badgesWithoutApi as number);
+        runtime.stop();
+      });
+    }
   }
 });
 
 describe('Alertmanager', () => {
   it('reads labels, group labels and the start time in every format the UI used', () => {
-    const [a, b, c, watchdog] = find('alertmanager/alert-groups.html');
+    const [a, b, c, watchdog] = find('alertmanager/alert-groups.html').filter((s) => !s.group);
     expect(a?.labels).toEqual({
       alertname: 'KubeDeploymentReplicasMismatch',
       cluster: 'prod-eu-1',
@@ -177,7 +198,7 @@ describe('Alertmanager', () => {
       },
     });
     await settle(runtime);
-    expect(fetched).toEqual(['http://127.0.0.1:9093/alertmanager/api/v2/alerts']);
+    expect(fetched).toContain('http://127.0.0.1:9093/alertmanager/api/v2/alerts');
     runtime.stop();
   });
 
@@ -195,7 +216,10 @@ describe('Alertmanager', () => {
       },
     });
     await settle(runtime);
-    expect(fetched).toEqual(['http://127.0.0.1:9093/alertmanager/api/v2/alerts']);
+    expect(fetched).toEqual([
+      'http://127.0.0.1:9093/alertmanager/api/v2/alerts/groups?silenced=false&inhibited=false&muted=false&active=true',
+      'http://127.0.0.1:9093/alertmanager/api/v2/alerts',
+    ]);
     const checkout = background.asked().find((s) => s.labels.deployment === 'checkout');
     expect(checkout?.startsAt).toBe(Date.UTC(2025, 0, 15, 11, 52, 10));
     runtime.stop();

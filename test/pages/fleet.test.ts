@@ -54,7 +54,7 @@ const groups = [
 ].map((g) => ({ ...g, receiver: { name: 'oncall-shop' }, routeLabels: {} }));
 
 describe('demo fleet', () => {
-  it("annotates its Alertmanager page as the groups open, with the group's labels and exact start times", async () => {
+  it("annotates its Alertmanager page's collapsed groups at once, and their alerts as they open", async () => {
     loadPage(alertPage(), 'http://127.0.0.1:9093/#/alerts');
     vi.stubGlobal(
       'fetch',
@@ -62,17 +62,30 @@ describe('demo fleet', () => {
     );
     new Function(clientScript())();
     const background = fakeBackground();
-    const runtime = run([alertmanager], { correlate: background.correlate });
+    const fetched: string[] = [];
+    const runtime = run([alertmanager], {
+      correlate: background.correlate,
+      correlateGroups: background.correlateGroups,
+      fetchJson: async (u) => {
+        fetched.push(u);
+        return groups;
+      },
+    });
     await new Promise((r) => setTimeout(r, 20));
     await settle(runtime);
-    // Rendered, all groups collapsed: nothing to annotate yet.
+    // Rendered, all groups collapsed: no alert on the page, yet each header has its badge.
     const toggles = document.querySelectorAll<HTMLButtonElement>('div.mb-3 > button');
     expect(toggles.length).toBe(2);
-    expect(hosts()).toHaveLength(0);
+    expect(document.querySelectorAll('li.list-group-item')).toHaveLength(0);
+    expect(hosts()).toHaveLength(2);
+    expect(fetched).toEqual([
+      'http://127.0.0.1:9093/api/v2/alerts/groups?silenced=false&inhibited=false&muted=false&active=true',
+    ]);
+    expect(background.askedGroups().map((g) => g.members.length)).toEqual([2, 1]);
 
     toggles[0]?.click();
     await settle(runtime);
-    expect(hosts()).toHaveLength(2);
+    expect(hosts()).toHaveLength(4);
     expect(background.asked().map((s) => [s.labels.cluster, s.labels.deployment, s.startsAt])).toEqual([
       ['prod-eu-1', 'checkout', started],
       ['prod-eu-1', 'cart', started + 60_000],
@@ -82,8 +95,10 @@ describe('demo fleet', () => {
       .find((b) => b.textContent === 'Expand all groups')
       ?.click();
     await settle(runtime);
-    expect(hosts()).toHaveLength(3);
+    expect(hosts()).toHaveLength(5);
     expect(background.asked().at(-1)?.labels).toMatchObject({ cluster: 'prod-us-1', statefulset: 'ledger' });
+    // Headers were annotated once: expanding asked about no group again.
+    expect(background.groupCalls).toHaveLength(1);
   });
 
   it("annotates its console's workload rows and a user's jobs page by their Rancher-style links", async () => {

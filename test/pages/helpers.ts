@@ -27,7 +27,8 @@ export interface FixtureMeta {
   url: string;
   subjects: number;
   badges: number;
-  api?: string;
+  /** The page's own API: one JSON file for every request, or a file per URL path (its end). */
+  api?: string | Record<string, string>;
   badgesWithoutApi?: number;
   watched?: string[];
 }
@@ -61,6 +62,22 @@ export const fixture = (name: string): Fixture => {
 
 export function readJson(dir: string, file: string): unknown {
   return JSON.parse(readFileSync(join(FIXTURES, dir, file), 'utf8'));
+}
+
+/**
+ * A fixture's same-origin API: the JSON the meta names for a URL (by the end of its path), a
+ * 404 for any other; undefined when the fixture has none.
+ */
+export function fixtureApi(f: Fixture): ((url: string) => Promise<unknown>) | undefined {
+  const api = f.meta.api;
+  if (api === undefined) return undefined;
+  return async (url: string) => {
+    if (typeof api === 'string') return readJson(f.dir, api);
+    const path = new URL(url).pathname;
+    const file = Object.entries(api).find(([end]) => path.endsWith(end))?.[1];
+    if (!file) throw new Error(`404 on ${path}`);
+    return readJson(f.dir, file);
+  };
 }
 
 /** Puts a saved page into happy-dom's document at its URL. */
