@@ -195,6 +195,10 @@ export const alertmanager: PageIntegration = {
     if (groups.length > 0) await groupAlerts(groups, ctx);
     if (items.length > 0) await enrichFromApi(items, ctx, ['alerts'], apiBase(ctx.url));
   },
+  // Utils.Views: "Loading..." while the API answers, `div.alert.alert-warning` for "No alert
+  // groups found" and for errors.
+  nothingToShow: (doc) =>
+    doc.querySelector('.alert-warning') !== null || /^\s*Loading\.\.\.\s*$/.test(textOf(doc.body)),
 };
 
 /**

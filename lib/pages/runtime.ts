@@ -12,7 +12,9 @@
  *     watched subject in a shadow-root host of its own (`<tattler-badge>`);
  *   - a subject may stand for a group of alerts (a collapsed group's header): its members are
  *     sent together (`correlate-groups`) and come back as one summary;
- *   - fails quietly: an integration that throws is logged with its name and skipped;
+ *   - fails quietly: an integration that throws is logged with its name and skipped; one that
+ *     recognises its page but finds nothing on it once the page has settled is logged once (its
+ *     markup has probably changed), unless the page says it has nothing to show;
  *   - stop() disconnects everything and removes its badges (page left, integration switched off).
  *
  * Takes the document, the integrations and every effect as parameters: tests run it in happy-dom.
@@ -54,6 +56,11 @@ export interface RuntimeOptions {
   schedule?(callback: () => void): () => void;
   /** Re-asks for visible subjects this often (ms); 0 never. Default 60 s. */
   refreshMs?: number;
+  /**
+   * How long the page must stay still before an integration that recognised it but found
+   * nothing is logged as probably broken by a markup change (ms). Default 5 s; 0 never.
+   */
+  settleMs?: number;
   now?(): number;
   url?(): URL;
   log?(message: string, error?: unknown): void;
@@ -164,6 +171,10 @@ export function startRuntime(options: RuntimeOptions): Runtime {
       return () => clearTimeout(id);
     });
 
+  const settleMs = options.settleMs ?? 5000;
+  const foundAny = new Set<PageIntegration>();
+  const driftLogged = new Set<PageIntegration>();
+  let driftTimer: ReturnType<typeof setTimeout> | undefined;
   const records = new WeakMap<Element, Rec>();
   const live = new Map<string, Rec>();
   let counter = 0;
@@ -243,6 +254,7 @@ export function startRuntime(options: RuntimeOptions): Runtime {
     const fresh: Rec[] = [];
     const current = new Set<Rec>();
     const claimed = new Set<Element>();
+    const recognised: PageIntegration[] = [];
     for (const integration of integrations) {
       let found: FoundSubject[];
       try {
@@ -252,6 +264,8 @@ export function startRuntime(options: RuntimeOptions): Runtime {
         log(`${integration.name}: scan failed`, error);
         continue;
       }
+      recognised.push(integration);
+      if (found.length > 0) foundAny.add(integration);
       for (const f of found) {
         if (claimed.has(f.element)) continue;
         claimed.add(f.element);
@@ -283,6 +297,33 @@ export function startRuntime(options: RuntimeOptions): Runtime {
     }
     for (const rec of [...live.values()]) if (!current.has(rec)) drop(rec);
     if (fresh.length > 0) void process(fresh, url);
+    watchForDrift(recognised);
+  }
+
+  /**
+   * Markup drift made visible: an integration that recognised this page (URL and document) but
+   * has found nothing on it is logged once, when the page has stayed still for `settleMs` —
+   * unless the page says it has nothing to show (no alerts, still loading). Text integrations
+   * find nothing on most pages by design.
+   */
+  function watchForDrift(recognised: PageIntegration[]) {
+    clearTimeout(driftTimer);
+    const suspects = recognised.filter((i) => i.kind !== 'text' && !foundAny.has(i) && !driftLogged.has(i));
+    if (settleMs <= 0 || suspects.length === 0) return;
+    driftTimer = setTimeout(() => {
+      for (const integration of suspects) {
+        if (stopped || foundAny.has(integration) || driftLogged.has(integration)) continue;
+        try {
+          if (integration.nothingToShow?.(doc)) continue;
+        } catch {
+          // A failing check is no reason to stay silent.
+        }
+        driftLogged.add(integration);
+        log(
+          `${integration.name}: this page looks like ${integration.name}'s, but nothing on it was recognised once it settled; its markup may have changed`,
+        );
+      }
+    }, settleMs);
   }
 
   async function process(recs: Rec[], url: URL) {
@@ -466,6 +507,7 @@ export function startRuntime(options: RuntimeOptions): Runtime {
       cancelFrame?.();
       cancelFrame = undefined;
       if (timer) clearInterval(timer);
+      clearTimeout(driftTimer);
       for (const rec of [...live.values()]) drop(rec);
       settle();
     },

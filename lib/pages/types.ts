@@ -86,6 +86,11 @@ export interface PageIntegration {
    * from the same origin's API.
    */
   enrich?(subjects: FoundSubject[], ctx: EnrichContext): Promise<void>;
+  /**
+   * The page shows nothing to annotate on purpose (no alerts, still loading, an error message):
+   * finding nothing here is not a sign of changed markup.
+   */
+  nothingToShow?(doc: Document): boolean;
   /** Needs the list of watched job names (asks the background once). */
   needsWatchedNames?: boolean;
 }

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { clearAlertApiCache, membersFromGroups, parseGroups } from '../../lib/pages/alert-api';
 import { alertmanager, apiQuery, splitMatchers } from '../../lib/pages/alertmanager';
 import type { RuntimeOptions } from '../../lib/pages/runtime';
-import type { FoundSubject } from '../../lib/pages/types';
+import type { FoundSubject, PageIntegration } from '../../lib/pages/types';
 import {
   type Fixture,
   fakeBackground,
@@ -252,5 +252,69 @@ describe("the page's query", () => {
     expect(
       background.askedGroups().map((g) => g.members.map((m) => m.labels.deployment ?? m.labels.statefulset)),
     ).toEqual([['cart', 'checkout'], ['ledger']]);
+  });
+});
+
+describe('markup drift made visible', () => {
+  const page = `<html><head><title>Alertmanager</title></head><body><div class="container pb-4"><div>
+    <div class="groups-in-a-markup-nobody-knows"><span>alertname="X" cluster="prod-eu-1"</span></div></div></div></body></html>`;
+
+  it('logs once, with the name, an integration that recognised its page and found nothing once it settled', async () => {
+    loadPage(page, 'http://127.0.0.1:9093/#/alerts');
+    const logs: string[] = [];
+    const runtime = run([alertmanager], {
+      correlate: fakeBackground().correlate,
+      settleMs: 20,
+      log: (m) => logs.push(m),
+    });
+    await settle(runtime);
+    document.body.append(document.createElement('p'));
+    await settle(runtime);
+    await new Promise((r) => setTimeout(r, 60));
+    document.body.append(document.createElement('p'));
+    await settle(runtime);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(logs.filter((l) => /markup may have changed/.test(l))).toEqual([
+      "Alertmanager: this page looks like Alertmanager's, but nothing on it was recognised once it settled; its markup may have changed",
+    ]);
+  });
+
+  it('stays quiet when the page says it has nothing to show, once it found something, and for text integrations', async () => {
+    const logs: string[] = [];
+    const log = (m: string) => logs.push(m);
+    // "No alert groups found" (Utils.Views.error): nothing to show, on purpose.
+    loadPage(
+      '<html><head><title>Alertmanager</title></head><body><div class="alert alert-warning">No alert groups found</div></body></html>',
+      'http://127.0.0.1:9093/#/alerts',
+    );
+    const quiet = run([alertmanager], { correlate: fakeBackground().correlate, settleMs: 20, log });
+    await settle(quiet);
+    await new Promise((r) => setTimeout(r, 60));
+    quiet.stop();
+
+    // Found something once: a later empty scan is a page that changed, not drift.
+    const f = fixture('alertmanager/0.25-collapsed.html');
+    loadPage(f.html, f.meta.url);
+    const found = run([alertmanager], { correlate: fakeBackground().correlate, settleMs: 20, log });
+    await settle(found);
+    document.body.innerHTML = '<div class="container"></div>';
+    await settle(found);
+    await new Promise((r) => setTimeout(r, 60));
+    found.stop();
+
+    // A text integration finds nothing on most pages by design.
+    const text: PageIntegration = {
+      id: 'words',
+      name: 'Words',
+      kind: 'text',
+      onLoopback: true,
+      matches: () => true,
+      detect: () => true,
+      find: () => [],
+    };
+    const words = run([text], { correlate: fakeBackground().correlate, settleMs: 20, log });
+    await settle(words);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(logs).toEqual([]);
   });
 });

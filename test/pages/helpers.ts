@@ -172,6 +172,7 @@ export function run(
     mountBadge,
     schedule: timeoutFrames,
     refreshMs: 0,
+    settleMs: 0,
     now: () => NOW,
     log: () => {},
     ...options,
