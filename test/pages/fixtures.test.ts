@@ -226,6 +226,108 @@ describe('Alertmanager', () => {
   });
 });
 
+describe('Prometheus', () => {
+  const KUBE = {
+    alertname: 'KubeDeploymentReplicasMismatch',
+    job: 'kube-state-metrics',
+    severity: 'warning',
+  };
+
+  it('2.x classic: rules stand for the alerts hidden under them; Active Since as Go prints it', () => {
+    const found = find('prometheus/classic-2.33-alerts.html');
+    const rule = found[0];
+    expect(rule?.labels).toEqual({ alertname: 'KubeDeploymentReplicasMismatch' });
+    expect(rule?.group).toEqual({
+      size: 2,
+      members: [
+        {
+          labels: { ...KUBE, cluster: 'prod-eu-1', deployment: 'cart', namespace: 'shop' },
+          startsAt: Date.UTC(2025, 0, 15, 11, 35, 0, 329),
+        },
+        {
+          labels: { ...KUBE, cluster: 'prod-eu-1', deployment: 'checkout', namespace: 'shop' },
+          startsAt: Date.UTC(2025, 0, 15, 11, 37, 10, 500),
+        },
+      ],
+      match: { rule: 'KubeDeploymentReplicasMismatch', group: 'kubernetes-apps' },
+    });
+    expect(rule?.anchor.tagName).toBe('TD');
+    const rows = found.filter((s) => !s.group);
+    expect(rows.map((r) => r.labels.deployment ?? r.labels.statefulset ?? r.labels.alertname)).toEqual([
+      'cart',
+      'checkout',
+      'ledger',
+      'Watchdog',
+    ]);
+    // The annotations rows (one mentions another cluster) are not alerts.
+    expect(rows[0]?.labels.cluster).toBe('prod-eu-1');
+    // The inactive rule has nothing to sum up.
+    expect(found.find((s) => s.labels.alertname === 'KubePodCrashLooping')?.group?.members).toEqual([]);
+  });
+
+  it('2.x React: key=value badges without quotes, activeAt as is, the rule group from its heading', () => {
+    const found = find('prometheus/react-2.53-expanded.html');
+    const [cart] = found.filter((s) => !s.group);
+    expect(cart?.labels).toEqual({ ...KUBE, cluster: 'prod-eu-1', deployment: 'cart', namespace: 'shop' });
+    expect(cart?.startsAt).toBe(Date.UTC(2025, 0, 15, 11, 35, 0, 329));
+    expect(found.filter((s) => s.group).map((s) => [s.group?.match, s.group?.size])).toEqual([
+      [{ rule: 'KubeDeploymentReplicasMismatch', group: 'kubernetes-apps' }, 2],
+      [{ rule: 'KubeStatefulSetReplicasMismatch', group: 'kubernetes-apps' }, 1],
+      [{ rule: 'KubePodCrashLooping', group: 'kubernetes-apps' }, 0],
+      [{ rule: 'Watchdog', group: 'general.rules' }, 1],
+    ]);
+  });
+
+  it("3.x: rules' alerts from /api/v1/rules, rows' start times from /api/v1/alerts, under the page's prefix", async () => {
+    const f = fixture('prometheus/mantine-3.14-expanded.html');
+    loadPage(f.html, 'http://127.0.0.1:9090/prometheus/alerts');
+    const api = fixtureApi(f) as (u: string) => Promise<unknown>;
+    const fetched: string[] = [];
+    const background = fakeBackground();
+    const runtime = run([integrationById('prometheus') as never], {
+      correlate: background.correlate,
+      correlateGroups: background.correlateGroups,
+      url: () => new URL('http://127.0.0.1:9090/prometheus/alerts'),
+      fetchJson: (u) => {
+        fetched.push(u);
+        return api(u);
+      },
+    });
+    await settle(runtime);
+    expect(fetched.sort()).toEqual([
+      'http://127.0.0.1:9090/prometheus/api/v1/alerts',
+      'http://127.0.0.1:9090/prometheus/api/v1/rules?type=alert',
+    ]);
+    expect(background.asked().map((s) => [s.labels.deployment, s.startsAt])).toEqual([
+      ['cart', Date.UTC(2025, 0, 15, 11, 35, 0, 329)],
+      ['checkout', Date.UTC(2025, 0, 15, 11, 37, 10, 500)],
+    ]);
+    expect(
+      background.askedGroups().map((g) => g.members.map((m) => m.labels.deployment ?? m.labels.statefulset)),
+    ).toEqual([['cart', 'checkout'], ['ledger']]);
+    runtime.stop();
+  });
+
+  it('3.x: without /api/v1/rules, a rule takes the alerts of its name from /api/v1/alerts', async () => {
+    const f = fixture('prometheus/mantine-3.14-collapsed.html');
+    loadPage(f.html, f.meta.url);
+    const background = fakeBackground();
+    const runtime = run([integrationById('prometheus') as never], {
+      correlate: background.correlate,
+      correlateGroups: background.correlateGroups,
+      url: () => new URL(f.meta.url),
+      fetchJson: async (u) => {
+        if (u.includes('/rules')) throw new Error('404 on /api/v1/rules');
+        return readJson('prometheus', 'api-v1-alerts.json');
+      },
+    });
+    await settle(runtime);
+    expect(background.askedGroups().map((g) => g.members.length)).toEqual([2, 1]);
+    expect(hosts()).toHaveLength(2);
+    runtime.stop();
+  });
+});
+
 describe('Grafana', () => {
   it('reads aria-label labels and the Created column, and marks hidden common labels', () => {
     const [a, b] = find('grafana/alert-rule-instances.html');
