@@ -1,6 +1,6 @@
 /**
  * The demo fleet: a simulated production of Kubernetes clusters behind a Rancher-style server,
- * with an Alertmanager beside it, all on 127.0.0.1. Tests, the e2e suite and the demo start it
+ * with an Alertmanager and a Prometheus (the same alerts) beside it, all on 127.0.0.1. Tests, the e2e suite and the demo start it
  * with `startFleet()`; `demoSettings()` gives the Tattler settings that watch it.
  */
 import { createServer, type Server } from 'node:http';
@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { SettingsInput } from '../lib/settings';
 import { createAlertServer } from './alertmanager/server';
 import { selfSignedCertificate } from './http/tls';
+import { createPrometheusServer } from './prometheus/server';
 import { type FleetCluster, type FleetControl, FleetRuntime } from './runtime';
 import { managementHandler } from './server';
 
@@ -24,6 +25,8 @@ export interface FleetOptions {
   port?: number;
   /** Alertmanager port; 0 (default) picks a free one. */
   alertPort?: number;
+  /** Prometheus port (its alerts page and API, holding the Alertmanager's alerts); 0 picks one. */
+  promPort?: number;
   /** How much faster than real time the scenario's schedule runs. Default 1 (about 10 minutes). */
   speed?: number;
   /** Clusters at the start. Default 12. */
@@ -57,6 +60,8 @@ export interface Fleet {
   url: string;
   /** Alertmanager's external URL: its origin, plus the route prefix when there is one. */
   alertUrl: string;
+  /** Prometheus' origin: the alerts page is `${promUrl}/alerts`. */
+  promUrl: string;
   /** https origin of the same management server, when started with `tls`. */
   tlsUrl?: string;
   /** PEM certificate of the https server (self-signed: use it as the CA). */
@@ -108,11 +113,13 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     routeLabels: options.alertRouteLabels ?? { team: 'shop' },
     ...(options.alertRoutePrefix ? { routePrefix: options.alertRoutePrefix } : {}),
   });
-  const servers: Server[] = [management, alerts];
+  const prometheus = createPrometheusServer({ store: rt.alerts });
+  const servers: Server[] = [management, alerts, prometheus];
   try {
     const url = `http://127.0.0.1:${await listen(management, options.port ?? 0)}`;
     const alertPrefix = (options.alertRoutePrefix ?? '').replace(/\/+$/, '');
     const alertUrl = `http://127.0.0.1:${await listen(alerts, options.alertPort ?? 0)}${alertPrefix}`;
+    const promUrl = `http://127.0.0.1:${await listen(prometheus, options.promPort ?? 0)}`;
     let tls: { tlsUrl: string; tlsCertificate: string } | undefined;
     if (options.tls) {
       const material = await selfSignedCertificate();
@@ -126,6 +133,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     return {
       url,
       alertUrl,
+      promUrl,
       ...(tls ?? {}),
       credentials: { ...rt.auth.credentials },
       apiToken: rt.auth.apiToken,

@@ -14,19 +14,10 @@
 //
 // Like Elm's virtual DOM it patches nodes in place (an icon's class, a button's text, one list
 // added or removed) rather than rebuilding the page. Data only ever reaches the page as text.
+/* global h: fleet/http/h.js, inlined before this script */
 (() => {
   const root = document.getElementById('alert-list');
   if (!root) return;
-
-  /** An element with attributes and children (strings become text nodes, never markup). */
-  function h(tag, attrs, children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
-    for (const child of children || []) {
-      node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
-    }
-    return node;
-  }
 
   const STORAGE_KEY = 'groupExpandAll';
   function readExpandAll() {

@@ -6,9 +6,12 @@
  */
 import { readFileSync } from 'node:fs';
 
-const CLIENT = readFileSync(new URL('./client.js', import.meta.url), 'utf8');
+const CLIENT = [
+  readFileSync(new URL('../http/h.js', import.meta.url), 'utf8'),
+  readFileSync(new URL('./client.js', import.meta.url), 'utf8'),
+].join('\n');
 
-/** The client script's source, for tests that run it against sample data. */
+/** The client script's source (with its helper), for tests that run it against sample data. */
 export const clientScript = (): string => CLIENT;
 
 export function alertPage(): string {

@@ -167,6 +167,27 @@ describe('change badges on alert pages and consoles', () => {
     }
   });
 
+  it("badges Prometheus' own alerts page: the rule without a click, then its alert with the start time from /api/v1/alerts", async () => {
+    const p = await ext.context.newPage();
+    await p.goto(`${fleet.promUrl}/alerts`);
+    const rule = p.locator('button[data-accordion-control]', { hasText: 'KubeDeploymentReplicasMismatch' });
+    await rule.waitFor();
+    expect(await rule.getAttribute('aria-expanded')).toBe('false');
+    expect(await p.locator('[role="region"]').count()).toBe(0);
+    const onRule = await waitForBadges(p, (ls) => ls.some((l) => /1 alert: cart in prod-eu-1/.test(l)));
+    expect(onRule.find((l) => /1 alert: cart in prod-eu-1/.test(l))).toMatch(
+      /^Tattler: 1 change · .* before · erin, same job, same cluster/,
+    );
+
+    await rule.click();
+    const labels = await waitForBadges(p, (ls) => ls.some((l) => /\(cart in prod-eu-1\)/.test(l)));
+    // The page prints only a duration: "before" needs the start time the API gave.
+    expect(labels.find((l) => /\(cart in prod-eu-1\)/.test(l))).toMatch(
+      /^Tattler: 1 change · .* before · erin/,
+    );
+    await p.close();
+  });
+
   it('puts the same badge on the job in the console', async () => {
     const cluster = fleet.clusters().find((c) => c.displayName === 'prod-eu-1');
     const consolePage = await ext.context.newPage();

@@ -15,7 +15,9 @@ import { fakeBackground, hosts, loadPage, run, settle, stopAll } from './helpers
 // The fleet's alert list script, as its page inlines it (fleet/alertmanager/page.ts reads it
 // with fs at import, which happy-dom's URL class does not allow; the page around it is a shell).
 const clientScript = () =>
-  readFileSync(join(import.meta.dirname, '..', '..', 'fleet', 'alertmanager', 'client.js'), 'utf8');
+  ['http/h.js', 'alertmanager/client.js']
+    .map((f) => readFileSync(join(import.meta.dirname, '..', '..', 'fleet', f), 'utf8'))
+    .join('\n');
 const alertPage = () =>
   `<html><head><title>Alertmanager</title></head><body><header class="navbar"><a class="navbar-brand" href="#">Alertmanager</a></header><div class="container pb-4"><div id="alert-list"></div></div></body></html>`;
 // The console's URLs (fleet/console/pages.ts jobPath, userPath), which mimic Rancher's.
