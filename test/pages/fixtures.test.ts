@@ -330,7 +330,7 @@ describe('Prometheus', () => {
 
 describe('Grafana', () => {
   it('reads aria-label labels and the Created column, and marks hidden common labels', () => {
-    const [a, b] = find('grafana/alert-rule-instances.html');
+    const [a, b] = find('grafana/11.x-rule-instances.html');
     expect(a?.labels).toEqual({ pod: 'checkout-7d9f8b6c5-x2x9q' });
     expect(a?.partial).toBe(true);
     expect(a?.startsAt).toBe(new Date(2025, 0, 15, 12, 41, 3).getTime());
@@ -339,8 +339,34 @@ describe('Grafana', () => {
     expect(a?.anchor.getAttribute('role')).toBe('list');
   });
 
+  it('12.x: the folded-labels button inside its own list item, and translated names, change nothing', () => {
+    const [a, b] = find('grafana/12.x-rule-instances.html');
+    expect(a?.labels).toEqual({ pod: 'checkout-7d9f8b6c5-x2x9q' });
+    expect(a?.partial).toBe(true);
+    expect(a?.startsAt).toBe(new Date(2025, 0, 15, 12, 41, 3).getTime());
+    expect(b?.partial).toBe(true);
+  });
+
+  it("the alert groups page: each group's header stands for its alerts; an opened group's alerts are instances", () => {
+    const found = find('grafana/12.x-alert-groups-expanded.html');
+    expect(found.map((s) => [s.group ? 'group' : 'alert', s.labels.alertname, s.labels.pod ?? ''])).toEqual([
+      ['group', 'DatasourceNoData', ''],
+      ['group', 'HighErrorRate', ''],
+      ['alert', 'HighErrorRate', 'checkout-7d9f8b6c5-x2x9q'],
+      ['alert', 'HighErrorRate', 'checkout-7d9f8b6c5-h7k2m'],
+    ]);
+    expect(found[1]?.anchor.getAttribute('data-testid')).toBe('alert-group');
+    // Only pages that show alerts: a contact points page is none of them.
+    const grafana = integrationById('grafana');
+    expect(grafana?.matches(new URL('http://127.0.0.1:3000/alerting/groups'))).toBe(true);
+    expect(
+      grafana?.matches(new URL('http://127.0.0.1:3000/alerting/grafana/fe8d0c2b/view?tab=instances')),
+    ).toBe(true);
+    expect(grafana?.matches(new URL('http://127.0.0.1:3000/alerting/notifications'))).toBe(false);
+  });
+
   it('fills the hidden common labels from the API, or shows nothing without it', async () => {
-    const f = fixture('grafana/alert-rule-instances.html');
+    const f = fixture('grafana/11.x-rule-instances.html');
     loadPage(f.html, f.meta.url);
     const without = fakeBackground();
     const r1 = run([integrationById('grafana') as never], {
