@@ -341,7 +341,7 @@ async function main() {
   }
   const fleet = await startDemoFleet();
   say(
-    `started fleet: console ${fleet.url} · alerts ${fleet.alertUrl} · login ${fleet.credentials.username} / ${fleet.credentials.password}`,
+    `started fleet: console ${fleet.url} · alerts ${fleet.alertUrl} · prometheus ${fleet.promUrl}/alerts · login ${fleet.credentials.username} / ${fleet.credentials.password}`,
   );
   const extra = await startExtraSystems({ seed: Number(args.seed) });
   say(

@@ -240,15 +240,10 @@
               ['Group'],
             ),
           ]),
-          h('li', { class: 'nav-item ml-auto' }, [
-            h('div', { class: 'form-inline' }, [
-              h('div', { class: 'dropdown' }, [
-                h(
-                  'input',
-                  { id: 'receiver-field', class: 'form-control', placeholder: 'All', value: '' },
-                  [],
-                ),
-              ]),
+          // ReceiverBar.viewResult: the chosen receiver, "All" by default (a dropdown once clicked).
+          h('li', { class: 'nav-item ml-auto', tabindex: '1', style: 'position: relative; outline: none;' }, [
+            h('div', { class: 'mt-1 mr-4', style: 'cursor: pointer;' }, [
+              `Receiver: ${new URLSearchParams(location.hash.split('?')[1] || '').get('receiver') || 'All'}`,
             ]),
           ]),
           checkbox('Silenced'),
