@@ -1,6 +1,6 @@
 /**
  * The demo fleet: a simulated production of Kubernetes clusters behind a Rancher-style server,
- * with an Alertmanager beside it, all on 127.0.0.1. Tests, the e2e suite and the demo start it
+ * with an Alertmanager and a Prometheus (the same alerts) beside it, all on 127.0.0.1. Tests, the e2e suite and the demo start it
  * with `startFleet()`; `demoSettings()` gives the Tattler settings that watch it.
  */
 import { createServer, type Server } from 'node:http';
@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { SettingsInput } from '../lib/settings';
 import { createAlertServer } from './alertmanager/server';
 import { selfSignedCertificate } from './http/tls';
+import { createPrometheusServer } from './prometheus/server';
 import { type FleetCluster, type FleetControl, FleetRuntime } from './runtime';
 import { managementHandler } from './server';
 
@@ -24,6 +25,8 @@ export interface FleetOptions {
   port?: number;
   /** Alertmanager port; 0 (default) picks a free one. */
   alertPort?: number;
+  /** Prometheus port (its alerts page and API, holding the Alertmanager's alerts); 0 picks one. */
+  promPort?: number;
   /** How much faster than real time the scenario's schedule runs. Default 1 (about 10 minutes). */
   speed?: number;
   /** Clusters at the start. Default 12. */
@@ -41,8 +44,12 @@ export interface FleetOptions {
   tlsPort?: number;
   /** Answer kubectl's `as=Table` requests with a Table (default true) or with the plain list. */
   serverTables?: boolean;
-  /** Labels the alert page groups by. Default ['alertname']. */
+  /** The Alertmanager route's `group_by`. Default ['alertname']; `['...']` groups by every label. */
   alertGroupBy?: string[];
+  /** The Alertmanager's `--web.route-prefix`, e.g. `/alertmanager`. Default none. */
+  alertRoutePrefix?: string;
+  /** The Alertmanager route's `labels` (0.34+), shown on group headers. Default `team: shop`. */
+  alertRouteLabels?: Record<string, string>;
   log?: (line: string) => void;
   /** Run the scheduled scenario by itself. Default true. */
   autoRun?: boolean;
@@ -51,8 +58,10 @@ export interface FleetOptions {
 export interface Fleet {
   /** Management server origin, e.g. http://127.0.0.1:41234 */
   url: string;
-  /** Alertmanager origin. */
+  /** Alertmanager's external URL: its origin, plus the route prefix when there is one. */
   alertUrl: string;
+  /** Prometheus' origin: the alerts page is `${promUrl}/alerts`. */
+  promUrl: string;
   /** https origin of the same management server, when started with `tls`. */
   tlsUrl?: string;
   /** PEM certificate of the https server (self-signed: use it as the CA). */
@@ -101,11 +110,16 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     store: rt.alerts,
     groupBy: options.alertGroupBy ?? ['alertname'],
     startedAt: Date.now(),
+    routeLabels: options.alertRouteLabels ?? { team: 'shop' },
+    ...(options.alertRoutePrefix ? { routePrefix: options.alertRoutePrefix } : {}),
   });
-  const servers: Server[] = [management, alerts];
+  const prometheus = createPrometheusServer({ store: rt.alerts });
+  const servers: Server[] = [management, alerts, prometheus];
   try {
     const url = `http://127.0.0.1:${await listen(management, options.port ?? 0)}`;
-    const alertUrl = `http://127.0.0.1:${await listen(alerts, options.alertPort ?? 0)}`;
+    const alertPrefix = (options.alertRoutePrefix ?? '').replace(/\/+$/, '');
+    const alertUrl = `http://127.0.0.1:${await listen(alerts, options.alertPort ?? 0)}${alertPrefix}`;
+    const promUrl = `http://127.0.0.1:${await listen(prometheus, options.promPort ?? 0)}`;
     let tls: { tlsUrl: string; tlsCertificate: string } | undefined;
     if (options.tls) {
       const material = await selfSignedCertificate();
@@ -119,6 +133,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     return {
       url,
       alertUrl,
+      promUrl,
       ...(tls ?? {}),
       credentials: { ...rt.auth.credentials },
       apiToken: rt.auth.apiToken,

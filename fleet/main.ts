@@ -1,7 +1,8 @@
 /**
  * Runs the demo fleet until interrupted:
  *
- *   npx tsx fleet/main.ts [--seed N] [--speed N] [--port N] [--alert-port N] [--clusters N]
+ *   npx tsx fleet/main.ts [--seed N] [--speed N] [--port N] [--alert-port N] [--prom-port N] [--clusters N]
+ *                              [--alert-prefix /alertmanager] [--group-by alertname,cluster|...]
  *                              [--no-auto] [--no-tls]
  *
  * With TLS (the default, needs openssl) it also writes a kubeconfig with one context per cluster,
@@ -21,6 +22,9 @@ const { values } = parseArgs({
     // The popup's first-run screen looks for the demo fleet on this port (lib/demo-fleet.ts).
     port: { type: 'string', default: String(DEMO_FLEET_PORT) },
     'alert-port': { type: 'string', default: '0' },
+    'prom-port': { type: 'string', default: '0' },
+    'alert-prefix': { type: 'string', default: '' },
+    'group-by': { type: 'string', default: 'alertname' },
     clusters: { type: 'string', default: '12' },
     'no-auto': { type: 'boolean', default: false },
     'no-tls': { type: 'boolean', default: false },
@@ -43,6 +47,9 @@ const fleet = await startFleet({
   speed: int('speed', values.speed, 0.01),
   port: int('port', values.port, 0),
   alertPort: int('alert-port', values['alert-port'], 0),
+  promPort: int('prom-port', values['prom-port'], 0),
+  alertGroupBy: (values['group-by'] ?? 'alertname').split(',').filter(Boolean),
+  ...(values['alert-prefix'] ? { alertRoutePrefix: values['alert-prefix'] } : {}),
   clusters: int('clusters', values.clusters, 1),
   autoRun: !values['no-auto'],
   tls: !values['no-tls'],
@@ -88,6 +95,7 @@ const speed = fleet.speed;
 console.log(`Tattler demo fleet (seed ${fleet.seed}, speed ${speed})
   Rancher console   ${fleet.url}/dashboard/   (log in as ${fleet.credentials.username} / ${fleet.credentials.password})
   Alertmanager      ${fleet.alertUrl}/
+  Prometheus        ${fleet.promUrl}/alerts
   API token         ${fleet.apiToken}
   control API       ${fleet.url}/_fleet/state${kubeconfig ? `\n  kubectl           KUBECONFIG=${kubeconfig} kubectl --context ${fleet.clusters()[0]?.displayName} get deploy -A   (https: ${fleet.tlsUrl})` : ''}
   clusters          ${fleet

@@ -26,6 +26,7 @@ import { changesBetween, pollRunsSince, type TattlerDb } from './db';
 import { fillTemplate } from './links';
 import type { Request } from './messages';
 import type { Change, Cluster, FieldChange, FieldValue, PollRun } from './model';
+import { flattenGroups, summariseGroups } from './pages/group-summary';
 import type { Settings } from './settings';
 
 export type { CorrelateAnswer } from './correlate';
@@ -39,6 +40,8 @@ const MAX_FIELDS = 30;
 const MAX_LIST = 20;
 const MAX_TEXT = 300;
 const MAX_NAMES = 5000;
+/** Ranked changes kept per member of a group before the merge trims the group's to the limit. */
+const GROUP_MEMBER_LIMIT = 500;
 
 function trimValue(value: FieldValue | undefined): FieldValue | undefined {
   if (typeof value === 'string' && value.length > MAX_TEXT) return `${value.slice(0, MAX_TEXT - 1)}…`;
@@ -248,6 +251,11 @@ export function handlePageRequest(
   switch (request.type) {
     case 'correlate':
       return answerCorrelate(db, settings, request.subjects, now);
+    case 'correlate-groups':
+      // Every member as an ordinary subject, ranked in full so that the merge counts right.
+      return answerCorrelate(db, settings, flattenGroups(request.groups), now, {
+        limit: GROUP_MEMBER_LIMIT,
+      }).then((answer) => summariseGroups(answer, request.groups));
     case 'watched-jobs':
       return watchedJobNames(db).then((names): WatchedJobsAnswer => ({ names }));
     default:

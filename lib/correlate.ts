@@ -371,7 +371,8 @@ function place(
   return { id: change.id, relation, timing: 'after', offsetMs: change.at - startsAt };
 }
 
-const order = (a: Placed, b: Placed) =>
+/** Rank order (timing, relation, closeness, id); also merges the ranked lists of a group's alerts. */
+export const compareRanked = (a: Placed, b: Placed) =>
   (a.timing === 'after' ? 1 : 0) - (b.timing === 'after' ? 1 : 0) ||
   TIER[a.relation] - TIER[b.relation] ||
   Math.abs(a.offsetMs) - Math.abs(b.offsetMs) ||
@@ -389,7 +390,7 @@ export function placeChanges(
     const placed = place(subject, change, now, options);
     if (placed) out.push(placed);
   }
-  return out.sort(order);
+  return out.sort(compareRanked);
 }
 
 export function reasonOf(subject: ResolvedSubject, placed: Placed, change: Change): string {
@@ -487,6 +488,8 @@ export interface SubjectResult {
   total: number;
   headline: Headline;
   blind: BlindSpot[];
+  /** On the summary of a group of alerts (a collapsed group's header): how many alerts it covers. */
+  alerts?: number;
 }
 
 export interface CorrelateAnswer {
@@ -495,12 +498,15 @@ export interface CorrelateAnswer {
   changes: Record<string, ChangeView>;
 }
 
-function isDegraded(change: Change): boolean {
+/** What the headline reads of a change: a stored Change, or the ChangeView a page was sent. */
+export type HeadlineChange = Pick<Change, 'type' | 'fields' | 'actor'>;
+
+function isDegraded(change: HeadlineChange): boolean {
   if (change.type !== 'status') return false;
   return change.fields.some((f) => /health/i.test(f.path) && f.after === 'degraded');
 }
 
-export function markOf(change: Change): Mark | undefined {
+export function markOf(change: HeadlineChange): Mark | undefined {
   if (change.type === 'created') return 'created';
   if (change.type === 'deleted') return 'deleted';
   return isDegraded(change) ? 'degraded' : undefined;
@@ -511,7 +517,7 @@ const NEIGHBOUR_MAX_LEVEL: HeatLevel = 2;
 
 export function headlineOf(
   ranked: readonly Placed[],
-  byId: ReadonlyMap<string, Change>,
+  byId: ReadonlyMap<string, HeadlineChange>,
   windowMs: number,
   blind: boolean,
 ): Headline {

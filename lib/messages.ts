@@ -17,6 +17,23 @@ export const PageSubject = v.strictObject({
 });
 export type PageSubject = v.InferOutput<typeof PageSubject>;
 
+/** Alerts in one message, counted over every group: as many as `correlate` takes subjects. */
+export const MAX_GROUP_ALERTS = 2000;
+
+/**
+ * Alerts a page shows as one element (a collapsed Alertmanager group, a folded Prometheus rule):
+ * answered with one result that sums up theirs (lib/pages/group-summary.ts).
+ */
+export const PageGroup = v.strictObject({
+  key: v.pipe(v.string(), v.maxLength(256)),
+  members: v.pipe(
+    v.array(v.strictObject({ labels: Labels, startsAt: v.optional(v.number()) })),
+    v.minLength(1),
+    v.maxLength(MAX_GROUP_ALERTS),
+  ),
+});
+export type PageGroup = v.InferOutput<typeof PageGroup>;
+
 export const Request = v.variant('type', [
   /** Run a pass now (the popup's "Poll now"). */
   v.strictObject({ type: v.literal('poll-now') }),
@@ -26,6 +43,18 @@ export const Request = v.variant('type', [
   v.strictObject({
     type: v.literal('correlate'),
     subjects: v.pipe(v.array(PageSubject), v.maxLength(2000)),
+  }),
+  /** One summary per group of alerts (collapsed groups on alert pages). */
+  v.strictObject({
+    type: v.literal('correlate-groups'),
+    groups: v.pipe(
+      v.array(PageGroup),
+      v.maxLength(500),
+      v.check(
+        (groups) => groups.reduce((n, g) => n + g.members.length, 0) <= MAX_GROUP_ALERTS,
+        `at most ${MAX_GROUP_ALERTS} alerts in all`,
+      ),
+    ),
   }),
   /** Names of the jobs Tattler watches (the generic page integration finds them in page text). */
   v.strictObject({ type: v.literal('watched-jobs') }),

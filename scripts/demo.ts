@@ -256,7 +256,9 @@ async function photographAlerts(ext: LaunchedExtension, fleet: Fleet): Promise<s
   const page = await ext.context.newPage();
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto(fleet.alertUrl);
-  await page.getByRole('button', { name: 'Expand all groups' }).click();
+  // The page remembers "Expand all groups" (localStorage): only expand when it is not yet.
+  const expandAll = page.getByRole('button', { name: /(Expand|Collapse) all groups/ });
+  if ((await expandAll.textContent())?.includes('Expand')) await expandAll.click();
   let hot: BadgePart | undefined;
   for (let i = 0; i < 50 && !hot; i++) {
     await page.waitForTimeout(200);
@@ -339,7 +341,7 @@ async function main() {
   }
   const fleet = await startDemoFleet();
   say(
-    `started fleet: console ${fleet.url} · alerts ${fleet.alertUrl} · login ${fleet.credentials.username} / ${fleet.credentials.password}`,
+    `started fleet: console ${fleet.url} · alerts ${fleet.alertUrl} · prometheus ${fleet.promUrl}/alerts · login ${fleet.credentials.username} / ${fleet.credentials.password}`,
   );
   const extra = await startExtraSystems({ seed: Number(args.seed) });
   say(

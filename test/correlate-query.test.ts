@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HOUR, MINUTE, RESERVED } from '../lib/correlate';
+import { type CorrelateAnswer, HOUR, MINUTE, RESERVED } from '../lib/correlate';
 import { answerCorrelate, handlePageRequest, watchedJobNames } from '../lib/correlate-query';
 import { openDb, type TattlerDb } from '../lib/db';
 import { parseRequest } from '../lib/messages';
@@ -259,5 +259,54 @@ describe('watched job names and the request handler', () => {
     expect(answer.results).toHaveLength(1);
     expect(handlePageRequest({ type: 'status' }, db, settings(), T)).toBeUndefined();
     expect(parseRequest({ type: 'watched-jobs', extra: 1 })).toBeUndefined();
+  });
+
+  it('answers a collapsed group with one summary of its alerts, from one read', async () => {
+    const request = parseRequest({
+      type: 'correlate-groups',
+      groups: [
+        {
+          key: 'g1',
+          members: [
+            { labels: { cluster: 'prod-eu-1', namespace: 'shop', deployment: 'checkout' }, startsAt: T },
+            { labels: { cluster: 'prod-eu-1', namespace: 'shop', deployment: 'cart' }, startsAt: T },
+          ],
+        },
+        { key: 'g2', members: [{ labels: { cluster: 'prod-us-1', deployment: 'checkout' }, startsAt: T }] },
+      ],
+    });
+    expect(request?.type).toBe('correlate-groups');
+    const answer = (await handlePageRequest(request as never, db, settings(), T)) as CorrelateAnswer;
+    expect(answer.results.map((r) => r.key)).toEqual(['g1', 'g2']);
+    const [g1, g2] = answer.results;
+    // checkout's change (alice, 4 min before) and cart's (10 min before), each once although
+    // each alert also sees the other's as a neighbour's; checkout in prod-us-1; and the change
+    // after the start.
+    expect(g1?.ranked.map((r) => [r.id, r.relation])).toEqual([
+      ['a', 'same-job-same-cluster'],
+      ['c', 'same-job-same-cluster'],
+      ['b', 'same-job-other-cluster'],
+      ['later', 'same-job-same-cluster'],
+    ]);
+    expect(g1?.alerts).toBe(2);
+    expect(g1?.headline).toMatchObject({
+      count: 3,
+      afterCount: 1,
+      actor: 'alice',
+      relation: 'same-job-same-cluster',
+    });
+    expect(g1?.looked.jobs).toEqual(['checkout', 'cart']);
+    expect(g1?.blind.map((b) => b.clusterName)).toEqual(['prod-eu-1']);
+    expect(g2?.ranked.map((r) => r.id)).toEqual(['b', 'a', 'later']);
+    // Only the changes shown travel.
+    expect(Object.keys(answer.changes).sort()).toEqual(['a', 'b', 'c', 'later']);
+  });
+
+  it('refuses a group message with too many alerts or an empty group', () => {
+    const member = { labels: { deployment: 'cart' } };
+    const big = Array.from({ length: 3 }, (_, i) => ({ key: `g${i}`, members: Array(900).fill(member) }));
+    expect(parseRequest({ type: 'correlate-groups', groups: big })).toBeUndefined();
+    expect(parseRequest({ type: 'correlate-groups', groups: [{ key: 'g', members: [] }] })).toBeUndefined();
+    expect(parseRequest({ type: 'correlate-groups', groups: big.slice(0, 2) })).toBeDefined();
   });
 });

@@ -65,9 +65,12 @@ function clusterNames(r: SubjectResult): string[] {
 
 function subjectText(r: SubjectResult): string {
   const l = r.looked;
-  const job = l.jobs[0];
+  // A group's summary is about every job its alerts name; a single alert's, about the first.
+  const job = r.alerts === undefined ? l.jobs[0] : l.jobs.join(', ');
   const where = l.clusters.length > 0 ? clusterNames(r).join(', ') : l.clusterLabels.join(', ');
-  return [job ? `${job}` : '', where ? `in ${where}` : ''].filter(Boolean).join(' ');
+  const about = [job ? `${job}` : '', where ? `in ${where}` : ''].filter(Boolean).join(' ');
+  if (r.alerts === undefined) return about;
+  return `${r.alerts} ${r.alerts === 1 ? 'alert' : 'alerts'}${about ? `: ${about}` : ''}`;
 }
 
 /** " to checkout in prod-eu-1", or " in prod-eu-1" when only a cluster is named. */

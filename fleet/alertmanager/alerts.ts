@@ -10,8 +10,13 @@ import type { Deployment, StatefulSet } from '../k8s/types';
 export interface Alert {
   labels: Record<string, string>;
   annotations: Record<string, string>;
-  /** Wall-clock ms. */
+  /** Wall-clock ms: when the alert started firing (what Prometheus sends as startsAt). */
   startsAt: number;
+  /**
+   * Wall-clock ms: when its rule's condition started to hold, Prometheus' `activeAt` (before
+   * `for` elapsed); `startsAt` when not known.
+   */
+  activeAt?: number;
   /** Wall-clock ms when resolved; undefined while firing. */
   resolvedAt?: number;
   generatorURL: string;
@@ -53,6 +58,7 @@ export class AlertStore {
     annotations: Record<string, string>,
     expr: string,
     startsAt = Date.now(),
+    activeAt?: number,
   ): Alert {
     const fp = fingerprint(labels);
     const existing = this.active.get(fp);
@@ -61,6 +67,7 @@ export class AlertStore {
       labels: { ...labels },
       annotations: { ...annotations },
       startsAt,
+      ...(activeAt !== undefined ? { activeAt } : {}),
       generatorURL: generator(expr),
       fingerprint: fp,
       receiver: receiverFor(labels),
@@ -271,6 +278,8 @@ function ruleHits(cluster: SimCluster): RuleHit[] {
  */
 export class RuleEvaluator {
   private readonly pendingSince = new Map<string, number>();
+  /** The same, in wall-clock time: Prometheus' activeAt. */
+  private readonly pendingSinceWall = new Map<string, number>();
   /** Alerts this evaluator owns (static alerts are left alone). */
   private readonly owned = new Set<string>();
 
@@ -293,8 +302,10 @@ export class RuleEvaluator {
         seen.add(fp);
         const since = this.pendingSince.get(fp) ?? simNow;
         this.pendingSince.set(fp, since);
+        const sinceWall = this.pendingSinceWall.get(fp) ?? Date.now();
+        this.pendingSinceWall.set(fp, sinceWall);
         if (simNow - since >= this.forMs && !this.store.get(fp)) {
-          this.store.fire(hit.labels, hit.annotations, hit.expr);
+          this.store.fire(hit.labels, hit.annotations, hit.expr, Date.now(), sinceWall);
           this.owned.add(fp);
           onChange?.(
             `alert ${hit.labels.alertname} firing for ${hit.labels.namespace}/${hit.labels.deployment ?? hit.labels.statefulset} in ${hit.labels.cluster}`,
@@ -302,7 +313,11 @@ export class RuleEvaluator {
         }
       }
     }
-    for (const fp of [...this.pendingSince.keys()]) if (!seen.has(fp)) this.pendingSince.delete(fp);
+    for (const fp of [...this.pendingSince.keys()]) {
+      if (seen.has(fp)) continue;
+      this.pendingSince.delete(fp);
+      this.pendingSinceWall.delete(fp);
+    }
     for (const fp of [...this.owned]) {
       if (seen.has(fp)) continue;
       const alert = this.store.resolve(fp);

@@ -1,6 +1,9 @@
 /**
  * A stand-in Alertmanager on its own port: the v2 API (alerts, groups, status, silences,
- * receivers; POST /api/v2/alerts accepts alerts as Prometheus sends them) and the alert list page.
+ * receivers; POST /api/v2/alerts accepts alerts as Prometheus sends them) and the alert list page,
+ * all under a route prefix when one is given (`--web.route-prefix`, e.g. `/alertmanager`: `/`
+ * then redirects there, and the API lives at `/alertmanager/api/v2/…`, as app/app.go and
+ * api/api.go arrange it).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readBody, sendHtml, sendJson } from '../http/util';
@@ -13,15 +16,19 @@ const VERSION = {
   buildUser: 'root@22cd11f671e9',
   goVersion: 'go1.21.7',
   revision: '0aa3c2aad14cff039931923ab16b26b7481783b5',
-  version: '0.27.0',
+  version: '0.34.0',
 };
 
-const CONFIG = `global:
+const yamlList = (items: readonly string[]) => `[${items.map((i) => `'${i}'`).join(', ')}]`;
+
+function configText(groupBy: readonly string[], routeLabels: Record<string, string>): string {
+  const labels = Object.entries(routeLabels);
+  return `global:
   resolve_timeout: 5m
 route:
   receiver: oncall-shop
-  group_by: ['alertname']
-  group_wait: 30s
+  group_by: ${yamlList(groupBy)}
+${labels.length ? `  labels:\n${labels.map(([k, v]) => `    ${k}: '${v}'\n`).join('')}` : ''}  group_wait: 30s
   group_interval: 5m
   repeat_interval: 4h
   routes:
@@ -31,6 +38,43 @@ receivers:
 - name: oncall-shop
 - name: 'null'
 `;
+}
+
+/**
+ * prometheus/common's LabelSet.Before: the smaller set first, then by sorted label names and
+ * values. Alert groups (dispatch.AlertGroups) are sorted by it, and alerts within a group by
+ * `job`, then `instance`, then it (alert.AlertSlice).
+ */
+export function labelSetBefore(a: Record<string, string>, b: Record<string, string>): boolean {
+  const an = Object.keys(a);
+  const bn = Object.keys(b);
+  if (an.length !== bn.length) return an.length < bn.length;
+  for (const name of [...an, ...bn].sort()) {
+    const av = a[name];
+    const bv = b[name];
+    if (av === undefined) return true;
+    if (bv === undefined) return false;
+    if (av !== bv) return av < bv;
+  }
+  return false;
+}
+
+function alertBefore(a: Record<string, string>, b: Record<string, string>): boolean {
+  for (const key of ['job', 'instance']) {
+    const av = a[key];
+    const bv = b[key];
+    if (av === undefined && bv === undefined) continue;
+    if (av === undefined) return false;
+    if (bv === undefined) return true;
+    if (av !== bv) return av < bv;
+  }
+  return labelSetBefore(a, b);
+}
+
+const byBefore =
+  <T>(labelsOf: (t: T) => Record<string, string>, before: typeof labelSetBefore) =>
+  (x: T, y: T) =>
+    before(labelsOf(x), labelsOf(y)) ? -1 : before(labelsOf(y), labelsOf(x)) ? 1 : 0;
 
 const toIso = (ms: number): string => new Date(ms).toISOString();
 
@@ -59,12 +103,29 @@ function matches(labels: Record<string, string>, m: Matcher): boolean {
 
 export interface AlertServerOptions {
   store: AlertStore;
+  /** The route's `group_by`; `['...']` groups by every label (each alert its own group). */
   groupBy: string[];
   startedAt: number;
+  /** `--web.route-prefix`, e.g. `/alertmanager`. Default `/`. */
+  routePrefix?: string;
+  /** The route's `labels` (Alertmanager 0.34+), shown on each group's header. Default none. */
+  routeLabels?: Record<string, string>;
+}
+
+/** The group labels of an alert under `group_by`. */
+export function groupLabelsOf(
+  labels: Record<string, string>,
+  groupBy: readonly string[],
+): Record<string, string> {
+  if (groupBy.includes('...')) return { ...labels };
+  return Object.fromEntries(groupBy.filter((k) => k in labels).map((k) => [k, labels[k] ?? '']));
 }
 
 export function createAlertServer(options: AlertServerOptions): Server {
   const { store, groupBy } = options;
+  const prefix = (options.routePrefix ?? '/').replace(/\/+$/, '');
+  const routeLabels = options.routeLabels ?? {};
+  const config = configText(groupBy, routeLabels);
 
   const select = (url: URL): Alert[] | string => {
     const matchers: Matcher[] = [];
@@ -85,7 +146,19 @@ export function createAlertServer(options: AlertServerOptions): Server {
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://alertmanager.invalid');
     const now = Date.now();
-    const path = url.pathname.replace(/\/+$/, '') || '/';
+    if (prefix && !(url.pathname === prefix || url.pathname.startsWith(`${prefix}/`))) {
+      if (url.pathname === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
+        res.writeHead(302, { Location: `${prefix}/` });
+        return void res.end();
+      }
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      return void res.end('404 page not found\n');
+    }
+    if (prefix && url.pathname === prefix) {
+      res.writeHead(301, { Location: `${prefix}/${url.search}` });
+      return void res.end();
+    }
+    const path = url.pathname.slice(prefix.length).replace(/\/+$/, '') || '/';
 
     if (req.method === 'POST' && path === '/api/v2/alerts') {
       let body: unknown;
@@ -113,7 +186,7 @@ export function createAlertServer(options: AlertServerOptions): Server {
     switch (path) {
       case '/':
       case '/index.html':
-        return sendHtml(res, 200, alertPage(groupBy));
+        return sendHtml(res, 200, alertPage());
       case '/-/healthy':
       case '/-/ready':
         res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
@@ -125,7 +198,7 @@ export function createAlertServer(options: AlertServerOptions): Server {
             peers: [{ address: '127.0.0.1:9094', name: '01HQ8XJ5T9ZV4C6M2N7P3R0S1K' }],
             status: 'ready',
           },
-          config: { original: CONFIG },
+          config: { original: config },
           uptime: toIso(options.startedAt),
           versionInfo: VERSION,
         });
@@ -145,20 +218,33 @@ export function createAlertServer(options: AlertServerOptions): Server {
       case '/api/v2/alerts/groups': {
         const alerts = select(url);
         if (typeof alerts === 'string') return sendJson(res, 400, { code: 400, message: alerts });
+        // dispatch.Groups: one group per route and group labels; groups and their alerts sorted.
         const groups = new Map<
           string,
-          { labels: Record<string, string>; receiver: { name: string }; alerts: unknown[] }
+          { labels: Record<string, string>; receiver: string; alerts: Alert[] }
         >();
         for (const a of alerts) {
-          const labels = Object.fromEntries(
-            groupBy.filter((k) => k in a.labels).map((k) => [k, a.labels[k] ?? '']),
-          );
+          const labels = groupLabelsOf(a.labels, groupBy);
           const id = JSON.stringify([a.receiver, labels]);
-          const g = groups.get(id) ?? { labels, receiver: { name: receiverFor(a.labels) }, alerts: [] };
-          g.alerts.push(gettable(a, now));
+          const g = groups.get(id) ?? { labels, receiver: receiverFor(a.labels), alerts: [] };
+          g.alerts.push(a);
           groups.set(id, g);
         }
-        return sendJson(res, 200, [...groups.values()]);
+        const sorted = [...groups.values()].sort(
+          (x, y) =>
+            byBefore((g: { labels: Record<string, string> }) => g.labels, labelSetBefore)(x, y) ||
+            (x.receiver < y.receiver ? -1 : x.receiver > y.receiver ? 1 : 0),
+        );
+        return sendJson(
+          res,
+          200,
+          sorted.map((g) => ({
+            alerts: g.alerts.sort(byBefore((a: Alert) => a.labels, alertBefore)).map((a) => gettable(a, now)),
+            labels: g.labels,
+            receiver: { name: g.receiver },
+            routeLabels,
+          })),
+        );
       }
       default:
         res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });

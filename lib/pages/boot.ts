@@ -12,7 +12,7 @@
  */
 import type { browser as wxtBrowser } from 'wxt/browser';
 import type { CorrelateAnswer } from '../correlate';
-import type { PageSubject } from '../messages';
+import type { PageGroup, PageSubject } from '../messages';
 import { defaultSettings, loadSettings, SETTINGS_KEY, type Settings } from '../settings';
 import { integrationsFor } from './registry';
 import { type Runtime, startRuntime } from './runtime';
@@ -74,6 +74,10 @@ export function bootPages(options: BootOptions): Pages {
       mountBadge,
       correlate: (subjects: PageSubject[]) =>
         browser.runtime.sendMessage({ type: 'correlate', subjects }) as Promise<CorrelateAnswer | undefined>,
+      correlateGroups: (groups: PageGroup[]) =>
+        browser.runtime.sendMessage({ type: 'correlate-groups', groups }) as Promise<
+          CorrelateAnswer | undefined
+        >,
       watchedJobNames: async () => {
         const answer = (await browser.runtime.sendMessage({ type: 'watched-jobs' })) as { names?: unknown };
         return Array.isArray(answer?.names)

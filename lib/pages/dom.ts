@@ -48,7 +48,9 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
 
 /**
  * A start time as alert UIs print it. Recognizes:
- *   ISO 8601                      2024-05-01T12:00:00.000Z   (Alertmanager 0.2x, Iso8601.fromTime)
+ *   ISO 8601                      2024-05-01T12:00:00.000Z   (Alertmanager 0.2x, Iso8601.fromTime;
+ *                                 Prometheus 2.x's React page, with up to 9 fractional digits)
+ *   Go's time.Time.String()       2024-05-01 12:00:00.3292776 +0000 UTC (Prometheus 2.x classic)
  *   time, date (UTC)              12:00:00, 2024-05-01 (UTC) (Alertmanager 0.27+)
  *   date time, local              2024-05-01 12:00:00        (Alertmanager 0.15; Grafana's "Created")
  *   weekday day month time, UTC   Tue 1 May 12:00            (Alertmanager 0.2x short format; no year)
@@ -56,9 +58,15 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
  */
 export function parseStartTime(raw: string, now: number): number | undefined {
   const text = raw.replace(/\(inhibited\)/i, '').trim();
-  let m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}))$/.exec(text);
+  let m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.exec(text);
   if (m) {
-    const t = Date.parse(m[1] as string);
+    // Milliseconds only: engines differ on longer fractions (Go prints up to nanoseconds).
+    const t = Date.parse(`${m[1]}${(m[2] ?? '').slice(0, 4)}${m[3]}`);
+    return Number.isNaN(t) ? undefined : t;
+  }
+  m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(\.\d+)? ([+-]\d{2})(\d{2})(?: [A-Z]{2,5})?$/.exec(text);
+  if (m) {
+    const t = Date.parse(`${m[1]}T${m[2]}${(m[3] ?? '').slice(0, 4)}${m[4]}:${m[5]}`);
     return Number.isNaN(t) ? undefined : t;
   }
   m = /^(\d{1,2}):(\d{2}):(\d{2}),\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*\(UTC\)$/.exec(text);

@@ -8,12 +8,14 @@ import { grafana } from './grafana';
 import { nomad } from './nomad';
 import { openshift } from './openshift';
 import { pagerduty } from './pagerduty';
+import { prometheus } from './prometheus';
 import { rancher } from './rancher';
 import { text } from './text';
 import type { PageIntegration } from './types';
 
 export const INTEGRATIONS: readonly PageIntegration[] = [
   alertmanager,
+  prometheus,
   grafana,
   pagerduty,
   rancher,

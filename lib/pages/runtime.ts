@@ -10,7 +10,11 @@
  *     threw away is put back;
  *   - asks the background (never IndexedDB) for the changes, in batches, and mounts a badge per
  *     watched subject in a shadow-root host of its own (`<tattler-badge>`);
- *   - fails quietly: an integration that throws is logged with its name and skipped;
+ *   - a subject may stand for a group of alerts (a collapsed group's header): its members are
+ *     sent together (`correlate-groups`) and come back as one summary;
+ *   - fails quietly: an integration that throws is logged with its name and skipped; one that
+ *     recognises its page but finds nothing on it once the page has settled is logged once (its
+ *     markup has probably changed), unless the page says it has nothing to show;
  *   - stop() disconnects everything and removes its badges (page left, integration switched off).
  *
  * Takes the document, the integrations and every effect as parameters: tests run it in happy-dom.
@@ -24,9 +28,16 @@ import {
   relevantLabels,
   type SubjectResult,
 } from '../correlate';
-import type { PageSubject } from '../messages';
+import { MAX_GROUP_ALERTS, type PageGroup, type PageSubject } from '../messages';
 import { nameMatcher } from './text';
-import type { BadgeHandle, FoundSubject, MountBadge, NameMatcher, PageIntegration } from './types';
+import type {
+  BadgeHandle,
+  FoundSubject,
+  GroupMember,
+  MountBadge,
+  NameMatcher,
+  PageIntegration,
+} from './types';
 
 export interface RuntimeOptions {
   doc: Document;
@@ -34,6 +45,8 @@ export interface RuntimeOptions {
   labels: LabelMapping;
   /** Sends `{type:'correlate', subjects}` to the background. */
   correlate(subjects: PageSubject[]): Promise<CorrelateAnswer | undefined>;
+  /** Sends `{type:'correlate-groups', groups}`; without it, group subjects get no badge. */
+  correlateGroups?(groups: PageGroup[]): Promise<CorrelateAnswer | undefined>;
   mountBadge: MountBadge;
   /** Same-origin GET for integrations that enrich from the page's own API. */
   fetchJson?(url: string): Promise<unknown>;
@@ -43,6 +56,11 @@ export interface RuntimeOptions {
   schedule?(callback: () => void): () => void;
   /** Re-asks for visible subjects this often (ms); 0 never. Default 60 s. */
   refreshMs?: number;
+  /**
+   * How long the page must stay still before an integration that recognised it but found
+   * nothing is logged as probably broken by a markup change (ms). Default 5 s; 0 never.
+   */
+  settleMs?: number;
   now?(): number;
   url?(): URL;
   log?(message: string, error?: unknown): void;
@@ -62,6 +80,7 @@ export interface Runtime {
 
 export const HOST_TAG = 'tattler-badge';
 const BATCH = 500;
+const GROUP_BATCH = 500;
 const MAX_REMOUNTS = 5;
 
 interface Rec {
@@ -70,6 +89,8 @@ interface Rec {
   found: FoundSubject;
   signature: string;
   subject?: PageSubject;
+  /** What was asked for a group subject: its members. */
+  group?: PageGroup;
   result?: SubjectResult;
   changes?: Record<string, ChangeView>;
   host?: HTMLElement;
@@ -78,9 +99,19 @@ interface Rec {
   dropped?: boolean;
 }
 
+const labelsSignature = (labels: Record<string, string>): string =>
+  Object.keys(labels)
+    .sort()
+    .map((k) => `${k}=${labels[k]}`)
+    .join('\u0000');
+
 function signatureOf(integration: PageIntegration, f: FoundSubject): string {
-  const keys = Object.keys(f.labels).sort();
-  return `${integration.id}\u0000${keys.map((k) => `${k}=${f.labels[k]}`).join('\u0000')}\u0000${f.startsAt ?? ''}`;
+  const base = `${integration.id}\u0000${labelsSignature(f.labels)}\u0000${f.startsAt ?? ''}`;
+  if (!f.group) return base;
+  // A group is the same while it shows the same size and the same members (when it shows them).
+  const { size, match, members } = f.group;
+  const shown = (members ?? []).map((m) => `${labelsSignature(m.labels)}@${m.startsAt ?? ''}`);
+  return `${base}\u0001${size ?? ''}\u0001${labelsSignature(match ?? {})}\u0001${shown.join('\u0002')}`;
 }
 
 const isHost = (node: Node): boolean =>
@@ -140,6 +171,10 @@ export function startRuntime(options: RuntimeOptions): Runtime {
       return () => clearTimeout(id);
     });
 
+  const settleMs = options.settleMs ?? 5000;
+  const foundAny = new Set<PageIntegration>();
+  const driftLogged = new Set<PageIntegration>();
+  let driftTimer: ReturnType<typeof setTimeout> | undefined;
   const records = new WeakMap<Element, Rec>();
   const live = new Map<string, Rec>();
   let counter = 0;
@@ -191,7 +226,10 @@ export function startRuntime(options: RuntimeOptions): Runtime {
       removeBadge(rec);
       return;
     }
-    const data = { result, changes: rec.changes ?? {}, source: rec.integration.name };
+    const name = rec.integration.name;
+    const n = result.alerts;
+    const source = n === undefined ? name : `${name}, a group of ${n} ${n === 1 ? 'alert' : 'alerts'}`;
+    const data = { result, changes: rec.changes ?? {}, source };
     if (rec.host?.isConnected && rec.badge) {
       rec.badge.update(data);
       return;
@@ -216,6 +254,7 @@ export function startRuntime(options: RuntimeOptions): Runtime {
     const fresh: Rec[] = [];
     const current = new Set<Rec>();
     const claimed = new Set<Element>();
+    const recognised: PageIntegration[] = [];
     for (const integration of integrations) {
       let found: FoundSubject[];
       try {
@@ -225,6 +264,8 @@ export function startRuntime(options: RuntimeOptions): Runtime {
         log(`${integration.name}: scan failed`, error);
         continue;
       }
+      recognised.push(integration);
+      if (found.length > 0) foundAny.add(integration);
       for (const f of found) {
         if (claimed.has(f.element)) continue;
         claimed.add(f.element);
@@ -256,6 +297,33 @@ export function startRuntime(options: RuntimeOptions): Runtime {
     }
     for (const rec of [...live.values()]) if (!current.has(rec)) drop(rec);
     if (fresh.length > 0) void process(fresh, url);
+    watchForDrift(recognised);
+  }
+
+  /**
+   * Markup drift made visible: an integration that recognised this page (URL and document) but
+   * has found nothing on it is logged once, when the page has stayed still for `settleMs` —
+   * unless the page says it has nothing to show (no alerts, still loading). Text integrations
+   * find nothing on most pages by design.
+   */
+  function watchForDrift(recognised: PageIntegration[]) {
+    clearTimeout(driftTimer);
+    const suspects = recognised.filter((i) => i.kind !== 'text' && !foundAny.has(i) && !driftLogged.has(i));
+    if (settleMs <= 0 || suspects.length === 0) return;
+    driftTimer = setTimeout(() => {
+      for (const integration of suspects) {
+        if (stopped || foundAny.has(integration) || driftLogged.has(integration)) continue;
+        try {
+          if (integration.nothingToShow?.(doc)) continue;
+        } catch {
+          // A failing check is no reason to stay silent.
+        }
+        driftLogged.add(integration);
+        log(
+          `${integration.name}: this page looks like ${integration.name}'s, but nothing on it was recognised once it settled; its markup may have changed`,
+        );
+      }
+    }, settleMs);
   }
 
   async function process(recs: Rec[], url: URL) {
@@ -263,12 +331,21 @@ export function startRuntime(options: RuntimeOptions): Runtime {
     try {
       // Work on copies: the signature stays that of what the page shows.
       const work = new Map<Rec, FoundSubject>(
-        recs.map((r) => [r, { ...r.found, labels: { ...r.found.labels } }]),
+        recs.map((r) => [
+          r,
+          {
+            ...r.found,
+            labels: { ...r.found.labels },
+            ...(r.found.group ? { group: { ...r.found.group } } : {}),
+          },
+        ]),
       );
       const byIntegration = new Map<PageIntegration, FoundSubject[]>();
       for (const r of recs) {
         const w = work.get(r) as FoundSubject;
-        const needs = w.partial === true || (r.integration.kind === 'alerts' && w.startsAt === undefined);
+        const needs = w.group
+          ? w.group.members === undefined
+          : w.partial === true || (r.integration.kind === 'alerts' && w.startsAt === undefined);
         if (!needs || !r.integration.enrich || !options.fetchJson) continue;
         byIntegration.set(r.integration, [...(byIntegration.get(r.integration) ?? []), w]);
       }
@@ -284,9 +361,17 @@ export function startRuntime(options: RuntimeOptions): Runtime {
         }
       }
       const subjects: PageSubject[] = [];
+      const groups: PageGroup[] = [];
       for (const r of recs) {
         if (r.dropped) continue;
         const w = work.get(r) as FoundSubject;
+        if (w.group) {
+          const members = groupMembers(w.group.members ?? []);
+          if (members.length === 0) continue;
+          r.group = { key: r.key, members };
+          groups.push(r.group);
+          continue;
+        }
         const sent = relevantLabels(w.labels, labels);
         if (!namesAnything(identityOf(sent, labels))) continue;
         r.subject = {
@@ -296,44 +381,83 @@ export function startRuntime(options: RuntimeOptions): Runtime {
         };
         subjects.push(r.subject);
       }
-      await ask(subjects);
+      await Promise.all([ask(subjects), askGroups(groups)]);
     } finally {
       inflight -= 1;
       settle();
     }
   }
 
+  /** A group's members as the background takes them: those naming something, relevant labels only. */
+  function groupMembers(found: readonly GroupMember[]): PageGroup['members'] {
+    const out: PageGroup['members'] = [];
+    for (const m of found) {
+      const sent = relevantLabels(m.labels, labels);
+      if (!namesAnything(identityOf(sent, labels))) continue;
+      out.push({ labels: sent, ...(m.startsAt !== undefined ? { startsAt: m.startsAt } : {}) });
+      if (out.length === MAX_GROUP_ALERTS) break;
+    }
+    return out;
+  }
+
   async function ask(subjects: PageSubject[]) {
     for (let i = 0; i < subjects.length && !stopped; i += BATCH) {
-      let answer: CorrelateAnswer | undefined;
-      try {
-        answer = await options.correlate(subjects.slice(i, i + BATCH));
-      } catch (error) {
-        log('the background did not answer', error);
-        continue;
+      await answered(() => options.correlate(subjects.slice(i, i + BATCH)));
+    }
+  }
+
+  /** Groups in messages of at most GROUP_BATCH groups and MAX_GROUP_ALERTS alerts. */
+  async function askGroups(groups: PageGroup[]) {
+    const send = options.correlateGroups;
+    if (!send) return;
+    let batch: PageGroup[] = [];
+    let alerts = 0;
+    const flush = async () => {
+      const sent = batch;
+      batch = [];
+      alerts = 0;
+      if (sent.length > 0 && !stopped) await answered(() => send(sent));
+    };
+    for (const g of groups) {
+      if (batch.length === GROUP_BATCH || alerts + g.members.length > MAX_GROUP_ALERTS) await flush();
+      batch.push(g);
+      alerts += g.members.length;
+    }
+    await flush();
+  }
+
+  /** Asks the background and puts its answer on the page. */
+  async function answered(request: () => Promise<CorrelateAnswer | undefined>) {
+    let answer: CorrelateAnswer | undefined;
+    try {
+      answer = await request();
+    } catch (error) {
+      log('the background did not answer', error);
+      return;
+    }
+    if (!answer || stopped) return;
+    for (const result of answer.results) {
+      const rec = live.get(result.key);
+      if (!rec || rec.dropped) continue;
+      rec.result = result;
+      const changes: Record<string, ChangeView> = {};
+      for (const r of result.ranked) {
+        const c = answer.changes[r.id];
+        if (c) changes[r.id] = c;
       }
-      if (!answer || stopped) continue;
-      for (const result of answer.results) {
-        const rec = live.get(result.key);
-        if (!rec || rec.dropped) continue;
-        rec.result = result;
-        const changes: Record<string, ChangeView> = {};
-        for (const r of result.ranked) {
-          const c = answer.changes[r.id];
-          if (c) changes[r.id] = c;
-        }
-        rec.changes = changes;
-        render(rec);
-      }
+      rec.changes = changes;
+      render(rec);
     }
   }
 
   async function refresh() {
     if (stopped) return;
-    const subjects = [...live.values()].flatMap((r) => (r.subject && !r.dropped ? [r.subject] : []));
+    const recs = [...live.values()].filter((r) => !r.dropped);
+    const subjects = recs.flatMap((r) => (r.subject ? [r.subject] : []));
+    const groups = recs.flatMap((r) => (r.group ? [r.group] : []));
     inflight += 1;
     try {
-      await ask(subjects);
+      await Promise.all([ask(subjects), askGroups(groups)]);
     } finally {
       inflight -= 1;
       settle();
@@ -383,6 +507,7 @@ export function startRuntime(options: RuntimeOptions): Runtime {
       cancelFrame?.();
       cancelFrame = undefined;
       if (timer) clearInterval(timer);
+      clearTimeout(driftTimer);
       for (const rec of [...live.values()]) drop(rec);
       settle();
     },

@@ -8,6 +8,22 @@ import type { ChangeView, LabelMapping, SubjectResult } from '../correlate';
 
 export type IntegrationKind = 'alerts' | 'console' | 'text';
 
+/** One alert of a group the page shows as a single element. */
+export interface GroupMember {
+  labels: Record<string, string>;
+  startsAt?: number;
+}
+
+/** What a page shows of a group of alerts it folds into one element (a collapsed group's header). */
+export interface FoundGroup {
+  /** How many alerts the page says the group holds ("3 alerts"), when it says. */
+  size?: number;
+  /** The group's alerts when the page holds them (hidden rows); else `enrich` fills them in. */
+  members?: GroupMember[];
+  /** What else tells the group apart on the page, for `enrich` to find it in the API (its receiver). */
+  match?: Record<string, string>;
+}
+
 /** One thing on the page that may name a watched job: an alert, a job row, a job page. */
 export interface FoundSubject {
   /** The element that stands for it (an alert's list item, a table row). Annotated once. */
@@ -18,6 +34,11 @@ export interface FoundSubject {
   startsAt?: number;
   /** The page could not show everything (labels hidden as common, no start time): enrich. */
   partial?: boolean;
+  /**
+   * The element stands for a group of alerts (`labels` are the group's): its badge sums up the
+   * members' changes. Without `members`, `enrich` must find them.
+   */
+  group?: FoundGroup;
   /** Where the badge goes, relative to `anchor`. */
   anchor: Element;
   placement: 'append' | 'after' | 'prepend' | 'before';
@@ -60,8 +81,16 @@ export interface PageIntegration {
   detect(doc: Document): boolean;
   /** What the page names. Must not change the page. */
   find(doc: Document, ctx: FindContext): FoundSubject[];
-  /** Fill in what the page lacks (start times, hidden labels), e.g. from the same origin's API. */
+  /**
+   * Fill in what the page lacks (start times, hidden labels, a collapsed group's alerts), e.g.
+   * from the same origin's API.
+   */
   enrich?(subjects: FoundSubject[], ctx: EnrichContext): Promise<void>;
+  /**
+   * The page shows nothing to annotate on purpose (no alerts, still loading, an error message):
+   * finding nothing here is not a sign of changed markup.
+   */
+  nothingToShow?(doc: Document): boolean;
   /** Needs the list of watched job names (asks the background once). */
   needsWatchedNames?: boolean;
 }

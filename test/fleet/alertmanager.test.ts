@@ -1,6 +1,8 @@
+import type { AddressInfo } from 'node:net';
 import { Window } from 'happy-dom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fingerprint } from '../../fleet/alertmanager/alerts';
+import { AlertStore, fingerprint } from '../../fleet/alertmanager/alerts';
+import { createAlertServer } from '../../fleet/alertmanager/server';
 import { type Fleet, startFleet } from '../../fleet/index';
 
 let fleet: Fleet;
@@ -79,6 +81,8 @@ describe('Alertmanager v2 API', () => {
       receiver: { name: 'oncall-shop' },
     });
     expect(group.alerts.length).toBeGreaterThanOrEqual(1);
+    // 0.34: the route's labels come with every group, apart from the group labels.
+    expect(group.routeLabels).toEqual({ team: 'shop' });
   });
 
   it('reports status, receivers and silences', async () => {
@@ -112,84 +116,247 @@ describe('Alertmanager v2 API', () => {
   });
 });
 
-/** Loads the alert page in happy-dom with its inline script running against the live API. */
-async function openPage(): Promise<{ window: Window; document: Window['document'] }> {
+/** A stand-in Alertmanager holding the given alerts (no scenario), on a free port. */
+async function alertServer(
+  alerts: { labels: Record<string, string>; annotations?: Record<string, string> }[],
+  options: { groupBy?: string[]; routePrefix?: string } = {},
+): Promise<{ url: string; close(): Promise<void> }> {
+  const store = new AlertStore();
+  const start = Date.UTC(2026, 11, 1, 17, 23, 7, 329);
+  alerts.forEach((a, i) => {
+    store.fire(a.labels, a.annotations ?? {}, 'up == 0', start + i * 60_000).generatorURL =
+      'http://prometheus.example:9090/graph?g0.expr=up';
+  });
+  const server = createAlertServer({
+    store,
+    groupBy: options.groupBy ?? ['alertname'],
+    startedAt: start,
+    routeLabels: { team: 'shop' },
+    ...(options.routePrefix ? { routePrefix: options.routePrefix } : {}),
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${options.routePrefix ?? ''}`;
+  return {
+    url,
+    close: () =>
+      new Promise((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+const KUBE = { alertname: 'KubeDeploymentReplicasMismatch', cluster: 'prod-eu-1', namespace: 'shop' };
+type Posted = { labels: Record<string, string>; annotations?: Record<string, string> };
+const ALERTS: Posted[] = [
+  {
+    labels: { ...KUBE, deployment: 'cart' },
+    annotations: { summary: 'Deployment has not matched the expected number of replicas.' },
+  },
+  { labels: { ...KUBE, deployment: 'checkout' } },
+  { labels: { alertname: 'Watchdog', severity: 'none' } },
+];
+
+/** Loads the alert page in happy-dom, its inline script running against the live API. */
+async function openPage(
+  url: string,
+  before?: (w: Window) => void,
+): Promise<{ window: Window; document: Window['document'] }> {
   const window = new Window({
-    url: `${fleet.alertUrl}/`,
+    url: `${url}/`,
     settings: { enableJavaScriptEvaluation: true, suppressInsecureJavaScriptEnvironmentWarning: true },
   });
-  const html = await (await fetch(`${fleet.alertUrl}/`)).text();
+  before?.(window);
+  const html = await (await fetch(`${url}/`)).text();
   window.document.write(html);
   const { document } = window;
-  for (let i = 0; i < 100 && !document.querySelector('.alert-group'); i++)
+  for (
+    let i = 0;
+    i < 100 && !/group|alert/i.test(document.querySelector('#alert-list')?.textContent ?? '');
+    i++
+  )
     await new Promise((r) => setTimeout(r, 20));
-  // Let anything the script schedules after rendering happen before the page is inspected.
-  await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 100 && /Loading/.test(document.querySelector('#alert-list')?.textContent ?? ''); i++)
+    await new Promise((r) => setTimeout(r, 20));
   return { window, document };
 }
 
-describe('the alert list page', () => {
-  it('renders groups after load, collapsed; expanding shows alerts with key="value" label buttons and a start time', async () => {
-    const { window, document } = await openPage();
-    try {
-      const groups = [...document.querySelectorAll('.alert-group')];
-      expect(groups.length).toBeGreaterThanOrEqual(3);
-      // Collapsed: headers only, no alerts in the DOM yet.
-      expect(document.querySelectorAll('li').length).toBe(0);
-      const toggles = [...document.querySelectorAll('button.group-toggle')];
-      expect(toggles.every((t) => t.getAttribute('aria-expanded') === 'false')).toBe(true);
+/** Clicks the first element matching `selector` in `root` (fails the test when there is none). */
+function click(root: { querySelector(s: string): unknown } | undefined, selector: string): void {
+  const el = root?.querySelector(selector) as El | null | undefined;
+  if (!el) throw new Error(`nothing to click at ${selector}`);
+  el.click();
+}
 
-      const group = groups.find(
-        (g) => g.querySelector('.group-label')?.textContent === 'alertname="KubeDeploymentReplicasMismatch"',
-      );
-      expect(group).toBeDefined();
-      const toggle = group?.querySelector('button.group-toggle') as unknown as {
-        click(): void;
-        getAttribute(n: string): string | null;
-      };
-      toggle.click();
-      expect(toggle.getAttribute('aria-expanded')).toBe('true');
-      const items = [...(group?.querySelectorAll('li') ?? [])];
-      expect(items.length).toBeGreaterThanOrEqual(1);
-      const texts = [...(items[0]?.querySelectorAll('button') ?? [])].map((b) => b.textContent);
-      expect(texts).toEqual(
-        expect.arrayContaining([
-          'cluster="prod-eu-1"',
-          'namespace="shop"',
-          'deployment="cart"',
-          'severity="critical"',
-        ]),
-      );
-      // The group's label is in the header, not repeated on the alert.
-      expect(texts).not.toContain('alertname="KubeDeploymentReplicasMismatch"');
-      expect(items[0]?.querySelector('.starts-at')?.textContent).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
-      // Other groups stay collapsed.
-      expect(document.querySelectorAll('li').length).toBe(items.length);
-      toggle.click();
-      expect(group?.querySelectorAll('li').length).toBe(0);
+type El = { click(): void; textContent: string | null; getAttribute(n: string): string | null };
+const headers = (d: Window['document']) => [...d.querySelectorAll('#alert-list div.mb-3:not(.card)')];
+const buttonNamed = (d: Window['document'], text: string) =>
+  [...d.querySelectorAll('button')].find((b) => b.textContent?.trim() === text) as unknown as El;
+
+describe('the alert list page (Alertmanager 0.34 classic UI)', () => {
+  it('starts with every group collapsed: headers only, each with its receiver, group labels, route labels and count', async () => {
+    const am = await alertServer(ALERTS);
+    const { window, document } = await openPage(am.url);
+    try {
+      const hs = headers(document);
+      expect(hs).toHaveLength(2);
+      // Groups sorted by their labels (LabelSet.Before): KubeDeployment… before Watchdog.
+      const [kube, watchdog] = hs;
+      const button = kube?.querySelector(':scope > button');
+      expect(button?.textContent).toBe('oncall-shop');
+      expect(button?.querySelector('i')?.getAttribute('class')).toBe('fa fa-plus mr-2');
+      // No version of the UI says aria-expanded.
+      expect(document.querySelectorAll('[aria-expanded]')).toHaveLength(0);
+      expect(
+        [...(kube?.querySelectorAll(':scope > .btn-group > span.btn') ?? [])].map((e) => e.textContent),
+      ).toEqual(['alertname="KubeDeploymentReplicasMismatch"']);
+      const route = kube?.querySelector(':scope > span.btn[title="Route label"]');
+      expect(route?.textContent).toBe('team="shop"');
+      expect(kube?.lastElementChild?.textContent).toBe('2 alerts');
+      expect(watchdog?.querySelector(':scope > button')?.textContent).toBe('null');
+      expect(document.querySelectorAll('li.list-group-item')).toHaveLength(0);
+      expect(document.querySelector('.pl-5')).not.toBeNull();
     } finally {
       await window.happyDOM.close();
+      await am.close();
+    }
+  });
+
+  it('expands a group on click: its alerts, without the group labels, with an ISO start time and Info/Source/Silence/Link', async () => {
+    const am = await alertServer(ALERTS);
+    const { window, document } = await openPage(am.url);
+    try {
+      const kube = headers(document)[0];
+      click(kube, ':scope > button');
+      expect(kube?.querySelector('i')?.getAttribute('class')).toBe('fa fa-minus mr-2');
+      const items = [...document.querySelectorAll('li.list-group-item')];
+      expect(items).toHaveLength(2);
+      const cart = items.find((li) => li.textContent?.includes('deployment="cart"'));
+      const time = cart?.querySelector('div.d-flex > span.align-self-center');
+      expect(time?.textContent).toBe('2026-12-01T17:23:07.329Z');
+      expect(time?.hasAttribute('title')).toBe(false);
+      expect([...(cart?.querySelectorAll('div.d-flex > .btn') ?? [])].map((b) => b.textContent)).toEqual([
+        'Info',
+        'Source',
+        'Silence',
+        'Link',
+      ]);
+      const labels = [...(cart?.querySelectorAll('.btn-group > span.btn') ?? [])].map((e) => e.textContent);
+      expect(labels).toEqual(['cluster="prod-eu-1"', 'deployment="cart"', 'namespace="shop"']);
+      // Info opens the annotations inside the item, between the buttons and the labels.
+      expect(cart?.querySelector('table')).toBeNull();
+      click(cart, 'div.d-flex > button');
+      const table = cart?.querySelector(':scope > table');
+      expect(table?.textContent).toContain('summary:');
+      expect(table?.nextElementSibling?.querySelector('.btn-group')).not.toBeNull();
+      // An alert without annotations has no Info.
+      const checkout = items.find((li) => li.textContent?.includes('deployment="checkout"'));
+      expect([...(checkout?.querySelectorAll('div.d-flex > .btn') ?? [])].map((b) => b.textContent)).toEqual([
+        'Source',
+        'Silence',
+        'Link',
+      ]);
+      click(kube, ':scope > button');
+      expect(document.querySelectorAll('li.list-group-item')).toHaveLength(0);
+    } finally {
+      await window.happyDOM.close();
+      await am.close();
+    }
+  });
+
+  it('remembers "Expand all groups" in localStorage, and forgets it when one group is toggled', async () => {
+    const am = await alertServer(ALERTS);
+    const first = await openPage(am.url);
+    try {
+      buttonNamed(first.document, 'Expand all groups').click();
+      expect(first.document.querySelectorAll('li.list-group-item')).toHaveLength(3);
+      expect(first.window.localStorage.getItem('groupExpandAll')).toBe('true');
+      expect(buttonNamed(first.document, 'Collapse all groups')).toBeDefined();
+    } finally {
+      await first.window.happyDOM.close();
+    }
+    const second = await openPage(am.url, (w) => w.localStorage.setItem('groupExpandAll', 'true'));
+    try {
+      // Opened again: every group expanded at once.
+      expect(second.document.querySelectorAll('li.list-group-item')).toHaveLength(3);
+      click(headers(second.document)[1], ':scope > button');
+      // Upstream's quirk: with expand-all loaded from storage, no group is "active" on its own, so
+      // toggling one leaves only that one open.
+      expect(second.document.querySelectorAll('li.list-group-item')).toHaveLength(1);
+      expect(second.window.localStorage.getItem('groupExpandAll')).toBe('false');
+    } finally {
+      await second.window.happyDOM.close();
+      await am.close();
+    }
+  });
+
+  it('shows a single group expanded, without the pl-5 wrapper', async () => {
+    const am = await alertServer(ALERTS.slice(0, 2));
+    const { window, document } = await openPage(am.url);
+    try {
+      expect(headers(document)).toHaveLength(1);
+      expect(document.querySelector('.pl-5')).toBeNull();
+      expect(document.querySelectorAll('li.list-group-item')).toHaveLength(2);
+    } finally {
+      await window.happyDOM.close();
+      await am.close();
+    }
+  });
+
+  it("group_by ['...']: one group per alert, whose items show no labels of their own", async () => {
+    const am = await alertServer(ALERTS, { groupBy: ['...'] });
+    const { window, document } = await openPage(am.url);
+    try {
+      expect(headers(document)).toHaveLength(3);
+      buttonNamed(document, 'Expand all groups').click();
+      const items = [...document.querySelectorAll('li.list-group-item')];
+      expect(items).toHaveLength(3);
+      for (const li of items) expect(li.querySelectorAll('.btn-group')).toHaveLength(0);
+      // The smaller label set first (LabelSet.Before): Watchdog's group, then the two others.
+      expect(headers(document).map((h) => h.querySelectorAll(':scope > .btn-group').length)).toEqual([
+        2, 4, 4,
+      ]);
+    } finally {
+      await window.happyDOM.close();
+      await am.close();
+    }
+  });
+
+  it('serves everything under a route prefix, the page reading the API next to it', async () => {
+    const am = await alertServer(ALERTS, { routePrefix: '/alertmanager' });
+    try {
+      const origin = am.url.replace(/\/alertmanager$/, '');
+      const root = await fetch(`${origin}/`, { redirect: 'manual' });
+      expect(root.status).toBe(302);
+      expect(root.headers.get('location')).toBe('/alertmanager/');
+      expect((await fetch(`${origin}/api/v2/alerts`)).status).toBe(404);
+      expect((await fetch(`${am.url}/api/v2/alerts`)).status).toBe(200);
+      const { window, document } = await openPage(am.url);
+      try {
+        expect(headers(document)).toHaveLength(2);
+      } finally {
+        await window.happyDOM.close();
+      }
+    } finally {
+      await am.close();
     }
   });
 
   it('renders remote text as text, never as markup', async () => {
-    await fetch(`${fleet.alertUrl}/api/v2/alerts`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify([
-        { labels: { alertname: 'Injected', namespace: '<img src=x onerror="window.pwned=1">' } },
-      ]),
-    });
-    const { window, document } = await openPage();
+    const am = await alertServer([
+      ...ALERTS,
+      { labels: { alertname: 'Injected', namespace: '<img src=x onerror="window.pwned=1">' } },
+    ]);
+    const { window, document } = await openPage(am.url);
     try {
-      const expand = document.querySelector('button.expand-all') as unknown as { click(): void };
-      expand.click();
-      expect(document.querySelector('main img')).toBeNull();
-      const texts = [...document.querySelectorAll('li button')].map((b) => b.textContent);
+      buttonNamed(document, 'Expand all groups').click();
+      expect(document.querySelector('#alert-list img')).toBeNull();
+      const texts = [...document.querySelectorAll('li span.btn')].map((b) => b.textContent);
       expect(texts).toContain('namespace="<img src=x onerror="window.pwned=1">"');
       expect((window as unknown as { pwned?: number }).pwned).toBeUndefined();
     } finally {
       await window.happyDOM.close();
+      await am.close();
     }
   });
 });

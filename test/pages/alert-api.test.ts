@@ -21,6 +21,12 @@ describe('label and time text', () => {
 
   it('parses the start time formats, and nothing else', () => {
     expect(parseStartTime('2025-01-15T11:52:10.000Z', NOW)).toBe(Date.UTC(2025, 0, 15, 11, 52, 10));
+    // Prometheus: activeAt with nanoseconds (React 2.x), and Go's time.Time.String() (classic).
+    expect(parseStartTime('2025-01-15T11:52:10.3292776Z', NOW)).toBe(Date.UTC(2025, 0, 15, 11, 52, 10, 329));
+    expect(parseStartTime('2025-01-15 11:52:10.3292776 +0000 UTC', NOW)).toBe(
+      Date.UTC(2025, 0, 15, 11, 52, 10, 329),
+    );
+    expect(parseStartTime('2025-01-15 13:52:10 +0200 CEST', NOW)).toBe(Date.UTC(2025, 0, 15, 11, 52, 10));
     expect(parseStartTime('11:52:10, 2025-01-15 (UTC)', NOW)).toBe(Date.UTC(2025, 0, 15, 11, 52, 10));
     expect(parseStartTime('2025-01-15 11:52:10', NOW)).toBe(new Date(2025, 0, 15, 11, 52, 10).getTime());
     expect(parseStartTime('Wed 15 Jan 11:52 (inhibited)', NOW)).toBe(Date.UTC(2025, 0, 15, 11, 52));

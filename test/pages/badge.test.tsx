@@ -141,6 +141,19 @@ describe('badge', () => {
     expect(b.getAttribute('aria-expanded')).toBe('false');
   });
 
+  it("names every job of a collapsed group's alerts, and how many alerts it sums up", () => {
+    const data = hot();
+    data.result = {
+      ...data.result,
+      alerts: 3,
+      looked: { ...data.result.looked, jobs: ['checkout', 'cart'] },
+    };
+    const { button } = mount(data);
+    expect(button().getAttribute('aria-label')).toBe(
+      'Tattler: 2 changes · 4 min before · alice, same job, same cluster (3 alerts: checkout, cart in prod-eu-1). Show the changes',
+    );
+  });
+
   it('is small and quiet when nothing changed, and says so in its name', () => {
     const { button } = mount(quiet());
     const b = button();

@@ -15,9 +15,11 @@ import { fakeBackground, hosts, loadPage, run, settle, stopAll } from './helpers
 // The fleet's alert list script, as its page inlines it (fleet/alertmanager/page.ts reads it
 // with fs at import, which happy-dom's URL class does not allow; the page around it is a shell).
 const clientScript = () =>
-  readFileSync(join(import.meta.dirname, '..', '..', 'fleet', 'alertmanager', 'client.js'), 'utf8');
-const alertPage = (groupBy: string[]) =>
-  `<html><head><title>Alertmanager</title></head><body><nav><a class="brand" href="#/alerts">Alertmanager</a></nav><main><div id="alert-list" data-group-by='${JSON.stringify(groupBy)}'></div></main></body></html>`;
+  ['http/h.js', 'alertmanager/client.js']
+    .map((f) => readFileSync(join(import.meta.dirname, '..', '..', 'fleet', f), 'utf8'))
+    .join('\n');
+const alertPage = () =>
+  `<html><head><title>Alertmanager</title></head><body><header class="navbar"><a class="navbar-brand" href="#">Alertmanager</a></header><div class="container pb-4"><div id="alert-list"></div></div></body></html>`;
 // The console's URLs (fleet/console/pages.ts jobPath, userPath), which mimic Rancher's.
 const jobPath = (cluster: string, _kind: 'Deployment', ns: string, name: string) =>
   `/dashboard/c/${cluster}/explorer/apps.deployment/${ns}/${name}`;
@@ -44,35 +46,61 @@ const alerts = [
   status: { state: 'active', silencedBy: [], inhibitedBy: [], mutedBy: [] },
   generatorURL: 'http://prometheus.demo.invalid/graph',
 }));
+/** `/api/v2/alerts/groups` for group_by: [alertname, cluster]. */
+const groups = [
+  {
+    labels: { alertname: 'KubeDeploymentReplicasMismatch', cluster: 'prod-eu-1' },
+    alerts: alerts.slice(0, 2),
+  },
+  { labels: { alertname: 'KubeDeploymentReplicasMismatch', cluster: 'prod-us-1' }, alerts: alerts.slice(2) },
+].map((g) => ({ ...g, receiver: { name: 'oncall-shop' }, routeLabels: {} }));
 
 describe('demo fleet', () => {
-  it("annotates its Alertmanager page as the groups open, with the group's labels and exact start times", async () => {
-    loadPage(alertPage(['alertname', 'cluster']), 'http://127.0.0.1:9093/#/alerts');
+  it("annotates its Alertmanager page's collapsed groups at once, and their alerts as they open", async () => {
+    loadPage(alertPage(), 'http://127.0.0.1:9093/#/alerts');
     vi.stubGlobal(
       'fetch',
-      async () => new Response(JSON.stringify(alerts), { headers: { 'content-type': 'application/json' } }),
+      async () => new Response(JSON.stringify(groups), { headers: { 'content-type': 'application/json' } }),
     );
     new Function(clientScript())();
     const background = fakeBackground();
-    const runtime = run([alertmanager], { correlate: background.correlate });
+    const fetched: string[] = [];
+    const runtime = run([alertmanager], {
+      correlate: background.correlate,
+      correlateGroups: background.correlateGroups,
+      fetchJson: async (u) => {
+        fetched.push(u);
+        return groups;
+      },
+    });
     await new Promise((r) => setTimeout(r, 20));
     await settle(runtime);
-    // Rendered, all groups collapsed: nothing to annotate yet.
-    expect(document.querySelectorAll('.group-toggle').length).toBe(2);
-    expect(hosts()).toHaveLength(0);
-
-    (document.querySelector('.group-toggle') as HTMLButtonElement).click();
-    await settle(runtime);
+    // Rendered, all groups collapsed: no alert on the page, yet each header has its badge.
+    const toggles = document.querySelectorAll<HTMLButtonElement>('div.mb-3 > button');
+    expect(toggles.length).toBe(2);
+    expect(document.querySelectorAll('li.list-group-item')).toHaveLength(0);
     expect(hosts()).toHaveLength(2);
+    expect(fetched).toEqual([
+      'http://127.0.0.1:9093/api/v2/alerts/groups?silenced=false&inhibited=false&muted=false&active=true',
+    ]);
+    expect(background.askedGroups().map((g) => g.members.length)).toEqual([2, 1]);
+
+    toggles[0]?.click();
+    await settle(runtime);
+    expect(hosts()).toHaveLength(4);
     expect(background.asked().map((s) => [s.labels.cluster, s.labels.deployment, s.startsAt])).toEqual([
       ['prod-eu-1', 'checkout', started],
       ['prod-eu-1', 'cart', started + 60_000],
     ]);
 
-    (document.querySelector('.expand-all') as HTMLButtonElement).click();
+    [...document.querySelectorAll<HTMLButtonElement>('button')]
+      .find((b) => b.textContent === 'Expand all groups')
+      ?.click();
     await settle(runtime);
-    expect(hosts()).toHaveLength(3);
+    expect(hosts()).toHaveLength(5);
     expect(background.asked().at(-1)?.labels).toMatchObject({ cluster: 'prod-us-1', statefulset: 'ledger' });
+    // Headers were annotated once: expanding asked about no group again.
+    expect(background.groupCalls).toHaveLength(1);
   });
 
   it("annotates its console's workload rows and a user's jobs page by their Rancher-style links", async () => {

@@ -12,7 +12,7 @@ import {
   namesAnything,
   type SubjectResult,
 } from '../../lib/correlate';
-import type { PageSubject } from '../../lib/messages';
+import type { PageGroup, PageSubject } from '../../lib/messages';
 import { type Runtime, type RuntimeOptions, startRuntime } from '../../lib/pages/runtime';
 import type { PageIntegration } from '../../lib/pages/types';
 import { defaultSettings } from '../../lib/settings';
@@ -27,7 +27,8 @@ export interface FixtureMeta {
   url: string;
   subjects: number;
   badges: number;
-  api?: string;
+  /** The page's own API: one JSON file for every request, or a file per URL path (its end). */
+  api?: string | Record<string, string>;
   badgesWithoutApi?: number;
   watched?: string[];
 }
@@ -61,6 +62,22 @@ export const fixture = (name: string): Fixture => {
 
 export function readJson(dir: string, file: string): unknown {
   return JSON.parse(readFileSync(join(FIXTURES, dir, file), 'utf8'));
+}
+
+/**
+ * A fixture's same-origin API: the JSON the meta names for a URL (by the end of its path), a
+ * 404 for any other; undefined when the fixture has none.
+ */
+export function fixtureApi(f: Fixture): ((url: string) => Promise<unknown>) | undefined {
+  const api = f.meta.api;
+  if (api === undefined) return undefined;
+  return async (url: string) => {
+    if (typeof api === 'string') return readJson(f.dir, api);
+    const path = new URL(url).pathname;
+    const file = Object.entries(api).find(([end]) => path.endsWith(end))?.[1];
+    if (!file) throw new Error(`404 on ${path}`);
+    return readJson(f.dir, file);
+  };
 }
 
 /** Puts a saved page into happy-dom's document at its URL. */
@@ -101,14 +118,30 @@ export function fakeBackground(
   watch: (s: PageSubject) => boolean = (s) => namesAnything(identityOf(s.labels, LABELS)),
 ) {
   const calls: PageSubject[][] = [];
+  const groupCalls: PageGroup[][] = [];
   return {
     calls,
+    groupCalls,
     asked: () => calls.flat(),
+    askedGroups: () => groupCalls.flat(),
     correlate: async (subjects: PageSubject[]): Promise<CorrelateAnswer> => {
       calls.push(subjects);
       return {
         generatedAt: NOW,
         results: subjects.map((s) => result(s, { watched: watch(s) })),
+        changes: {},
+      };
+    },
+    /** A group is watched when one of its members is; its result says how many alerts it covers. */
+    correlateGroups: async (groups: PageGroup[]): Promise<CorrelateAnswer> => {
+      groupCalls.push(groups);
+      return {
+        generatedAt: NOW,
+        results: groups.map((g) => {
+          const first = { key: g.key, ...(g.members[0] as PageGroup['members'][number]) };
+          const watched = g.members.some((m) => watch({ key: g.key, ...m }));
+          return result(first, { watched, alerts: g.members.length });
+        }),
         changes: {},
       };
     },
@@ -139,6 +172,7 @@ export function run(
     mountBadge,
     schedule: timeoutFrames,
     refreshMs: 0,
+    settleMs: 0,
     now: () => NOW,
     log: () => {},
     ...options,

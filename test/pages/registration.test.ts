@@ -112,6 +112,7 @@ describe('registration', () => {
     const ids = (url: string) => integrationsFor(new URL(url), s.pages).map((i) => i.id);
     expect(ids('http://127.0.0.1:9093/#/alerts')).toEqual([
       'alertmanager',
+      'prometheus',
       'grafana',
       'pagerduty',
       'openshift',
