@@ -23,7 +23,7 @@ import {
   type Request,
   type StatusAnswer,
 } from '../../lib/messages';
-import { type RegistrationApi, syncContentScripts } from '../../lib/pages/registration';
+import type { RegistrationApi } from '../../lib/pages/registration';
 import { matchPatternOf } from '../../lib/permissions';
 import { isSecretKey, loadSecrets } from '../../lib/secrets';
 import { defaultSettings, loadSettings, type Settings, type SourceSettings } from '../../lib/settings';
@@ -31,6 +31,7 @@ import type { SourceAdapter } from '../../lib/sources/types';
 import { applyToolbarBadge, BADGE_WINDOW_MS } from '../../lib/toolbar-badge';
 import { runPass } from '../../lib/watcher';
 import { startHeartbeat } from './heartbeat';
+import { serializedPageSync } from './page-scripts';
 
 /** The extension API as WXT types it (webextension-polyfill at run time). */
 export type BrowserApi = typeof wxtBrowser;
@@ -263,13 +264,7 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
   });
 
   /** Content scripts on the origins the user named for page integrations (and granted). */
-  async function syncPages() {
-    try {
-      await syncContentScripts(await currentSettings(), browser as unknown as RegistrationApi);
-    } catch (error) {
-      console.warn('Tattler: could not register page integrations', error);
-    }
-  }
+  const syncPages = serializedPageSync(currentSettings, browser as unknown as RegistrationApi);
 
   browser.storage.onChanged.addListener((changes, area) => {
     if (area !== 'local' || !Object.keys(changes).some((k) => k === 'settings' || isSecretKey(k))) return;
