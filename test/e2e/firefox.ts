@@ -25,7 +25,7 @@ const GECKO_ID = 'tattler@tattler.dev';
 const UUID = '5e1f7a2c-7a77-4e2a-9d5a-7a771e400001';
 
 export function firefoxPath(): string {
-  const candidates = [process.env.FIREFOX_PATH, '/usr/bin/firefox-esr', '/usr/bin/firefox'];
+  const candidates = [process.env.FIREFOX_PATH, '/usr/bin/firefox-esr'];
   const found = candidates.find((p) => p && existsSync(p));
   if (!found) throw new Error('No Firefox found: install Debian\'s "firefox-esr" or set FIREFOX_PATH');
   return found;
