@@ -48,11 +48,16 @@ export interface ExtensionBrowser {
    * there it throws (see `answersPermissionPrompts`).
    */
   allowPermissionPrompt(): Promise<string>;
+  /**
+   * Opens Tattler's popup from the toolbar and measures it. Chromium cannot open its toolbar
+   * popup under automation (it throws there); its popup is the same page with the same size.
+   */
+  toolbarPopupSize(): Promise<{ width: number; height: number }>;
   close(): Promise<void>;
 }
 
-/** Whether a test can press Allow on this browser's permission prompt. */
-export const answersPermissionPrompts = (name: BrowserName) => name === 'firefox';
+/** Whether a test can press Allow on this browser's permission prompt, and open its toolbar popup. */
+export const reachesBrowserUi = (name: BrowserName) => name === 'firefox';
 
 export function launchBrowser(name: BrowserName): Promise<ExtensionBrowser> {
   return name === 'firefox' ? launchFirefox() : launchChromium();
@@ -120,6 +125,8 @@ export function chromiumBrowser(ext: LaunchedExtension): ExtensionBrowser {
     },
     allowPermissionPrompt: () =>
       Promise.reject(new Error("Chromium's permission prompt is a native dialog no automation reaches")),
+    toolbarPopupSize: () =>
+      Promise.reject(new Error("Chromium's toolbar popup cannot be opened under automation")),
     close: () => ext.close(),
   };
 }

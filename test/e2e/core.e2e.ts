@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSettings, type Fleet, startFleet } from '../../fleet/index';
 import type { PassSummary, StatusAnswer } from '../../lib/messages';
 import type { Change, Cluster } from '../../lib/model';
-import { answersPermissionPrompts, type ExtensionBrowser, launchBrowser, type Tab } from './browsers';
+import { type ExtensionBrowser, launchBrowser, reachesBrowserUi, type Tab } from './browsers';
 
 /** Reads until `ok` holds; the error names what was awaited and what was last seen. */
 async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 30_000) {
@@ -68,7 +68,7 @@ describe.each(['chromium', 'firefox'] as const)('core flows in %s', (name) => {
     // tests reach nothing but 127.0.0.1.)
     const secondOrigin = 'https://alertmanager.example.com/*';
     expect(await browser.extensionCall('permissions.contains', [{ origins: [secondOrigin] }])).toBe(false);
-    if (answersPermissionPrompts(name)) {
+    if (reachesBrowserUi(name)) {
       const withPages = {
         ...settings(),
         pages: { alertmanager: { origins: ['https://alertmanager.example.com'] } },
@@ -132,7 +132,18 @@ describe.each(['chromium', 'firefox'] as const)('core flows in %s', (name) => {
       "cart's cell in prod-eu-1",
     );
     expect(cell.length).toBeGreaterThan(1);
+    // The page sizes itself to the largest popup both browsers allow.
+    expect(
+      await popup.evaluate(() => {
+        const r = document.body.getBoundingClientRect();
+        return [r.width, r.height];
+      }, undefined),
+    ).toEqual([800, 600]);
     await popup.close();
+    if (reachesBrowserUi(name)) {
+      // Opened from the toolbar, the popup gets all of it, not a squeezed panel.
+      expect(await browser.toolbarPopupSize()).toEqual({ width: 800, height: 600 });
+    }
   });
 
   it('puts a badge on the alert, and its popover says why and links to erin’s jobs', async () => {

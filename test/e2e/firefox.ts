@@ -71,6 +71,23 @@ export async function launchFirefox(options: { dist?: string } = {}): Promise<Ex
     }
   }
 
+  /** Evaluates an expression in the browser window's chrome (toolbar, doorhangers, popups). */
+  async function inBrowserWindow(expression: string): Promise<unknown> {
+    const { result } = await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' });
+    const window = (result.contexts as { context: string; url: string }[]).find((c) =>
+      c.url.startsWith('chrome://browser/content/browser.'),
+    );
+    if (!window) throw new Error('no browser window');
+    const { result: evaluated } = await connection.send('script.evaluate', {
+      expression,
+      target: { context: window.context },
+      awaitPromise: true,
+    });
+    if (evaluated.type === 'exception')
+      throw new Error(`in the browser window: ${JSON.stringify(evaluated)}`);
+    return (evaluated.result as Remote | undefined)?.value;
+  }
+
   /** Calls `fn` with `this` bound to a remote object, in the page; JSON in, JSON out. */
   async function callOn(page: Page, target: Remote | undefined, fn: string, arg: unknown): Promise<unknown> {
     const { result } = await connection.send('script.callFunction', {
@@ -191,28 +208,39 @@ export async function launchFirefox(options: { dist?: string } = {}): Promise<Ex
       // The doorhanger is part of the browser window (chrome scope), not of any page.
       const deadline = Date.now() + 15_000;
       for (;;) {
-        const { result } = await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' });
-        const windows = (result.contexts as { context: string; url: string }[]).filter((c) =>
-          c.url.startsWith('chrome://browser/content/browser.'),
-        );
-        for (const w of windows) {
-          const { result: clicked } = await connection.send('script.evaluate', {
-            expression: `(() => {
-              const n = document.getElementById('addon-webext-permissions-notification');
-              if (!n || n.hidden || !PopupNotifications.isPanelOpen) return '';
-              const text = n.querySelector('#addon-webext-perm-list')?.textContent ?? n.textContent;
-              n.button.click();
-              return text || 'allowed';
-            })()`,
-            target: { context: w.context },
-            awaitPromise: false,
-          });
-          const value = (clicked.result as Remote | undefined)?.value;
-          if (typeof value === 'string' && value) return value;
-        }
+        const said = await inBrowserWindow(`(() => {
+          const n = document.getElementById('addon-webext-permissions-notification');
+          if (!n || n.hidden || !PopupNotifications.isPanelOpen) return '';
+          const text = n.textContent;
+          n.button.click();
+          return text || 'allowed';
+        })()`);
+        if (typeof said === 'string' && said) return said;
         if (Date.now() > deadline) throw new Error('Firefox showed no permission prompt');
         await new Promise((r) => setTimeout(r, 200));
       }
+    },
+    async toolbarPopupSize() {
+      // Tattler's toolbar button, as a person finds it: in the Extensions panel.
+      const size = await inBrowserWindow(`(async () => {
+        await gUnifiedExtensions.togglePanel();
+        for (let i = 0; i < 50; i++) {
+          const button = document.querySelector(
+            '[data-extensionid="${GECKO_ID}"] .unified-extensions-item-action-button');
+          if (button) { button.click(); break; }
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        for (let i = 0; i < 100; i++) {
+          const popup = document.querySelector('browser.webextension-popup-browser');
+          const r = popup?.getBoundingClientRect();
+          if (r && r.width > 0)
+            return JSON.stringify({ width: r.width, height: r.height });
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        return '';
+      })()`);
+      if (typeof size !== 'string' || !size) throw new Error("Tattler's toolbar popup did not open");
+      return JSON.parse(size) as { width: number; height: number };
     },
     close: () => browser.close(),
   };
