@@ -75,7 +75,13 @@ describe.each(['chromium', 'firefox'] as const)('core flows in %s', (name) => {
       };
       await options.fill('Settings JSON', JSON.stringify(withPages));
       await options.click('button', 'Import');
+      await shown(
+        options,
+        /Your browser is asking whether Tattler may read https:\/\/alertmanager\.example\.com\/\*\. Answer its prompt/,
+        'the page saying what it waits for',
+      );
       expect(await browser.allowPermissionPrompt()).toMatch(/alertmanager\.example\.com/);
+      await shown(options, /Imported 1 source\. Tattler is polling now\./, 'the import, once allowed');
       expect(await browser.extensionCall('permissions.contains', [{ origins: [secondOrigin] }])).toBe(true);
       // The grant, the settings change and start-up each sync the registration: one script.
       const scripts = await eventually(
