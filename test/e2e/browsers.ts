@@ -7,8 +7,9 @@
  * label, buttons and links by role and name, text as it is shown.
  */
 import type { Page } from 'playwright-core';
-import { callExtensionApi, launchFirefox, readStore } from './firefox';
+import { launchFirefox } from './firefox';
 import { type BadgePart, badgeParts, type LaunchedExtension, launchExtension } from './harness';
+import { callExtensionApi, readStore, sendMessage } from './in-extension';
 
 export type { BadgePart };
 
@@ -107,13 +108,7 @@ export function chromiumBrowser(ext: LaunchedExtension): ExtensionBrowser {
     },
     async send(message) {
       const page = await extensionPage();
-      return page.evaluate(
-        (m) =>
-          (
-            globalThis as unknown as { chrome: { runtime: { sendMessage(x: unknown): Promise<unknown> } } }
-          ).chrome.runtime.sendMessage(m),
-        message,
-      );
+      return page.evaluate(sendMessage, message);
     },
     async readTable<T>(table: string) {
       const page = await extensionPage();

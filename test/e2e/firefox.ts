@@ -18,6 +18,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import type { BadgePart, ExtensionBrowser, Tab } from './browsers';
+import { callExtensionApi, readStore, sendMessage } from './in-extension';
 
 export const FIREFOX_DIST = resolve(import.meta.dirname, '../../.output/firefox-mv3');
 const GECKO_ID = 'tattler@tattler.dev';
@@ -188,13 +189,7 @@ export async function launchFirefox(options: { dist?: string } = {}): Promise<Ex
     },
     async send(message) {
       const page = await extensionPage();
-      return page.evaluate(
-        (m) =>
-          (
-            globalThis as unknown as { browser: { runtime: { sendMessage(x: unknown): Promise<unknown> } } }
-          ).browser.runtime.sendMessage(m),
-        message as never,
-      );
+      return page.evaluate(sendMessage, message as never);
     },
     async readTable<T>(table: string) {
       const page = await extensionPage();
@@ -260,41 +255,3 @@ async function formControl(page: Page, label: string) {
     await new Promise((r) => setTimeout(r, 200));
   }
 }
-
-/** In an extension page: every row of one IndexedDB table of Tattler's database. */
-function readStore(name: string): Promise<unknown[]> {
-  return new Promise((done, fail) => {
-    const open = indexedDB.open('tattler');
-    open.onerror = () => fail(open.error);
-    open.onsuccess = () => {
-      const db = open.result;
-      if (!db.objectStoreNames.contains(name)) {
-        db.close();
-        done([]);
-        return;
-      }
-      const all = db.transaction(name, 'readonly').objectStore(name).getAll();
-      all.onsuccess = () => {
-        done(all.result);
-        db.close();
-      };
-      all.onerror = () => fail(all.error);
-    };
-  });
-}
-
-/** In an extension page: calls `browser.<path>(...args)` (e.g. `permissions.contains`). */
-function callExtensionApi({ path, args }: { path: string; args: unknown[] }): Promise<unknown> {
-  const api =
-    (globalThis as unknown as { browser?: unknown; chrome?: unknown }).browser ??
-    (globalThis as unknown as { chrome: unknown }).chrome;
-  const parts = path.split('.');
-  const name = parts.pop() as string;
-  const owner = parts.reduce((o, k) => (o as Record<string, unknown>)[k], api) as Record<
-    string,
-    (...a: unknown[]) => Promise<unknown>
-  >;
-  return (owner[name] as (...a: unknown[]) => Promise<unknown>).apply(owner, args);
-}
-
-export { callExtensionApi, readStore };
