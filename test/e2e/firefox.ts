@@ -225,13 +225,18 @@ export async function launchFirefox(options: { dist?: string } = {}): Promise<Ex
           if (button) { button.click(); break; }
           await new Promise((r) => setTimeout(r, 100));
         }
-        for (let i = 0; i < 100; i++) {
+        // Firefox grows the panel to the page once it has loaded: wait until the size holds.
+        let last = '', steady = 0;
+        for (let i = 0; i < 100 && steady < 5; i++) {
           const popup = document.querySelector('browser.webextension-popup-browser');
+          const loaded = popup?.browsingContext?.currentWindowGlobal?.documentURI?.spec?.endsWith('/popup.html');
           const r = popup?.getBoundingClientRect();
-          if (r && r.width > 0)
-            return JSON.stringify({ width: r.width, height: r.height });
-          await new Promise((r) => setTimeout(r, 100));
+          const now = loaded && r.width > 0 ? JSON.stringify({ width: r.width, height: r.height }) : '';
+          steady = now && now === last ? steady + 1 : 0;
+          last = now;
+          await new Promise((r) => setTimeout(r, 200));
         }
+        if (steady >= 5) return last;
         return '';
       })()`);
       if (typeof size !== 'string' || !size) throw new Error("Tattler's toolbar popup did not open");
