@@ -1,7 +1,7 @@
 /**
  * Messages other parts of the extension send to the background, and their answers.
  * The background validates every message against these schemas and answers only the
- * extension's own contexts (see lib/background-main.ts); a page can never reach it.
+ * extension's own contexts (see entrypoints/background/service.ts); a page can never reach it.
  */
 import * as v from 'valibot';
 
@@ -76,9 +76,23 @@ export interface PassSummary {
   storageError?: string;
 }
 
+/** Why "Poll now" did not start a pass of its own; `message` is said to the person who pressed it. */
+export interface NotStarted {
+  /**
+   * joined: a pass was already running, and the answer is its result; lease: another pass
+   * holds the lease (`until`); settings: the stored settings are invalid; failed: the pass
+   * threw before it could finish.
+   */
+  code: 'joined' | 'lease' | 'settings' | 'failed';
+  message: string;
+  until?: number;
+}
+
 export interface StatusAnswer {
   running: boolean;
   last?: PassSummary;
+  /** On the answer to "poll-now" when it did not start a pass: why. */
+  notStarted?: NotStarted;
 }
 
 export function parseRequest(message: unknown): Request | undefined {

@@ -12,8 +12,8 @@ import {
   PASS_ALARM,
   startBackground,
 } from '../entrypoints/background/service';
-import type { RegisteredScript } from '../lib/pages/registration';
 import { adapterFor } from '../lib/sources/registry';
+import { type FakeBackgroundBrowser, resetFakeBrowser } from './helpers/fake-background';
 import { ACTOR_ANNOTATION, FakeKubeApi } from './sources/helpers';
 
 describe('background service', () => {
@@ -27,44 +27,11 @@ describe('background service', () => {
   });
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-  let badgeText = '';
-  let registered: RegisteredScript[] = [];
+  let fake: FakeBackgroundBrowser;
   const granted = new Set(['https://am.example.com/*']);
 
   beforeEach(async () => {
-    fakeBrowser.reset();
-    badgeText = '';
-    // fakeBrowser leaves these unimplemented: permission events (the background re-registers
-    // page integrations on them) and the toolbar action (record what the background draws).
-    const noEvent = { addListener() {}, removeListener() {} };
-    Object.assign(fakeBrowser.permissions, {
-      onAdded: noEvent,
-      onRemoved: noEvent,
-      contains: async ({ origins }: { origins: string[] }) => origins.every((o) => granted.has(o)),
-    });
-    registered = [];
-    Object.assign(fakeBrowser, {
-      scripting: {
-        getRegisteredContentScripts: async () => registered,
-        registerContentScripts: async (scripts: RegisteredScript[]) => {
-          registered.push(...scripts);
-        },
-        updateContentScripts: async ([update]: RegisteredScript[]) => {
-          registered = registered.map((r) => (r.id === update?.id ? { ...r, ...update } : r));
-        },
-        unregisterContentScripts: async () => {
-          registered = [];
-        },
-      },
-    });
-    Object.assign(fakeBrowser, {
-      action: {
-        setBadgeText: async ({ text }: { text: string }) => {
-          badgeText = text;
-        },
-        setBadgeBackgroundColor: async () => {},
-      },
-    });
+    fake = resetFakeBrowser(granted);
     bg = startBackground({
       browser: fakeBrowser as unknown as BrowserApi,
       adapterFor,
@@ -126,7 +93,7 @@ describe('background service', () => {
       expect(c?.type).toBe('updated');
       expect(c?.fields).toContainEqual({ path: 'spec.replicas', before: 3, after: 7 });
       // The toolbar badge counts the changes of the last 15 minutes.
-      expect(badgeText).toBe(String(changes.length));
+      expect(fake.badgeText()).toBe(String(changes.length));
     } finally {
       Object.assign(checkout, saved);
     }
@@ -143,8 +110,8 @@ describe('background service', () => {
       },
     });
     await new Promise((r) => setTimeout(r, 50));
-    expect(registered).toHaveLength(1);
-    expect(registered[0]?.matches).toEqual(['https://am.example.com/*']);
+    expect(fake.registered()).toHaveLength(1);
+    expect(fake.registered()[0]?.matches).toEqual(['https://am.example.com/*']);
   });
 
   it('answers status and refuses messages that are not its own or not well formed', async () => {

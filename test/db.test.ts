@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { changesBetween, changesOfCell, openDb, prune, SCHEMA_VERSIONS } from '../lib/db';
-import { acquireLease, releaseLease, renewLease } from '../lib/lease';
 import type { Change, JobSnapshot } from '../lib/model';
 
 const change = (id: string, at: number, over: Partial<Change> = {}): Change => ({
@@ -108,24 +107,6 @@ describe('queries', () => {
     expect(await db.jobs.toCollection().primaryKeys()).toEqual(['s/here|j']);
     expect((await db.changes.toArray()).map((c) => c.id)).toEqual(['new']);
     expect((await db.polls.toArray()).map((r) => r.status)).toEqual(['ok']);
-    await db.delete();
-  });
-});
-
-describe('pass lease', () => {
-  it('lets one owner in at a time until it is released or expires', async () => {
-    const db = openDb(`l-${Math.random()}`);
-    expect(await acquireLease(db, 'a', 1_000, 60_000)).toBe(true);
-    expect(await acquireLease(db, 'b', 2_000, 60_000)).toBe(false);
-    expect(await renewLease(db, 'a', 50_000, 60_000)).toBe(true);
-    expect(await acquireLease(db, 'b', 70_000, 60_000)).toBe(false);
-    // A worker that died mid-pass never releases; its lease expires.
-    expect(await acquireLease(db, 'b', 111_000, 60_000)).toBe(true);
-    expect(await renewLease(db, 'a', 112_000, 60_000)).toBe(false);
-    await releaseLease(db, 'a');
-    expect(await acquireLease(db, 'c', 113_000, 60_000)).toBe(false);
-    await releaseLease(db, 'b');
-    expect(await acquireLease(db, 'c', 114_000, 60_000)).toBe(true);
     await db.delete();
   });
 });

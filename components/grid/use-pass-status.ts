@@ -12,6 +12,11 @@ export interface PassStatus {
   status?: StatusAnswer;
   /** A pass is running (ours or the alarm's). */
   busy: boolean;
+  /**
+   * Why the last "Poll now" did not run a pass of its own (the background's words: another pass
+   * was running, holds the lease, the settings are invalid, the pass failed), or why the
+   * background could not be reached.
+   */
   error?: string;
   pollNow(): void;
 }
@@ -71,7 +76,10 @@ export function usePassStatus(send: SendMessage, followEveryMs = 1000, maxFollow
     setError(undefined);
     setBusy(true);
     send({ type: 'poll-now' })
-      .then(() => follow())
+      .then((answer) => {
+        if (alive.current && isStatus(answer) && answer.notStarted) setError(answer.notStarted.message);
+        return follow();
+      })
       .catch((e) => {
         if (!alive.current) return;
         setBusy(false);

@@ -86,7 +86,7 @@ export function HistorySection({
     const db = io.db;
     // The pass lease keeps a running pass from writing back what is being cleared.
     const owner = `options-${Math.random().toString(36).slice(2)}`;
-    if (!(await acquireLease(db, owner, (io.now ?? Date.now)(), 60_000))) {
+    if (!(await acquireLease(db, owner, (io.now ?? Date.now)(), 60_000)).ok) {
       setConfirming(false);
       setOutcome({
         text: 'A pass is running right now, so nothing was cleared. Try again in a few seconds.',

@@ -41,8 +41,15 @@ export function SettingsTransfer({
       return;
     }
     setBusy(true);
-    // commit asks for host access before it awaits anything: still inside this click.
-    commit(parsed.value)
+    // commit asks for host access before it awaits anything: still inside this click. The
+    // browser's question is easy to miss (Firefox shows it as a panel under the address bar),
+    // so the page says what is being waited for — without taking focus from the prompt.
+    commit(parsed.value, (patterns) =>
+      setOutcome({
+        kind: 'ok',
+        text: `Your browser is asking whether Tattler may read ${patterns.join(', ')}. Answer its prompt to finish the import.`,
+      }),
+    )
       .then((r) => {
         if (!r.ok) {
           show({

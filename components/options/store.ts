@@ -24,7 +24,8 @@ export interface CommitResult {
   released: string[];
 }
 
-export type Commit = (next: unknown) => Promise<CommitResult>;
+/** `onAsk` hears, still inside the click, which origins the browser is now asking the person about. */
+export type Commit = (next: unknown, onAsk?: (patterns: string[]) => void) => Promise<CommitResult>;
 
 export interface OptionsStore {
   loaded?: Parsed<Settings>;
@@ -79,7 +80,7 @@ export function useOptionsStore(io: OptionsIo): OptionsStore {
   }, [io, accept]);
 
   const commit = useCallback<Commit>(
-    (next) => {
+    (next, onAsk) => {
       const parsed = validateSettings(next);
       if (!parsed.ok) {
         return Promise.resolve({ ok: false, errors: parsed.errors, asked: [], granted: false, released: [] });
@@ -88,6 +89,7 @@ export function useOptionsStore(io: OptionsIo): OptionsStore {
       const asked = permissionsToAsk(before, parsed.value, missingRef.current);
       // Before any await: browsers grant host access only inside the user's gesture.
       const asking = asked.length ? io.permissions.request({ origins: asked }) : Promise.resolve(true);
+      if (asked.length) onAsk?.(asked);
       return asking
         .catch(() => false)
         .then(async (granted) => {

@@ -7,21 +7,36 @@ import type { browser as wxtBrowser } from 'wxt/browser';
 import { handlePageRequest } from '../../lib/correlate-query';
 import { changesBetween, openDb, prune, type TattlerDb } from '../../lib/db';
 import { createHttp, type FetchLike } from '../../lib/http';
-import { acquireLease, releaseLease, renewLease } from '../../lib/lease';
-import { type PassSummary, parseRequest, type Request, type StatusAnswer } from '../../lib/messages';
-import { type RegistrationApi, syncContentScripts } from '../../lib/pages/registration';
+import {
+  acquireLease,
+  backgroundOwner,
+  HEARTBEAT_MS,
+  LEASE_TTL_MS,
+  releaseDeadLease,
+  releaseLease,
+  renewLease,
+} from '../../lib/lease';
+import {
+  type NotStarted,
+  type PassSummary,
+  parseRequest,
+  type Request,
+  type StatusAnswer,
+} from '../../lib/messages';
+import type { RegistrationApi } from '../../lib/pages/registration';
 import { matchPatternOf } from '../../lib/permissions';
 import { isSecretKey, loadSecrets } from '../../lib/secrets';
 import { defaultSettings, loadSettings, type Settings, type SourceSettings } from '../../lib/settings';
 import type { SourceAdapter } from '../../lib/sources/types';
 import { applyToolbarBadge, BADGE_WINDOW_MS } from '../../lib/toolbar-badge';
 import { runPass } from '../../lib/watcher';
+import { startHeartbeat } from './heartbeat';
+import { serializedPageSync } from './page-scripts';
 
 /** The extension API as WXT types it (webextension-polyfill at run time). */
 export type BrowserApi = typeof wxtBrowser;
 
 export const PASS_ALARM = 'tattler-pass';
-const LEASE_TTL_MS = 5 * 60_000;
 const PRUNE_EVERY_MS = 60 * 60_000;
 
 export interface BackgroundOptions {
@@ -32,20 +47,46 @@ export interface BackgroundOptions {
   now?: () => number;
   /** Defaults to asking the browser whether Tattler holds host permission for the origin. */
   canRead?: (origin: string) => Promise<boolean>;
+  /** The pass lease's TTL and the heartbeat that renews it (lib/lease.ts); tests shorten them. */
+  leaseTtlMs?: number;
+  heartbeatMs?: number;
+}
+
+/** What asking for a pass came to: the pass's summary, or why none ran. */
+export interface PassAttempt {
+  summary?: PassSummary;
+  notStarted?: NotStarted;
 }
 
 export interface BackgroundHandle {
   db: TattlerDb;
   /** Runs a pass unless one is already running (then waits for that one). */
   runPassNow(): Promise<PassSummary | undefined>;
+  /** The same, saying why when no pass ran. */
+  requestPass(): Promise<PassAttempt>;
 }
 
 export function startBackground(options: BackgroundOptions): BackgroundHandle {
   const { browser } = options;
   const now = options.now ?? Date.now;
   const db = openDb(options.dbName);
-  const owner = crypto.randomUUID();
-  let running: Promise<PassSummary | undefined> | undefined;
+  const leaseTtlMs = options.leaseTtlMs ?? LEASE_TTL_MS;
+  const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
+  // One id per background instance: a lease with another owner is not this instance's.
+  const owner = backgroundOwner();
+  let running: { since: number; attempt: Promise<PassAttempt> } | undefined;
+
+  // A browser runs one background instance at a time: a lease found now was left by the one
+  // before, stopped mid-pass. Passes wait for this, so the first one (often the alarm that woke
+  // this instance) is not turned away by it.
+  const ready = releaseDeadLease(db, owner)
+    .then((dead) => {
+      if (dead)
+        console.info(
+          `Tattler: released the lease of a pass cut off at start-up (held since ${new Date(dead.since).toISOString()})`,
+        );
+    })
+    .catch((error) => console.warn('Tattler: could not check the pass lease at start-up', error));
 
   const canRead =
     options.canRead ??
@@ -63,9 +104,35 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
     return defaultSettings();
   }
 
-  async function pass(): Promise<PassSummary | undefined> {
-    const settings = await currentSettings();
-    if (!(await acquireLease(db, owner, now(), LEASE_TTL_MS))) return undefined;
+  async function pass(): Promise<PassAttempt> {
+    await ready;
+    const loaded = await loadSettings(browser.storage.local);
+    if (!loaded.ok) {
+      // Not a pass with default settings: with no sources it would retire every cluster.
+      return {
+        notStarted: {
+          code: 'settings',
+          message: `No pass: the stored settings are invalid (${loaded.errors[0] ?? 'unknown error'}). Fix them on the options page.`,
+        },
+      };
+    }
+    const settings = loaded.value;
+    const lease = await acquireLease(db, owner, now(), leaseTtlMs);
+    if (!lease.ok) {
+      return {
+        notStarted: {
+          code: 'lease',
+          message: `No pass: another pass holds the lease (since ${clock(lease.held.since)}, until ${clock(lease.held.expiresAt)} unless renewed).`,
+          until: lease.held.expiresAt,
+        },
+      };
+    }
+    const stopHeartbeat = startHeartbeat(async () => {
+      // The API call is what keeps the background alive; the lease shows the pass is.
+      await browser.runtime.getPlatformInfo();
+      if (!(await renewLease(db, owner, now(), leaseTtlMs)))
+        console.warn('Tattler: another pass took the lease over while this one was running');
+    }, heartbeatMs);
     try {
       const summary = await runPass({
         db,
@@ -82,15 +149,13 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
           settings.sources.map((s) => s.id),
         ),
         log: (line) => console.info(`Tattler: ${line}`),
-        onClusterDone: async () => {
-          await renewLease(db, owner, now(), LEASE_TTL_MS);
-        },
       });
       await db.meta.put({ key: 'last-pass', value: summary });
       await updateToolbarBadge();
       await pruneNowAndThen(settings);
-      return summary;
+      return { summary };
     } finally {
+      stopHeartbeat();
       await releaseLease(db, owner);
     }
   }
@@ -107,28 +172,57 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
 
   async function pruneNowAndThen(settings: Settings) {
     const last = (await db.meta.get('last-prune'))?.value as number | undefined;
-    if (last !== undefined && now() - last < PRUNE_EVERY_MS) return;
+    // A time from the future was written by a clock that was ahead: prune now, not in an hour
+    // after the clock catches up with it.
+    if (last !== undefined && last <= now() && now() - last < PRUNE_EVERY_MS) return;
     await prune(db, now(), settings.retentionDays);
     await db.meta.put({ key: 'last-prune', value: now() });
   }
 
-  function runPassNow(): Promise<PassSummary | undefined> {
-    running ??= pass()
-      .catch((error) => {
+  function requestPass(): Promise<PassAttempt> {
+    if (running) {
+      const { since, attempt } = running;
+      return attempt.then((result) =>
+        result.summary
+          ? {
+              ...result,
+              notStarted: {
+                code: 'joined',
+                message: `A pass was already running (since ${clock(since)}); this is its result.`,
+              },
+            }
+          : result,
+      );
+    }
+    const attempt = pass()
+      .catch((error): PassAttempt => {
         console.error('Tattler: pass failed', error);
-        return undefined;
+        return {
+          notStarted: {
+            code: 'failed',
+            message: `The pass failed: ${error instanceof Error ? error.message : String(error)}`,
+          },
+        };
       })
       .finally(() => {
         running = undefined;
       });
-    return running;
+    running = { since: now(), attempt };
+    return attempt;
   }
+
+  const runPassNow = () => requestPass().then((a) => a.summary);
 
   async function scheduleAlarm() {
     const settings = await currentSettings();
     const periodInMinutes = settings.pollIntervalSec / 60;
     const existing = await browser.alarms.get(PASS_ALARM);
-    if (existing?.periodInMinutes === periodInMinutes) return;
+    // An alarm due further ahead than one period was set while the clock was ahead: replace it.
+    if (
+      existing?.periodInMinutes === periodInMinutes &&
+      existing.scheduledTime <= now() + periodInMinutes * 60_000
+    )
+      return;
     await browser.alarms.create(PASS_ALARM, { periodInMinutes, delayInMinutes: periodInMinutes });
   }
 
@@ -137,11 +231,15 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
     return { running: running !== undefined, ...(last ? { last } : {}) };
   }
 
+  async function pollNow(): Promise<StatusAnswer> {
+    const { notStarted } = await requestPass();
+    return { ...(await status()), ...(notStarted ? { notStarted } : {}) };
+  }
+
   async function answer(request: Request): Promise<unknown> {
     switch (request.type) {
       case 'poll-now':
-        await runPassNow();
-        return status();
+        return pollNow();
       case 'status':
         return status();
       default: {
@@ -153,9 +251,8 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
     }
   }
 
-  browser.alarms.onAlarm.addListener((alarm) => {
-    if (alarm.name === PASS_ALARM) void runPassNow();
-  });
+  // The listener returns the pass, so the event is not over until the pass is.
+  browser.alarms.onAlarm.addListener((alarm) => (alarm.name === PASS_ALARM ? runPassNow() : undefined));
 
   browser.runtime.onMessage.addListener((message: unknown, sender) => {
     // Only the extension's own pages and content scripts reach onMessage; check anyway, and
@@ -167,13 +264,7 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
   });
 
   /** Content scripts on the origins the user named for page integrations (and granted). */
-  async function syncPages() {
-    try {
-      await syncContentScripts(await currentSettings(), browser as unknown as RegistrationApi);
-    } catch (error) {
-      console.warn('Tattler: could not register page integrations', error);
-    }
-  }
+  const syncPages = serializedPageSync(currentSettings, browser as unknown as RegistrationApi);
 
   browser.storage.onChanged.addListener((changes, area) => {
     if (area !== 'local' || !Object.keys(changes).some((k) => k === 'settings' || isSecretKey(k))) return;
@@ -186,5 +277,7 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
 
   void scheduleAlarm();
   void syncPages();
-  return { db, runPassNow };
+  return { db, runPassNow, requestPass };
 }
+
+const clock = (at: number) => new Date(at).toLocaleTimeString();

@@ -175,7 +175,12 @@ describe('history', () => {
     await fill(io);
     await io.db.meta.put({
       key: 'pass-lease',
-      value: { owner: 'background', expiresAt: Date.parse('2100-01-01') },
+      // The fake clock's now is 15:00: a background pass renewed its lease a moment ago.
+      value: {
+        owner: 'background/1',
+        since: Date.parse('2025-03-10T14:59:40Z'),
+        expiresAt: Date.parse('2025-03-10T15:00:50Z'),
+      },
     });
     mount(io);
     const history = await screen.findByRole('region', { name: 'History' });

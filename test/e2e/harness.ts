@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
+import { readStore } from './in-extension';
 
 export const DIST = resolve(import.meta.dirname, '../../.output/chrome-mv3');
 
@@ -105,28 +106,7 @@ export async function pollNow(ext: LaunchedExtension): Promise<unknown> {
 
 /** Reads a table of the extension's IndexedDB, from inside its service worker (same origin, no tab). */
 export async function readTable<T = unknown>(ext: LaunchedExtension, table: string): Promise<T[]> {
-  return (await ext.worker.evaluate(
-    (name) =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('tattler');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          if (!db.objectStoreNames.contains(name)) {
-            db.close();
-            resolve([]);
-            return;
-          }
-          const all = db.transaction(name, 'readonly').objectStore(name).getAll();
-          all.onsuccess = () => {
-            resolve(all.result);
-            db.close();
-          };
-          all.onerror = () => reject(all.error);
-        };
-      }),
-    table,
-  )) as T[];
+  return (await ext.worker.evaluate(readStore, table)) as T[];
 }
 
 /** What a test can see of an element inside a badge's closed shadow root. */
