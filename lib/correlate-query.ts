@@ -5,9 +5,9 @@
  * Wiring (entrypoints/background/service.ts `handle` option):
  *   handle: (request, db, settings) => handlePageRequest(request, db, settings, Date.now())
  */
+import { type ChangeView, changeViewOf } from './change-view';
 import {
   type BlindSpot,
-  type ChangeView,
   type ClusterRef,
   type CorrelateAnswer,
   type CorrelateOptions,
@@ -23,7 +23,6 @@ import {
   type SubjectResult,
 } from './correlate';
 import { changesBetween, pollRunsSince, type TattlerDb } from './db';
-import { fillTemplate } from './links';
 import type { Request } from './messages';
 import type { Change, Cluster, FieldChange, FieldValue, PollRun } from './model';
 import type { Settings } from './settings';
@@ -55,46 +54,12 @@ function trimField(f: FieldChange): FieldChange {
   return out;
 }
 
-/** Actors whose name is a program, not a person: a "their jobs" link would mislead. */
-const NO_USER_LINK = new Set(['client', 'automation']);
-
+/** A change as the badge shows it: the shared view (lib/change-view.ts), trimmed for the message. */
 function viewOf(change: Change, cluster: Cluster | undefined, settings: Settings): ChangeView {
-  const source = cluster ? settings.sources.find((s) => s.id === cluster.sourceId) : undefined;
-  const template = source?.links.user;
-  const userLink =
-    template && change.actor && !NO_USER_LINK.has(change.actor.kind)
-      ? fillTemplate(template, {
-          user: change.actor.name,
-          cluster: cluster?.nativeId,
-          clusterName: cluster?.name,
-          namespace: change.namespace,
-          name: change.name,
-          kind: change.kind,
-        })
-      : undefined;
-  const view: ChangeView = {
-    id: change.id,
-    clusterId: change.clusterId,
-    clusterName: cluster?.name ?? change.clusterId,
-    kind: change.kind,
-    namespace: change.namespace,
-    name: change.name,
-    type: change.type,
-    at: change.at,
-    windowStart: change.windowStart,
-    windowEnd: change.windowEnd,
-    fields: change.fields.slice(0, MAX_FIELDS).map(trimField),
-  };
+  const view = changeViewOf(change, cluster, settings);
+  view.fields = change.fields.slice(0, MAX_FIELDS).map(trimField);
   if (change.fields.length > MAX_FIELDS) view.moreFields = change.fields.length - MAX_FIELDS;
-  if (change.reportedAt !== undefined) view.reportedAt = change.reportedAt;
-  if (change.actor) view.actor = change.actor;
-  if (change.actorStale) view.actorStale = true;
-  if (change.fromVersion !== undefined) view.fromVersion = change.fromVersion;
-  if (change.toVersion !== undefined) view.toVersion = change.toVersion;
-  if (change.skipped !== undefined) view.skipped = change.skipped;
-  if (change.changeCause) view.changeCause = change.changeCause.slice(0, MAX_TEXT);
-  if (change.link) view.link = change.link;
-  if (userLink) view.userLink = userLink;
+  if (view.changeCause) view.changeCause = view.changeCause.slice(0, MAX_TEXT);
   return view;
 }
 

@@ -14,8 +14,12 @@
  *   3. closeness: the nearer to the alert's start (or to now on a console), the higher;
  *   4. ties: the change id, so that equal inputs always give the same order.
  */
+import { type ChangeView, markOf } from './change-view';
 import { countGlyph, type HeatLevel, levelForAge, MARKS } from './heat-scale';
-import type { Actor, Change, ChangeType, FieldChange, FieldValue } from './model';
+import type { Change } from './model';
+import { durationText } from './time-text';
+
+export type { ChangeView } from './change-view';
 
 /** Which labels name the cluster, the namespace and the job (settings.labels). */
 export interface LabelMapping {
@@ -301,18 +305,6 @@ export function relationOf(subject: ResolvedSubject, change: Change): Relation |
   return id.namespace !== undefined && id.namespace === change.namespace ? 'same-namespace' : 'same-cluster';
 }
 
-/** "4 min", "1 h 20 min", "3 d". */
-export function formatDuration(ms: number): string {
-  const abs = Math.abs(ms);
-  if (abs < MINUTE) return 'under 1 min';
-  const minutes = Math.round(abs / MINUTE);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  if (hours < 24) return hours < 10 && rest > 0 ? `${hours} h ${rest} min` : `${Math.round(abs / HOUR)} h`;
-  return `${Math.round(abs / (24 * HOUR))} d`;
-}
-
 const RELATION_TEXT: Record<Relation, string> = {
   'same-job-same-cluster': 'same job, same cluster',
   'same-job': 'same job',
@@ -327,16 +319,16 @@ export function relationText(relation: Relation, alert: boolean): string {
 }
 
 function timingText(r: Omit<RankedChange, 'reason'>, change: Change, startsAt: number | undefined): string {
-  if (r.timing === 'ago') return `changed ${formatDuration(r.offsetMs)} ago`;
+  if (r.timing === 'ago') return `changed ${durationText(r.offsetMs)} ago`;
   if (r.uncertain && startsAt !== undefined) {
-    return `changed between ${formatDuration(startsAt - change.windowStart)} before and ${formatDuration(
+    return `changed between ${durationText(startsAt - change.windowStart)} before and ${durationText(
       change.at - startsAt,
     )} after the alert started (between two polls)`;
   }
   if (r.timing === 'after' || r.offsetMs < 0) {
-    return `changed ${formatDuration(r.offsetMs)} after the alert started`;
+    return `changed ${durationText(r.offsetMs)} after the alert started`;
   }
-  return `changed ${formatDuration(r.offsetMs)} before the alert started`;
+  return `changed ${durationText(r.offsetMs)} before the alert started`;
 }
 
 /** A ranked change before its reason is written (reasons are text: written for the kept ones only). */
@@ -412,34 +404,6 @@ export function rankChanges(
 
 // ─── The answer content scripts receive ──────────────────────────────────────────────────
 
-/** A change as a page shows it: the stored change plus names and links resolved. */
-export interface ChangeView {
-  id: string;
-  clusterId: string;
-  clusterName: string;
-  kind: string;
-  namespace: string;
-  name: string;
-  type: ChangeType;
-  at: number;
-  windowStart: number;
-  windowEnd: number;
-  reportedAt?: number;
-  actor?: Actor;
-  actorStale?: boolean;
-  fields: FieldChange[];
-  /** Field changes left out to keep the answer small. */
-  moreFields?: number;
-  fromVersion?: number;
-  toVersion?: number;
-  skipped?: number;
-  changeCause?: string;
-  /** The job's console page. */
-  link?: string;
-  /** The jobs of the person who made the change (the source's `links.user` template). */
-  userLink?: string;
-}
-
 export type Mark = keyof typeof MARKS;
 
 /** What the badge shows before it is opened. */
@@ -495,17 +459,6 @@ export interface CorrelateAnswer {
   changes: Record<string, ChangeView>;
 }
 
-function isDegraded(change: Change): boolean {
-  if (change.type !== 'status') return false;
-  return change.fields.some((f) => /health/i.test(f.path) && f.after === 'degraded');
-}
-
-export function markOf(change: Change): Mark | undefined {
-  if (change.type === 'created') return 'created';
-  if (change.type === 'deleted') return 'deleted';
-  return isDegraded(change) ? 'degraded' : undefined;
-}
-
 /** Neighbours' changes (another job) never look as hot as the job's own. */
 const NEIGHBOUR_MAX_LEVEL: HeatLevel = 2;
 
@@ -552,17 +505,9 @@ export function headlineText(h: Headline): string {
   if (h.count === 0) return h.afterCount > 0 ? `${h.afterCount} after` : '';
   const parts = [`${h.count} ${h.count === 1 ? 'change' : 'changes'}`];
   if (h.offsetMs !== undefined) {
-    if (h.timing === 'ago') parts.push(`${formatDuration(h.offsetMs)} ago`);
-    else parts.push(`${formatDuration(h.offsetMs)} ${h.offsetMs < 0 ? 'after' : 'before'}`);
+    if (h.timing === 'ago') parts.push(`${durationText(h.offsetMs)} ago`);
+    else parts.push(`${durationText(h.offsetMs)} ${h.offsetMs < 0 ? 'after' : 'before'}`);
   }
   if (h.actor) parts.push(h.actor);
   return parts.join(' · ');
-}
-
-/** Field values as text, short enough for a popover and a message. */
-export function formatFieldValue(value: FieldValue | undefined, max = 200): string {
-  if (value === undefined) return '(absent)';
-  if (value === null) return '(none)';
-  const text = Array.isArray(value) ? value.join(', ') : String(value);
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

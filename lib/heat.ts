@@ -8,6 +8,7 @@
  * changes; a cell is computed on demand from a typed-array flag (runs there / degraded) and the
  * short list of its changes, if any.
  */
+import { isDegradingChange } from './change-view';
 import { countGlyph, type HeatLevel, levelForAge, MARKS } from './heat-scale';
 import type { Actor, Change, Cluster, JobSnapshot, PollRun, PollStatus } from './model';
 
@@ -250,11 +251,6 @@ export function presenceFromKeys(
 
 const isDegradedPresence = (j: JobPresence | JobSnapshot): boolean =>
   'health' in j ? j.health?.state === 'degraded' : j.degraded === true;
-
-/** A change that moved the job into `degraded` (diff.ts records health as field `health`). */
-export const isDegradingChange = (c: Change): boolean =>
-  (c.type === 'status' || c.type === 'updated') &&
-  c.fields.some((f) => (f.path === 'health' || f.path === 'health.state') && f.after === 'degraded');
 
 function compareColumns(a: Cluster, b: Cluster): number {
   // Named groups first (alphabetically), ungrouped clusters last; then by name, numbers as numbers.

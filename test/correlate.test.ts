@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   type ClusterRef,
   DEFAULT_OPTIONS,
-  formatDuration,
   HOUR,
   headlineOf,
   headlineText,
@@ -369,16 +368,5 @@ describe('headline', () => {
     const h = headlineOf(rankChanges(subject, [after], T + HOUR), new Map([[after.id, after]]), HOUR, false);
     expect(h).toMatchObject({ count: 0, afterCount: 1 });
     expect(headlineText(h)).toBe('1 after');
-  });
-});
-
-describe('formatDuration', () => {
-  it('is short and readable', () => {
-    expect(formatDuration(20_000)).toBe('under 1 min');
-    expect(formatDuration(4 * MINUTE)).toBe('4 min');
-    expect(formatDuration(80 * MINUTE)).toBe('1 h 20 min');
-    expect(formatDuration(2 * HOUR)).toBe('2 h');
-    expect(formatDuration(13 * HOUR + 5 * MINUTE)).toBe('13 h');
-    expect(formatDuration(3 * 24 * HOUR)).toBe('3 d');
   });
 });

@@ -3,7 +3,7 @@
  * ok / failing / needing login, login links) and "Poll now".
  */
 import { type RowSort, WINDOWS, type WindowId } from '../../lib/heat';
-import { relativeTime } from '../common/time';
+import { relativeTime } from '../../lib/time-text';
 import type { PollState } from './poll-state';
 
 export interface ToolbarProps {

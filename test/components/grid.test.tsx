@@ -192,7 +192,7 @@ describe('cell detail', () => {
       new Date(NOW - 3 * MIN).toISOString(),
     );
     expect(items[0]?.textContent).toContain(
-      'containers[app].image from registry/checkout:1.4.1 → to registry/checkout:1.4.2',
+      'containers[app].imagefrom registry/checkout:1.4.1 → to registry/checkout:1.4.2',
     );
     expect(items[0]?.textContent).toContain('added B1 other entry unchanged');
     expect(items[0]?.textContent).toContain('2 versions skipped between polls');
@@ -200,15 +200,15 @@ describe('cell detail', () => {
     expect(within(items[0] as HTMLElement).getByRole('note').textContent).toContain(
       'alice may belong to an earlier change',
     );
-    expect(d.getAllByRole('link', { name: 'Open in console' })[0]?.getAttribute('href')).toBe(
+    expect(d.getAllByRole('link', { name: 'Open checkout in its console' })[0]?.getAttribute('href')).toBe(
       'https://rancher.example/dashboard/c/c-prod-eu-1/explorer/apps.deployment/shop/checkout',
     );
     expect(d.getByRole('link', { name: "Open alice's jobs" }).getAttribute('href')).toBe(
       'https://rancher.example/users/alice/jobs?cluster=c-prod-eu-1',
     );
-    // The older change: a client program, created; its javascript: link is dropped, and a client has no "jobs".
+    // The older change: a client name, created; its javascript: link is dropped, and a client has no "jobs".
     expect(items[1]?.textContent).toContain('kubectl-client-side-apply');
-    expect(items[1]?.textContent).toContain('client program');
+    expect(items[1]?.textContent).toContain('client name');
     expect(items[1]?.textContent).toContain('created');
     expect(within(items[1] as HTMLElement).queryByRole('link')).toBeNull();
   });

@@ -208,7 +208,7 @@ describe('badge', () => {
       'same job, other cluster, changed 30 min before the alert started',
     ]);
     expect(items[0]?.querySelector('.what')?.textContent).toBe('Deployment shop/checkout in prod-eu-1');
-    expect(items[0]?.textContent).toContain('by alice (person, annotation example.com/changed-by)');
+    expect(items[0]?.textContent).toContain('by alice (person, from annotation example.com/changed-by)');
     const rows = [...(items[0]?.querySelectorAll('tr') ?? [])].map((tr) => tr.textContent);
     expect(rows).toEqual([
       'containers[app].imagefrom shop/checkout:1.4.1 → to shop/checkout:1.4.2',
@@ -223,7 +223,7 @@ describe('badge', () => {
         'Open checkout in its console',
         'https://rancher.example/dashboard/c/c-m-eu1/explorer/apps.deployment/shop/checkout',
       ],
-      ["alice's jobs", 'https://rancher.example/dashboard/users/alice/jobs'],
+      ["Open alice's jobs", 'https://rancher.example/dashboard/users/alice/jobs'],
     ]);
     // Links that are not http(s) are not links at all.
     expect(items[1]?.querySelectorAll('a')).toHaveLength(0);
