@@ -1,11 +1,10 @@
 /**
  * The popup: settings → the right empty state, or the live heat grid with its header, legend
- * and cell detail. Everything browser-specific comes in as props (db, api, clock), so the whole
+ * and cell detail. Everything browser-specific comes in as props (data, api, clock), so the whole
  * popup runs under happy-dom and fake-indexeddb in tests.
  */
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { TattlerDb } from '../../lib/db';
 import {
   buildHeatIndex,
   DEFAULT_WINDOW,
@@ -17,17 +16,18 @@ import {
   windowById,
 } from '../../lib/heat';
 import { heatCssVariables } from '../../lib/heat-scale';
+import type { PopupData } from '../../lib/popup-data';
 import type { Parsed, Settings } from '../../lib/settings';
 import { memo } from '../common/memo';
 import { useClock } from '../common/use-clock';
 import { CellDetail } from './CellDetail';
-import { useGridData } from './data';
 import { NoClusters, NoMatch, NoSources, NothingChanged, SettingsBroken } from './EmptyState';
 import { HeatGrid, type HeatGridProps } from './HeatGrid';
 import { clampPosition, type GridPos } from './keys';
 import { Legend } from './Legend';
 import { pollState } from './poll-state';
 import { PollBar, Toolbar } from './Toolbar';
+import { useGridData } from './use-grid-data';
 import { type SendMessage, usePassStatus } from './use-pass-status';
 
 export type PaintPhase = 'first' | 'complete';
@@ -38,7 +38,8 @@ export interface PopupApi {
 }
 
 export interface PopupAppProps {
-  db: TattlerDb;
+  /** The history's live reads (lib/popup-data.ts `popupData(db)`). */
+  data: PopupData;
   settings: Parsed<Settings>;
   api: PopupApi;
   initialWindow?: WindowId;
@@ -122,7 +123,7 @@ function Watching(props: Omit<PopupAppProps, 'settings'> & { settings: Settings 
   const since = useMemo(() => clock() - win.ms, [win.ms]);
   // Snapshots are read for their health only once the complete grid is on screen.
   const [complete, setComplete] = useState(false);
-  const data = useGridData(props.db, since, complete);
+  const data = useGridData(props.data, since, complete);
   const pass = usePassStatus(props.api.sendMessage);
   const [text, setText] = useState('');
   const [changedOnly, setChangedOnly] = useState(false);

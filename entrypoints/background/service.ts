@@ -9,6 +9,7 @@ import { changesBetween, openDb, prune, type TattlerDb } from '../../lib/db';
 import { createHttp, type FetchLike } from '../../lib/http';
 import { acquireLease, releaseLease, renewLease } from '../../lib/lease';
 import { type PassSummary, parseRequest, type Request, type StatusAnswer } from '../../lib/messages';
+import { lastPass, lastPrune } from '../../lib/meta';
 import { type RegistrationApi, syncContentScripts } from '../../lib/pages/registration';
 import { matchPatternOf } from '../../lib/permissions';
 import { isSecretKey, loadSecrets } from '../../lib/secrets';
@@ -106,7 +107,7 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
   }
 
   async function pruneNowAndThen(settings: Settings) {
-    const last = (await db.meta.get('last-prune'))?.value as number | undefined;
+    const last = await lastPrune(db);
     if (last !== undefined && now() - last < PRUNE_EVERY_MS) return;
     await prune(db, now(), settings.retentionDays);
     await db.meta.put({ key: 'last-prune', value: now() });
@@ -133,7 +134,7 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
   }
 
   async function status(): Promise<StatusAnswer> {
-    const last = (await db.meta.get('last-pass'))?.value as PassSummary | undefined;
+    const last = await lastPass(db);
     return { running: running !== undefined, ...(last ? { last } : {}) };
   }
 

@@ -12,6 +12,7 @@ import { PopupApp } from '../../components/grid/PopupApp';
 import { answerCorrelate } from '../../lib/correlate-query';
 import type { TattlerDb } from '../../lib/db';
 import type { Change, Cluster, JobSnapshot } from '../../lib/model';
+import { popupData } from '../../lib/popup-data';
 import { type Settings, validateSettings } from '../../lib/settings';
 import { fakeApi, MIN, NOW, seedDb } from './fixtures';
 
@@ -116,7 +117,14 @@ function shown(item: Element): Shown {
 }
 
 async function inPopup(db: TattlerDb): Promise<Shown[]> {
-  render(<PopupApp db={db} settings={{ ok: true, value: SETTINGS }} api={fakeApi()} clock={() => NOW} />);
+  render(
+    <PopupApp
+      data={popupData(db)}
+      settings={{ ok: true, value: SETTINGS }}
+      api={fakeApi()}
+      clock={() => NOW}
+    />,
+  );
   fireEvent.click(
     await screen.findByRole('gridcell', { name: /^ingest in eu-west: 2 changes/ }, { timeout: 5000 }),
   );

@@ -2,6 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PopupApp } from '../../components/grid/PopupApp';
+import { popupData } from '../../lib/popup-data';
 import {
   change,
   clock,
@@ -21,7 +22,7 @@ afterEach(cleanup);
 
 async function renderFleet(data = smallFleet(), api = fakeApi()) {
   const db = await seedDb(data);
-  const utils = render(<PopupApp db={db} settings={SETTINGS} api={api} clock={clock} />);
+  const utils = render(<PopupApp data={popupData(db)} settings={SETTINGS} api={api} clock={clock} />);
   // The complete grid: where every job runs is known once "not running there" can be said.
   await screen.findByRole('gridcell', { name: 'cart in prod-us-1: not running there' }, { timeout: 5000 });
   return { db, api, ...utils };
@@ -90,7 +91,7 @@ describe('the grid', () => {
       { id: 'argocd', name: 'Argo CD', type: 'argocd', baseUrl: 'https://argocd.example' },
     ]);
     const db = await seedDb(data);
-    render(<PopupApp db={db} settings={settings} api={fakeApi()} clock={clock} />);
+    render(<PopupApp data={popupData(db)} settings={settings} api={fakeApi()} clock={clock} />);
     await screen.findByRole('gridcell', { name: 'cart in prod-us-1: not running there' }, { timeout: 5000 });
 
     const headers = screen.getAllByRole('columnheader').map((h) => h.getAttribute('aria-label'));
@@ -147,7 +148,7 @@ describe('keyboard', () => {
     for (let j = 0; j < 300; j++)
       for (const c of clusters) jobs.push(job(c.name, `job-${String(j).padStart(3, '0')}`));
     const db = await seedDb({ clusters, jobs, changes: [change('c-00', 'job-000', MIN)] });
-    render(<PopupApp db={db} settings={SETTINGS} api={fakeApi()} clock={clock} />);
+    render(<PopupApp data={popupData(db)} settings={SETTINGS} api={fakeApi()} clock={clock} />);
     const first = await screen.findByRole(
       'gridcell',
       { name: 'job-000 in c-00: 1 change, last 1 minute ago by alice' },

@@ -3,11 +3,12 @@
  *   activity  clusters, the window's changes, recent poll runs      (small; live)
  *   jobKeys   where each job runs: primary keys only, no snapshots  (200,000 strings; live)
  *   degraded  which of those are degraded now: reads the snapshots  (after the first paint; live)
- * Each is a Dexie liveQuery, so a pass that lands while the popup is open repaints it.
+ * Each is a live read (lib/live.ts), so a pass that lands while the popup is open repaints it.
+ * The popup entrypoint hands `popupData(db)` to the grid; components never see the database.
  */
-import { pollRunsSince, type TattlerDb } from '../../lib/db';
-import type { Change, Cluster, PollRun } from '../../lib/model';
-import { type LiveResult, useLiveQuery } from '../common/use-live-query';
+import { pollRunsSince, type TattlerDb } from './db';
+import { type Live, live } from './live';
+import type { Change, Cluster, PollRun } from './model';
 
 export interface Activity {
   clusters: Cluster[];
@@ -44,21 +45,16 @@ export async function loadDegradedKeys(db: TattlerDb): Promise<Set<string>> {
   return new Set(keys as string[]);
 }
 
-export interface GridData {
-  activity: LiveResult<Activity>;
-  jobKeys: LiveResult<string[]>;
-  degraded: LiveResult<Set<string>>;
+/** The popup's reads, live, without the database showing through. */
+export interface PopupData {
+  /** `since` is fixed per window choice; the model drops what ages out of the window. */
+  activity(since: number): Live<Activity>;
+  jobKeys(): Live<string[]>;
+  degradedKeys(): Live<Set<string>>;
 }
 
-/**
- * `since` is fixed per window choice; the model drops what ages out of the window as the clock
- * runs. `withDegraded`: read the snapshots for their health — the caller turns it on after the
- * first paint, so 200,000 snapshots never stand between opening the popup and seeing the grid.
- */
-export function useGridData(db: TattlerDb, since: number, withDegraded: boolean): GridData {
-  const activity = useLiveQuery(() => loadActivity(db, since), [db, since]);
-  const jobKeys = useLiveQuery(() => loadJobKeys(db), [db]);
-  const ready = withDegraded && jobKeys.value !== undefined;
-  const degraded = useLiveQuery(ready ? () => loadDegradedKeys(db) : null, [db, ready]);
-  return { activity, jobKeys, degraded: ready ? degraded : {} };
-}
+export const popupData = (db: TattlerDb): PopupData => ({
+  activity: (since) => live(() => loadActivity(db, since)),
+  jobKeys: () => live(() => loadJobKeys(db)),
+  degradedKeys: () => live(() => loadDegradedKeys(db)),
+});
