@@ -93,7 +93,7 @@ describe('code boundaries', () => {
     for (const entry of entries) {
       const reach = closure(entry);
       const bad = [...reach].filter(
-        (f) => f === 'lib/db.ts' || f === 'lib/correlate-query.ts' || importsOf(f).includes('dexie'),
+        (f) => f === 'lib/db.ts' || f === 'lib/correlate/query.ts' || importsOf(f).includes('dexie'),
       );
       expect(bad, `${entry} reaches ${bad.join(', ')}`).toEqual([]);
     }

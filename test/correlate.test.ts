@@ -13,7 +13,7 @@ import {
   rankChanges,
   relevantLabels,
   resolveSubject,
-} from '../lib/correlate';
+} from '../lib/correlate/rank';
 import type { Change } from '../lib/model';
 import { defaultSettings } from '../lib/settings';
 

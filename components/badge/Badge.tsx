@@ -25,7 +25,7 @@
 
 import { useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChangeView } from '../../lib/change-view';
-import { headlineText, type RankedChange, relationText, type SubjectResult } from '../../lib/correlate';
+import { headlineText, type RankedChange, relationText, type SubjectResult } from '../../lib/correlate/rank';
 import { MARKS } from '../../lib/heat-scale';
 import type { BadgeData } from '../../lib/pages/types';
 import { durationText, shortTime } from '../../lib/time-text';

@@ -4,7 +4,7 @@
  * It takes `browser` and the adapters as parameters so tests can run it with fakeBrowser.
  */
 import type { browser as wxtBrowser } from 'wxt/browser';
-import { handlePageRequest } from '../../lib/correlate-query';
+import { handlePageRequest } from '../../lib/correlate/query';
 import { changesBetween, openDb, prune, type TattlerDb } from '../../lib/db';
 import { createHttp, type FetchLike } from '../../lib/http';
 import { acquireLease, releaseLease, renewLease } from '../../lib/lease';

@@ -23,7 +23,7 @@ import {
   namesAnything,
   relevantLabels,
   type SubjectResult,
-} from '../correlate';
+} from '../correlate/rank';
 import type { PageSubject } from '../messages';
 import { nameMatcher } from './text';
 import type { BadgeHandle, FoundSubject, MountBadge, NameMatcher, PageIntegration } from './types';

@@ -4,7 +4,7 @@
  * names, and where a badge goes. The runtime (runtime.ts) does the rest: marking, batching,
  * asking the background, mounting badges.
  */
-import type { ChangeView, LabelMapping, SubjectResult } from '../correlate';
+import type { ChangeView, LabelMapping, SubjectResult } from '../correlate/rank';
 
 export type IntegrationKind = 'alerts' | 'console' | 'text';
 

@@ -9,7 +9,7 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { badgeRoot, mountBadge } from '../../components/badge/mount';
 import { PopupApp } from '../../components/grid/PopupApp';
-import { answerCorrelate } from '../../lib/correlate-query';
+import { answerCorrelate } from '../../lib/correlate/query';
 import type { TattlerDb } from '../../lib/db';
 import type { Change, Cluster, JobSnapshot } from '../../lib/model';
 import { popupData } from '../../lib/popup-data';

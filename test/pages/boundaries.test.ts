@@ -49,7 +49,7 @@ describe('content script boundaries', () => {
   it('never reaches IndexedDB', () => {
     expect(files).toContain('lib/pages/runtime.ts');
     expect(files).toContain('components/badge/mount.tsx');
-    expect(files.filter((f) => f === 'lib/db.ts' || f === 'lib/correlate-query.ts')).toEqual([]);
+    expect(files.filter((f) => f === 'lib/db.ts' || f === 'lib/correlate/query.ts')).toEqual([]);
     expect(packages.filter((p) => p === 'dexie' || p.startsWith('fake-indexeddb'))).toEqual([]);
   });
 

@@ -7,8 +7,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { badgeRoot } from '../../components/badge/mount';
-import { HOUR, MINUTE } from '../../lib/correlate';
-import { answerCorrelate } from '../../lib/correlate-query';
+import { answerCorrelate } from '../../lib/correlate/query';
+import { HOUR, MINUTE } from '../../lib/correlate/rank';
 import { openDb, type TattlerDb } from '../../lib/db';
 import type { Change } from '../../lib/model';
 import { alertmanager } from '../../lib/pages/alertmanager';

@@ -11,7 +11,7 @@ import {
   type LabelMapping,
   namesAnything,
   type SubjectResult,
-} from '../../lib/correlate';
+} from '../../lib/correlate/rank';
 import type { PageSubject } from '../../lib/messages';
 import { type Runtime, type RuntimeOptions, startRuntime } from '../../lib/pages/runtime';
 import type { PageIntegration } from '../../lib/pages/types';

@@ -14,12 +14,12 @@
  *   3. closeness: the nearer to the alert's start (or to now on a console), the higher;
  *   4. ties: the change id, so that equal inputs always give the same order.
  */
-import { type ChangeView, markOf } from './change-view';
-import { countGlyph, type HeatLevel, levelForAge, MARKS } from './heat-scale';
-import type { Change } from './model';
-import { durationText } from './time-text';
+import { type ChangeView, markOf } from '../change-view';
+import { countGlyph, type HeatLevel, levelForAge, MARKS } from '../heat-scale';
+import type { Change } from '../model';
+import { durationText } from '../time-text';
 
-export type { ChangeView } from './change-view';
+export type { ChangeView } from '../change-view';
 
 /** Which labels name the cluster, the namespace and the job (settings.labels). */
 export interface LabelMapping {

@@ -5,7 +5,11 @@
  * Wiring (entrypoints/background/service.ts `handle` option):
  *   handle: (request, db, settings) => handlePageRequest(request, db, settings, Date.now())
  */
-import { type ChangeView, changeViewOf } from './change-view';
+import { type ChangeView, changeViewOf } from '../change-view';
+import { changesBetween, pollRunsSince, type TattlerDb } from '../db';
+import type { Request } from '../messages';
+import type { Change, Cluster, FieldChange, FieldValue, PollRun } from '../model';
+import type { Settings } from '../settings';
 import {
   type BlindSpot,
   type ClusterRef,
@@ -21,13 +25,9 @@ import {
   reasonOf,
   resolveSubject,
   type SubjectResult,
-} from './correlate';
-import { changesBetween, pollRunsSince, type TattlerDb } from './db';
-import type { Request } from './messages';
-import type { Change, Cluster, FieldChange, FieldValue, PollRun } from './model';
-import type { Settings } from './settings';
+} from './rank';
 
-export type { CorrelateAnswer } from './correlate';
+export type { CorrelateAnswer } from './rank';
 
 export interface WatchedJobsAnswer {
   /** Names of the jobs Tattler watches, unique, sorted. */
