@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RESERVED } from '../lib/correlate/identity';
 import { answerCorrelate, handlePageRequest, watchedJobNames } from '../lib/correlate/query';
-import { HOUR, MINUTE, RESERVED } from '../lib/correlate/rank';
+import { HOUR, MINUTE } from '../lib/correlate/rank';
 import { openDb, type TattlerDb } from '../lib/db';
 import { parseRequest } from '../lib/messages';
 import type { Change, Cluster, JobSnapshot } from '../lib/model';

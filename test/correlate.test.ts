@@ -1,19 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type ClusterRef,
-  DEFAULT_OPTIONS,
-  HOUR,
-  headlineOf,
-  headlineText,
-  identityOf,
-  MINUTE,
-  namesAnything,
-  RESERVED,
-  rankChanges,
-  relevantLabels,
-  resolveSubject,
-} from '../lib/correlate/rank';
+import { headlineOf } from '../lib/correlate/answer';
+import { identityOf, namesAnything, RESERVED, relevantLabels } from '../lib/correlate/identity';
+import { DEFAULT_OPTIONS, HOUR, MINUTE, rankChanges } from '../lib/correlate/rank';
+import { type ClusterRef, resolveSubject } from '../lib/correlate/resolve';
+import { headlineText } from '../lib/correlate/wire';
 import type { Change } from '../lib/model';
 import { defaultSettings } from '../lib/settings';
 

@@ -6,7 +6,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { badgeRoot, mountBadge } from '../../components/badge/mount';
-import type { ChangeView, SubjectResult } from '../../lib/correlate/rank';
+import type { ChangeView } from '../../lib/change-view';
+import type { SubjectResult } from '../../lib/correlate/wire';
 import type { BadgeData } from '../../lib/pages/types';
 
 const T = Date.UTC(2025, 0, 15, 12, 0, 0);
