@@ -28,7 +28,7 @@ export const CHANGE_TYPE_WORDS: Record<ChangeType, string> = {
   status: 'status changed',
 };
 
-/** What a change stands out for, besides its count. Glyphs: lib/heat-scale.ts MARKS. */
+/** What a change stands out for, besides its count. Glyphs: lib/heat/scale.ts MARKS. */
 export type ChangeMark = 'created' | 'deleted' | 'degraded';
 
 /** A change that moved the job into `degraded` (diff.ts records health as field `health`). */

@@ -7,8 +7,8 @@ import {
   parseRowKey,
   presenceFromKeys,
   viewRows,
-} from '../lib/heat';
-import { MARKS } from '../lib/heat-scale';
+} from '../lib/heat/build';
+import { MARKS } from '../lib/heat/scale';
 import type { Change, Cluster, JobSnapshot, PollRun } from '../lib/model';
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);

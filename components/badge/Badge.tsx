@@ -27,7 +27,7 @@ import { useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChangeView } from '../../lib/change-view';
 import { type RankedChange, relationText } from '../../lib/correlate/rank';
 import { headlineText, type SubjectResult } from '../../lib/correlate/wire';
-import { MARKS } from '../../lib/heat-scale';
+import { MARKS } from '../../lib/heat/scale';
 import type { BadgeData } from '../../lib/pages/types';
 import { durationText, shortTime } from '../../lib/time-text';
 import { ChangeItem } from '../common/ChangeItem';

@@ -2,9 +2,9 @@
  * The badge's stylesheet, inside each badge's shadow root only: nothing here reaches the page,
  * and the page's rules do not reach in (`:host { all: initial }`). Sizes are in px because `rem`
  * follows the page's root font size. Heat colours are the shared scale's variables
- * (lib/heat-scale.ts), so a badge's cell looks like the popup grid's cell for the same level.
+ * (lib/heat/scale.ts), so a badge's cell looks like the popup grid's cell for the same level.
  */
-import { heatCssVariables } from '../../lib/heat-scale';
+import { heatCssVariables } from '../../lib/heat/scale';
 
 /** The badge's own rules: in every badge's shadow root. Kept small (a page may hold a thousand). */
 export const BADGE_CSS = `

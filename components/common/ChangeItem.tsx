@@ -17,7 +17,7 @@ import {
   skippedText,
   versionsText,
 } from '../../lib/change-view';
-import { MARKS } from '../../lib/heat-scale';
+import { MARKS } from '../../lib/heat/scale';
 import { safeHttpUrl } from '../../lib/links';
 import { exactTime, relativeTime, shortTime } from '../../lib/time-text';
 import { FieldDeltaView } from './FieldDeltaView';

@@ -1,8 +1,8 @@
 /**
  * What colours and characters mean. Heat thresholds are shown in real durations for the chosen
- * window, because levels are relative to it (lib/heat-scale.ts).
+ * window, because levels are relative to it (lib/heat/scale.ts).
  */
-import { MARKS } from '../../lib/heat-scale';
+import { MARKS } from '../../lib/heat/scale';
 import { durationText } from '../../lib/time-text';
 
 export function Legend({ windowMs }: { windowMs: number }) {

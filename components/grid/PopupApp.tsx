@@ -14,8 +14,8 @@ import {
   viewRows,
   type WindowId,
   windowById,
-} from '../../lib/heat';
-import { heatCssVariables } from '../../lib/heat-scale';
+} from '../../lib/heat/build';
+import { heatCssVariables } from '../../lib/heat/scale';
 import type { PopupData } from '../../lib/popup-data';
 import type { Parsed, Settings } from '../../lib/settings';
 import { memo } from '../common/memo';

@@ -6,7 +6,7 @@
  * name, then the changes and poll runs since the earliest window) and hands it here.
  */
 import { type ChangeView, changeViewOf, markOf } from '../change-view';
-import { countGlyph, type HeatLevel, levelForAge, MARKS } from '../heat-scale';
+import { countGlyph, type HeatLevel, levelForAge, MARKS } from '../heat/scale';
 import type { Change, Cluster, FieldChange, FieldValue, PollRun } from '../model';
 import type { Settings } from '../settings';
 import { namesAnything } from './identity';

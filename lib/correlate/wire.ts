@@ -6,7 +6,7 @@
  * script and the badge import this, never how the answer is made (answer.ts).
  */
 import type { ChangeView } from '../change-view';
-import type { HeatLevel, MARKS } from '../heat-scale';
+import type { HeatLevel, MARKS } from '../heat/scale';
 import { durationText } from '../time-text';
 import type { RankedChange, Relation, Timing } from './rank';
 

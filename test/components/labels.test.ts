@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cellLabel, columnLabel } from '../../components/grid/labels';
-import { buildHeatIndex } from '../../lib/heat';
+import { buildHeatIndex } from '../../lib/heat/build';
 import type { Cluster, PollRun } from '../../lib/model';
 
 const NOW = 1_800_000_000_000;

@@ -8,9 +8,9 @@
  * changes; a cell is computed on demand from a typed-array flag (runs there / degraded) and the
  * short list of its changes, if any.
  */
-import { isDegradingChange } from './change-view';
-import { countGlyph, type HeatLevel, levelForAge, MARKS } from './heat-scale';
-import type { Actor, Change, Cluster, JobSnapshot, PollRun, PollStatus } from './model';
+import { isDegradingChange } from '../change-view';
+import type { Actor, Change, Cluster, JobSnapshot, PollRun, PollStatus } from '../model';
+import { countGlyph, type HeatLevel, levelForAge, MARKS } from './scale';
 
 export type WindowId = '15m' | '1h' | '6h' | '24h' | '7d';
 
