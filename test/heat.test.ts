@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildHeatIndex,
-  CHURN_MIN_CHANGES,
-  cellGlyph,
-  type HeatInput,
-  parseRowKey,
-  presenceFromKeys,
-  viewRows,
-} from '../lib/heat/build';
+import { buildHeatIndex } from '../lib/heat/build';
+import { cellGlyph } from '../lib/heat/cells';
+import { CHURN_MIN_CHANGES } from '../lib/heat/columns';
+import { parseRowKey, presenceFromKeys, viewRows } from '../lib/heat/rows';
 import { MARKS } from '../lib/heat/scale';
+import type { HeatInput } from '../lib/heat/types';
 import type { Change, Cluster, JobSnapshot, PollRun } from '../lib/model';
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);

@@ -10,7 +10,7 @@
 import type { JSX, TargetedKeyboardEvent } from 'preact';
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import { changeViewOf } from '../../lib/change-view';
-import type { HeatCell } from '../../lib/heat/build';
+import type { HeatCell } from '../../lib/heat/types';
 import type { Settings } from '../../lib/settings';
 import { windowPhrase } from '../../lib/time-text';
 import { ChangeItem } from '../common/ChangeItem';

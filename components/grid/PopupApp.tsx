@@ -5,17 +5,11 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import {
-  buildHeatIndex,
-  DEFAULT_WINDOW,
-  presenceFromKeys,
-  type RowFilter,
-  type RowSort,
-  viewRows,
-  type WindowId,
-  windowById,
-} from '../../lib/heat/build';
+import { buildHeatIndex } from '../../lib/heat/build';
+import { presenceFromKeys, viewRows } from '../../lib/heat/rows';
 import { heatCssVariables } from '../../lib/heat/scale';
+import type { RowFilter, RowSort } from '../../lib/heat/types';
+import { DEFAULT_WINDOW, type WindowId, windowById } from '../../lib/heat/windows';
 import type { PopupData } from '../../lib/popup-data';
 import type { Parsed, Settings } from '../../lib/settings';
 import { memo } from '../common/memo';

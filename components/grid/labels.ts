@@ -3,7 +3,7 @@
  * and the short phrases the detail, legend and header reuse. One place, so a screen reader
  * and a sighted user are told the same thing.
  */
-import type { Blindness, HeatCell, HeatColumn, HeatRow } from '../../lib/heat/build';
+import type { Blindness, HeatCell, HeatColumn, HeatRow } from '../../lib/heat/types';
 import { relativeTime } from '../../lib/time-text';
 
 export const BLIND_LABEL: Record<Blindness['reason'], string> = {

@@ -10,7 +10,7 @@ import { PopupApp } from '../../components/grid/PopupApp';
 import '../../components/grid/grid.css';
 import { openDb } from '../../lib/db';
 import { DEMO_FLEET_URL, probeDemoFleet } from '../../lib/demo-fleet';
-import { DEFAULT_WINDOW, WINDOWS, type WindowId } from '../../lib/heat/build';
+import { DEFAULT_WINDOW, WINDOWS, type WindowId } from '../../lib/heat/windows';
 import { popupData } from '../../lib/popup-data';
 import { loadSettings, type Settings, saveSettings } from '../../lib/settings';
 
