@@ -40,11 +40,11 @@ export interface SourceDraft {
     filter: string;
     versionsWithinHours: string;
     includeChildJobs: boolean;
-    /** Typed here; stored apart (lib/secrets.ts), never in settings. Empty keeps the stored one. */
-    token: string;
-    /** Delete the stored token on save. */
-    clearToken: boolean;
   };
+  /** A token, for types that take one: typed here, stored apart (lib/secrets.ts), never in settings. Empty keeps the stored one. */
+  token: string;
+  /** Delete the stored token on save. */
+  clearToken: boolean;
   /** The generic mapping (`generic` in settings) as JSON text. */
   generic: string;
 }
@@ -103,7 +103,9 @@ export function emptyDraft(type: SourceTypeName = 'rancher'): SourceDraft {
     linkJob: '',
     linkUser: '',
     argocd: { projects: '' },
-    nomad: { filter: '', versionsWithinHours: '24', includeChildJobs: false, token: '', clearToken: false },
+    nomad: { filter: '', versionsWithinHours: '24', includeChildJobs: false },
+    token: '',
+    clearToken: false,
     generic: GENERIC_TEMPLATE,
   };
 }

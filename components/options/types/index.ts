@@ -22,6 +22,8 @@ export interface TypeSpec {
   labelSelector: boolean;
   /** Link templates that fit this type's consoles (placeholders in the form's preview). */
   jobLinkExample: string;
+  /** The type takes a token (kept apart from settings, lib/secrets.ts), typed in its fields. */
+  token?: boolean;
   /** Settings paths (under the source) the type-specific fields edit; errors naming them sit there. */
   fieldKeys: readonly string[];
   Fields?: FunctionComponent<TypeFieldsProps>;
@@ -106,6 +108,7 @@ const SPECS: Partial<Record<SourceTypeName, TypeSpec>> = {
     },
     labelSelector: false,
     jobLinkExample: '{base}/ui/jobs/{name}@{namespace}',
+    token: true,
     fieldKeys: ['nomad.filter', 'nomad.versionsWithinHours', 'nomad.includeChildJobs', 'token'],
     Fields: NomadFields,
   },
