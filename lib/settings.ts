@@ -4,7 +4,7 @@
  * Secrets (tokens) never live here, so an export can never leak one.
  */
 import * as v from 'valibot';
-import { parsePath } from './sources/json-path';
+import { parsePath } from './sources/generic/json-path';
 
 export const KUBERNETES_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob'] as const;
 export type KubernetesKind = (typeof KUBERNETES_KINDS)[number];

@@ -3,11 +3,11 @@
  * else about cluster APIs.
  */
 import type { SourceSettings } from '../settings';
-import { argocdAdapter } from './argocd';
-import { genericAdapter } from './generic';
-import { kubernetesAdapter, pollKubernetes } from './kubernetes';
-import { nomadAdapter } from './nomad';
-import { discoverRancher } from './rancher';
+import { argocdAdapter } from './argocd/adapter';
+import { genericAdapter } from './generic/adapter';
+import { kubernetesAdapter, pollKubernetes } from './kubernetes/adapter';
+import { nomadAdapter } from './nomad/adapter';
+import { discoverRancher } from './rancher/adapter';
 import type { SourceAdapter } from './types';
 
 /** Rancher finds the clusters; each is then an ordinary Kubernetes API behind Rancher's proxy. */

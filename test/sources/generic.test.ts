@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { PollError } from '../../lib/http';
 import type { JobSnapshot } from '../../lib/model';
 import type { SourceSettings } from '../../lib/settings';
-import { fieldValue, genericAdapter, jobsUrl, parseTime, resolveUrl } from '../../lib/sources/generic';
+import {
+  fieldValue,
+  genericAdapter,
+  jobsUrl,
+  parseTime,
+  resolveUrl,
+} from '../../lib/sources/generic/adapter';
 import {
   ctx,
   expectAllGets,

@@ -8,7 +8,7 @@ import {
   requireFirst,
   selectAll,
   selectFirst,
-} from '../../lib/sources/json-path';
+} from '../../lib/sources/generic/json-path';
 
 const doc = {
   data: {

@@ -10,7 +10,7 @@ import {
   type KubeObject,
   type NormalizeContext,
   normalizeObject,
-} from '../../lib/sources/kubernetes-normalize';
+} from '../../lib/sources/kubernetes/normalize';
 import { ACTOR_ANNOTATION, makeSource } from './helpers';
 
 const SENTINEL = 'SENTINEL-secret-value-7f3a9c';

@@ -28,12 +28,12 @@
  * No value from a Secret is ever read: a `valueFrom` entry yields only the Secret's name, and
  * annotations other than the actor and change-cause ones are not copied.
  */
-import { fillTemplate, safeHttpUrl } from '../links';
-import type { Actor, FieldValue, Health, JobSnapshot } from '../model';
-import { jobKeyOf, rowKeyOf } from '../model';
-import type { KubernetesKind } from '../settings';
-import { arr, at, bool, type Json, nonEmpty, num, parseIsoTime, rec, str, strings } from './shared';
-import type { PollContext } from './types';
+import { fillTemplate, safeHttpUrl } from '../../links';
+import type { Actor, FieldValue, Health, JobSnapshot } from '../../model';
+import { jobKeyOf, rowKeyOf } from '../../model';
+import type { KubernetesKind } from '../../settings';
+import { arr, at, bool, type Json, nonEmpty, num, parseIsoTime, rec, str, strings } from '../shared';
+import type { PollContext } from '../types';
 
 /** What normalizing needs from a poll: everything but the network. */
 export type NormalizeContext = Omit<PollContext, 'http'>;

@@ -6,12 +6,12 @@
  * A poll is complete or it fails: every page of every list must arrive and look like a list,
  * or the whole poll throws a PollError. Half a list would read as "jobs deleted" to the diff.
  */
-import { type Http, PollError } from '../http';
-import type { JobSnapshot } from '../model';
-import type { KubernetesKind, SourceSettings } from '../settings';
-import { KIND_INFO, type KubeObject, normalizeObject } from './kubernetes-normalize';
-import { isRecord, namePredicate, pathOf, shapeError } from './shared';
-import type { PollContext, PollOk, SourceAdapter } from './types';
+import { type Http, PollError } from '../../http';
+import type { JobSnapshot } from '../../model';
+import type { KubernetesKind, SourceSettings } from '../../settings';
+import { isRecord, namePredicate, pathOf, shapeError } from '../shared';
+import type { PollContext, PollOk, SourceAdapter } from '../types';
+import { KIND_INFO, type KubeObject, normalizeObject } from './normalize';
 
 /** Page size. The API server may return fewer; `continue` says whether more follow. */
 export const PAGE_LIMIT = 500;

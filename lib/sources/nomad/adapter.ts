@@ -20,13 +20,13 @@
  * A poll is complete or it fails. A page of the list or a job's versions that cannot be read
  * after the list began makes the poll `partial` (a missing session stays `auth`).
  */
-import { type Http, type JsonResponse, PollError } from '../http';
-import type { DiscoveredCluster, JobSnapshot } from '../model';
-import { mapPool } from '../pool';
-import type { SourceSettings } from '../settings';
-import { type NomadStub, type NomadVersions, namespaceOf, normalizeJob } from './nomad-normalize';
-import { namePredicate, pathOf, rec, shapeError, trimBase } from './shared';
-import type { PollContext, PollOk, SourceAdapter } from './types';
+import { type Http, type JsonResponse, PollError } from '../../http';
+import type { DiscoveredCluster, JobSnapshot } from '../../model';
+import { mapPool } from '../../pool';
+import type { SourceSettings } from '../../settings';
+import { namePredicate, pathOf, rec, shapeError, trimBase } from '../shared';
+import type { PollContext, PollOk, SourceAdapter } from '../types';
+import { type NomadStub, type NomadVersions, namespaceOf, normalizeJob } from './normalize';
 
 export const TOKEN_HEADER = 'X-Nomad-Token';
 export const NEXT_TOKEN_HEADER = 'X-Nomad-NextToken';

@@ -4,11 +4,11 @@
  * cluster's Kubernetes API is then polled through Rancher's proxy at `<rancher>/k8s/clusters/<id>`
  * (see kubernetes.ts); the workload links built from that base live in kubernetes-normalize.ts.
  */
-import { type Http, PollError } from '../http';
-import type { DiscoveredCluster } from '../model';
-import type { SourceSettings } from '../settings';
-import { type Page, readAllPages } from './kubernetes';
-import { groupFromLabels, isRecord, shapeError } from './shared';
+import { type Http, PollError } from '../../http';
+import type { DiscoveredCluster } from '../../model';
+import type { SourceSettings } from '../../settings';
+import { type Page, readAllPages } from '../kubernetes/adapter';
+import { groupFromLabels, isRecord, shapeError } from '../shared';
 
 export const RANCHER_CLUSTERS_PATH = '/v1/management.cattle.io.clusters';
 

@@ -13,11 +13,14 @@
  *
  * Not supported (yet): paged job lists; a request header other than the browser's session.
  */
-import { type Http, PollError } from '../http';
-import { fillTemplate, safeHttpUrl } from '../links';
-import type { Actor, DiscoveredCluster, FieldValue, Health, HealthState, JobSnapshot } from '../model';
-import { jobKeyOf, rowKeyOf } from '../model';
-import type { SourceSettings } from '../settings';
+import { type Http, PollError } from '../../http';
+import { fillTemplate, safeHttpUrl } from '../../links';
+import type { Actor, DiscoveredCluster, FieldValue, Health, HealthState, JobSnapshot } from '../../model';
+import { jobKeyOf, rowKeyOf } from '../../model';
+import type { SourceSettings } from '../../settings';
+import { namePredicate, pathOf, trimBase } from '../shared';
+import { stableHash, stableStringify } from '../stable-hash';
+import type { PollContext, PollOk, SourceAdapter } from '../types';
 import {
   hasWildcard,
   PathNotFoundError,
@@ -26,9 +29,6 @@ import {
   selectAll,
   selectFirst,
 } from './json-path';
-import { namePredicate, pathOf, trimBase } from './shared';
-import { stableHash, stableStringify } from './stable-hash';
-import type { PollContext, PollOk, SourceAdapter } from './types';
 
 type GenericOptions = NonNullable<SourceSettings['generic']>;
 type JobMapping = GenericOptions['jobs'];

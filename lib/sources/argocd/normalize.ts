@@ -35,12 +35,12 @@
  * Health is the snapshot's health, not a field: the diff reports moves into and out of
  * `degraded` by itself, and Healthy ⇄ Progressing during every sync is not a change.
  */
-import { fillTemplate, safeHttpUrl } from '../links';
-import type { Actor, FieldValue, Health, HealthState, JobSnapshot } from '../model';
-import { jobKeyOf, rowKeyOf } from '../model';
-import { arr, at, bool, type Json, nonEmpty, num, parseIsoTime, rec, str, trimBase } from './shared';
-import { stableHash } from './stable-hash';
-import type { PollContext } from './types';
+import { fillTemplate, safeHttpUrl } from '../../links';
+import type { Actor, FieldValue, Health, HealthState, JobSnapshot } from '../../model';
+import { jobKeyOf, rowKeyOf } from '../../model';
+import { arr, at, bool, type Json, nonEmpty, num, parseIsoTime, rec, str, trimBase } from '../shared';
+import { stableHash } from '../stable-hash';
+import type { PollContext } from '../types';
 
 export const ARGOCD_KIND = 'Application';
 

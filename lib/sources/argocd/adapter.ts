@@ -11,12 +11,12 @@
  * poll needs the same list; within one pass (one `Http`), one answer serves every cluster of the
  * source for a few seconds instead of being fetched once per cluster.
  */
-import { type Http, PollError } from '../http';
-import type { DiscoveredCluster, JobSnapshot } from '../model';
-import type { SourceSettings } from '../settings';
-import { type ArgoApp, deploysTo, namespaceOf, normalizeApp } from './argocd-normalize';
-import { groupFromLabels, namePredicate, nonEmpty, rec, shapeError, trimBase } from './shared';
-import type { PollContext, PollOk, SourceAdapter } from './types';
+import { type Http, PollError } from '../../http';
+import type { DiscoveredCluster, JobSnapshot } from '../../model';
+import type { SourceSettings } from '../../settings';
+import { groupFromLabels, namePredicate, nonEmpty, rec, shapeError, trimBase } from '../shared';
+import type { PollContext, PollOk, SourceAdapter } from '../types';
+import { type ArgoApp, deploysTo, namespaceOf, normalizeApp } from './normalize';
 
 export const CLUSTERS_PATH = '/api/v1/clusters';
 export const APPLICATIONS_PATH = '/api/v1/applications';

@@ -27,11 +27,11 @@
  * new one). Version token: `JobModifyIndex` (moves with every submitted version) plus the health
  * state, so an unchanged job is recognised without comparing fields.
  */
-import { fillTemplate, safeHttpUrl } from '../links';
-import type { Actor, FieldValue, Health, JobSnapshot } from '../model';
-import { jobKeyOf, rowKeyOf } from '../model';
-import { arr, bool, type Json, nonEmpty, num, rec, str, trimBase } from './shared';
-import type { PollContext } from './types';
+import { fillTemplate, safeHttpUrl } from '../../links';
+import type { Actor, FieldValue, Health, JobSnapshot } from '../../model';
+import { jobKeyOf, rowKeyOf } from '../../model';
+import { arr, bool, type Json, nonEmpty, num, rec, str, trimBase } from '../shared';
+import type { PollContext } from '../types';
 
 export const NOMAD_KIND = 'NomadJob';
 
