@@ -3,12 +3,8 @@
  * typing is never reformatted under the cursor. `toSourceInput` turns a draft into the settings
  * document's shape; lib/settings.ts then validates it — the form has no rules of its own.
  */
-import {
-  KUBERNETES_KINDS,
-  type KubernetesKind,
-  type SourceSettings,
-  type SourceTypeName,
-} from '../../lib/settings';
+import { KUBERNETES_KINDS, type KubernetesKind, type SourceType } from '../../lib/model';
+import type { SourceSettings } from '../../lib/settings';
 
 export interface ClusterDraft {
   id: string;
@@ -22,7 +18,7 @@ export interface SourceDraft {
   editing?: string;
   id: string;
   name: string;
-  type: SourceTypeName;
+  type: SourceType;
   enabled: boolean;
   baseUrl: string;
   discovery: boolean;
@@ -85,7 +81,7 @@ export function slugId(name: string, taken: ReadonlySet<string>): string {
   return id;
 }
 
-export function emptyDraft(type: SourceTypeName = 'rancher'): SourceDraft {
+export function emptyDraft(type: SourceType = 'rancher'): SourceDraft {
   return {
     id: '',
     name: '',

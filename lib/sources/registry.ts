@@ -1,22 +1,18 @@
 /**
- * Which adapter serves which source type. The watcher looks adapters up here and knows nothing
- * else about cluster APIs.
+ * Which adapter serves which source type: one per type, a full Record, so a type without an
+ * adapter does not compile. The watcher looks adapters up here and knows nothing else about
+ * cluster APIs. (What else each type brings — settings schema, form — is catalog.ts's, kept
+ * apart because content scripts load the schemas and must not load fetching code.)
  */
-import type { SourceSettings } from '../settings';
+import type { SourceType } from '../model';
 import { argocdAdapter } from './argocd/adapter';
 import { genericAdapter } from './generic/adapter';
-import { kubernetesAdapter, pollKubernetes } from './kubernetes/adapter';
+import { kubernetesAdapter } from './kubernetes/adapter';
 import { nomadAdapter } from './nomad/adapter';
-import { discoverRancher } from './rancher/adapter';
+import { rancherAdapter } from './rancher/adapter';
 import type { SourceAdapter } from './types';
 
-/** Rancher finds the clusters; each is then an ordinary Kubernetes API behind Rancher's proxy. */
-export const rancherAdapter: SourceAdapter = {
-  discover: discoverRancher,
-  poll: pollKubernetes,
-};
-
-export const ADAPTERS: Readonly<Record<SourceSettings['type'], SourceAdapter>> = {
+export const ADAPTERS: Readonly<Record<SourceType, SourceAdapter>> = {
   kubernetes: kubernetesAdapter,
   rancher: rancherAdapter,
   argocd: argocdAdapter,
@@ -24,6 +20,6 @@ export const ADAPTERS: Readonly<Record<SourceSettings['type'], SourceAdapter>> =
   generic: genericAdapter,
 };
 
-export function adapterFor(type: SourceSettings['type']): SourceAdapter {
+export function adapterFor(type: SourceType): SourceAdapter {
   return ADAPTERS[type];
 }

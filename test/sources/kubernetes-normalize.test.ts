@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KubernetesKind } from '../../lib/settings';
+import type { KubernetesKind } from '../../lib/model';
 import {
   actorOf,
   envEntry,

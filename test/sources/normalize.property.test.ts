@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KUBERNETES_KINDS } from '../../lib/settings';
+import { KUBERNETES_KINDS } from '../../lib/model';
 import {
   type KubeObject,
   type NormalizeContext,

@@ -1,7 +1,7 @@
 /**
  * A home-grown cluster manager, configured rather than coded: settings say which URL lists the
  * clusters, which lists a cluster's jobs, and where in each JSON answer the values are (paths in
- * the syntax of json-path.ts). See `generic` in lib/settings.ts for every option.
+ * the syntax of json-path.ts). See settings.ts here for every option.
  *
  * This is the situation Tattler was first written for: no audit log, only each job's current
  * state plus "last changed at" and "last changed by". A second change between two polls hides

@@ -7,8 +7,8 @@
  * or the whole poll throws a PollError. Half a list would read as "jobs deleted" to the diff.
  */
 import { type Http, PollError } from '../../http';
-import type { JobSnapshot } from '../../model';
-import type { KubernetesKind, SourceSettings } from '../../settings';
+import type { JobSnapshot, KubernetesKind } from '../../model';
+import type { SourceSettings } from '../../settings';
 import { isRecord, namePredicate, pathOf, shapeError } from '../shared';
 import type { PollContext, PollOk, SourceAdapter } from '../types';
 import { KIND_INFO, type KubeObject, normalizeObject } from './normalize';

@@ -29,9 +29,8 @@
  * annotations other than the actor and change-cause ones are not copied.
  */
 import { fillTemplate, safeHttpUrl } from '../../links';
-import type { Actor, FieldValue, Health, JobSnapshot } from '../../model';
+import type { Actor, FieldValue, Health, JobSnapshot, KubernetesKind } from '../../model';
 import { jobKeyOf, rowKeyOf } from '../../model';
-import type { KubernetesKind } from '../../settings';
 import { arr, at, bool, type Json, nonEmpty, num, parseIsoTime, rec, str, strings } from '../shared';
 import type { PollContext } from '../types';
 

@@ -2,13 +2,15 @@
  * Rancher discovery: the clusters a Rancher server manages, read from its Steve API
  * (`GET <rancher>/v1/management.cattle.io.clusters`) with the user's Rancher session. Each
  * cluster's Kubernetes API is then polled through Rancher's proxy at `<rancher>/k8s/clusters/<id>`
- * (see kubernetes.ts); the workload links built from that base live in kubernetes-normalize.ts.
+ * (see ../kubernetes/adapter.ts); the workload links built from that base live in
+ * ../kubernetes/normalize.ts.
  */
 import { type Http, PollError } from '../../http';
 import type { DiscoveredCluster } from '../../model';
 import type { SourceSettings } from '../../settings';
-import { type Page, readAllPages } from '../kubernetes/adapter';
+import { type Page, pollKubernetes, readAllPages } from '../kubernetes/adapter';
 import { groupFromLabels, isRecord, shapeError } from '../shared';
+import type { SourceAdapter } from '../types';
 
 export const RANCHER_CLUSTERS_PATH = '/v1/management.cattle.io.clusters';
 
@@ -102,3 +104,9 @@ export async function discoverRancher(
   );
   return { clusters: items.filter(isWatchable).map((c) => toDiscovered(base, c)), bytes };
 }
+
+/** Rancher finds the clusters; each is then an ordinary Kubernetes API behind Rancher's proxy. */
+export const rancherAdapter: SourceAdapter = {
+  discover: discoverRancher,
+  poll: pollKubernetes,
+};
