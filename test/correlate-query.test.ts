@@ -6,6 +6,7 @@ import { openDb, type TattlerDb } from '../lib/db';
 import { parseRequest } from '../lib/messages';
 import type { Change, Cluster, JobSnapshot } from '../lib/model';
 import { type Settings, validateSettings } from '../lib/settings';
+import * as build from './builders';
 
 const T = Date.UTC(2025, 0, 15, 12, 0, 0);
 
@@ -26,28 +27,14 @@ function settings(): Settings {
   return parsed.value;
 }
 
-const cluster = (nativeId: string, name: string): Cluster => ({
-  id: `rancher/${nativeId}`,
-  sourceId: 'rancher',
-  nativeId,
-  name,
-  apiBase: `https://rancher.example/k8s/clusters/${nativeId}`,
-  firstSeen: T - 24 * HOUR,
-  lastSeen: T,
-});
+const cluster = (nativeId: string, name: string): Cluster =>
+  build.cluster('rancher', nativeId, T, {
+    name,
+    apiBase: `https://rancher.example/k8s/clusters/${nativeId}`,
+  });
 
-const job = (clusterId: string, name: string, namespace = 'shop'): JobSnapshot => ({
-  key: `${clusterId}|Deployment:${namespace}/${name}`,
-  clusterId,
-  rowKey: `Deployment:${namespace}/${name}`,
-  kind: 'Deployment',
-  namespace,
-  name,
-  versionToken: '1',
-  fields: {},
-  health: { state: 'healthy' },
-  observedAt: T,
-});
+const job = (clusterId: string, name: string, namespace = 'shop'): JobSnapshot =>
+  build.job({ clusterId, name, namespace }, T);
 
 function change(
   id: string,
@@ -56,21 +43,11 @@ function change(
   at: number,
   extra: Partial<Change> = {},
 ): Change {
-  return {
+  return build.change({ clusterId, name }, at, {
     id,
-    clusterId,
-    jobKey: `${clusterId}|Deployment:shop/${name}`,
-    rowKey: `Deployment:shop/${name}`,
-    kind: 'Deployment',
-    namespace: 'shop',
-    name,
-    type: 'updated',
-    windowStart: at - MINUTE,
-    windowEnd: at,
-    at,
     fields: [{ path: 'containers[app].image', before: 'shop/checkout:1.4.1', after: 'shop/checkout:1.4.2' }],
     ...extra,
-  };
+  });
 }
 
 let db: TattlerDb;

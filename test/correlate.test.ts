@@ -7,6 +7,7 @@ import { type ClusterRef, resolveSubject } from '../lib/correlate/resolve';
 import { headlineText } from '../lib/correlate/wire';
 import type { Change } from '../lib/model';
 import { defaultSettings } from '../lib/settings';
+import * as build from './builders';
 
 const mapping = defaultSettings().labels;
 const T = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -36,26 +37,19 @@ const clusters: ClusterRef[] = [
 ];
 
 let seq = 0;
+/** Ids in creation order (`c001`, `c002`…): ranking breaks ties by id. */
 function change(p: Partial<Change> & { at: number }): Change {
   seq += 1;
-  const name = p.name ?? 'checkout';
-  const namespace = p.namespace ?? 'shop';
-  const kind = p.kind ?? 'Deployment';
-  const clusterId = p.clusterId ?? 'r/c-m-eu1';
-  return {
-    id: p.id ?? `c${String(seq).padStart(3, '0')}`,
-    clusterId,
-    jobKey: `${clusterId}|${kind}:${namespace}/${name}`,
-    rowKey: `${kind}:${namespace}/${name}`,
-    kind,
-    namespace,
-    name,
-    type: p.type ?? 'updated',
-    windowStart: p.windowStart ?? p.at - MINUTE,
-    windowEnd: p.windowEnd ?? p.at,
-    fields: p.fields ?? [{ path: 'containers[app].image', before: 'app:1', after: 'app:2' }],
-    ...p,
-  };
+  const ref = { clusterId: p.clusterId ?? 'r/c-m-eu1', name: p.name ?? 'checkout' };
+  return build.change(
+    { ...ref, ...(p.kind ? { kind: p.kind } : {}), ...(p.namespace ? { namespace: p.namespace } : {}) },
+    p.at,
+    {
+      id: `c${String(seq).padStart(3, '0')}`,
+      fields: [{ path: 'containers[app].image', before: 'app:1', after: 'app:2' }],
+      ...p,
+    },
+  );
 }
 
 const alertSubject = (labels: Record<string, string>, startsAt?: number) =>

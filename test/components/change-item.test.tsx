@@ -11,9 +11,10 @@ import { badgeRoot, mountBadge } from '../../components/badge/mount';
 import { PopupApp } from '../../components/grid/PopupApp';
 import { answerCorrelate } from '../../lib/correlate/query';
 import type { TattlerDb } from '../../lib/db';
-import type { Change, Cluster, JobSnapshot } from '../../lib/model';
+import type { Change } from '../../lib/model';
 import { popupData } from '../../lib/popup-data';
 import { type Settings, validateSettings } from '../../lib/settings';
+import * as build from '../builders';
 import { fakeApi, MIN, NOW, seedDb } from './fixtures';
 
 afterEach(() => {
@@ -37,45 +38,13 @@ const parsed = validateSettings({
 if (!parsed.ok) throw new Error(parsed.errors.join('; '));
 const SETTINGS = parsed.value as Settings;
 
-const CLUSTER: Cluster = {
-  id: 'nomad/eu-west',
-  sourceId: 'nomad',
-  nativeId: 'eu-west',
-  name: 'eu-west',
+const CLUSTER = build.cluster('nomad', 'eu-west', NOW, {
   apiBase: 'https://nomad.example',
-  firstSeen: NOW - 24 * 60 * MIN,
-  lastSeen: NOW,
   lastOkPoll: NOW - MIN,
-};
-
-const ROW = 'NomadJob:data/ingest';
-const JOB: JobSnapshot = {
-  key: `${CLUSTER.id}|${ROW}`,
-  clusterId: CLUSTER.id,
-  rowKey: ROW,
-  kind: 'NomadJob',
-  namespace: 'data',
-  name: 'ingest',
-  versionToken: '8',
-  fields: {},
-  health: { state: 'degraded' },
-  observedAt: NOW - MIN,
-};
-
-const base = (id: string, at: number): Change => ({
-  id,
-  clusterId: CLUSTER.id,
-  jobKey: JOB.key,
-  rowKey: ROW,
-  kind: 'NomadJob',
-  namespace: 'data',
-  name: 'ingest',
-  type: 'updated',
-  windowStart: at - MIN,
-  windowEnd: at + 30_000,
-  at,
-  fields: [],
 });
+const INGEST = { clusterId: CLUSTER.id, kind: 'NomadJob', namespace: 'data', name: 'ingest' };
+const JOB = build.job(INGEST, NOW - MIN, { versionToken: '8', health: { state: 'degraded' } });
+const base = (id: string, at: number): Change => build.change(INGEST, at, { id, windowEnd: at + 30_000 });
 
 const CHANGES: Change[] = [
   {
