@@ -30,7 +30,7 @@ export const MARKS = {
   blind: '?',
 } as const;
 
-/** Count as a character: 1…9, then "9+" would not fit a cell, so "+" marks many. */
+/** Count as a character: 1…9, then "9+" would not fit a cell, so "∞" marks many. */
 export const countGlyph = (n: number): string => (n <= 0 ? '' : n < 10 ? String(n) : '∞');
 
 /**
