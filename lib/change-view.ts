@@ -13,7 +13,7 @@ import { fillTemplate, safeHttpUrl } from './links';
 import type { Actor, ActorKind, Change, ChangeType, Cluster, FieldChange, FieldValue } from './model';
 import type { Settings } from './settings';
 
-export const ACTOR_KIND_WORDS: Record<ActorKind, string> = {
+const ACTOR_KIND_WORDS: Record<ActorKind, string> = {
   person: 'person',
   automation: 'automation',
   client: 'client name',
@@ -46,7 +46,7 @@ export function markOf(change: Pick<Change, 'type' | 'fields'>): ChangeMark | un
 const HAS_JOBS: ReadonlySet<ActorKind> = new Set<ActorKind>(['person', 'unknown']);
 
 /** The source id is the part of a cluster id before the first `/` (`${sourceId}/${nativeId}`). */
-export const sourceIdOf = (clusterId: string): string => {
+const sourceIdOf = (clusterId: string): string => {
   const slash = clusterId.indexOf('/');
   return slash < 0 ? clusterId : clusterId.slice(0, slash);
 };
@@ -160,7 +160,7 @@ export function valueText(value: FieldValue | undefined, max = Number.POSITIVE_I
 }
 
 /** Field values in a popover or a detail panel: cut where a page of text would start. */
-export const SHOWN_VALUE_MAX = 200;
+const SHOWN_VALUE_MAX = 200;
 export const shownValue = (value: FieldValue | undefined): string => valueText(value, SHOWN_VALUE_MAX);
 
 /** `containers[app].image: shop/app:1.4 → shop/app:1.5`, the way an export or a message says it. */

@@ -76,7 +76,7 @@ function trimField(f: FieldChange): FieldChange {
 }
 
 /** A change as the badge shows it: the shared view (lib/change-view.ts), trimmed for the message. */
-export function messageViewOf(change: Change, cluster: Cluster | undefined, settings: Settings): ChangeView {
+function messageViewOf(change: Change, cluster: Cluster | undefined, settings: Settings): ChangeView {
   const view = changeViewOf(change, cluster, settings);
   view.fields = change.fields.slice(0, MAX_FIELDS).map(trimField);
   if (change.fields.length > MAX_FIELDS) view.moreFields = change.fields.length - MAX_FIELDS;

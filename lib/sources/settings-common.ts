@@ -10,7 +10,7 @@ import { KUBERNETES_KINDS, type SourceType } from '../model';
 
 export const nonEmpty = v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'));
 
-export const httpUrl = v.pipe(
+const httpUrl = v.pipe(
   v.string(),
   v.trim(),
   v.url('must be a URL such as https://rancher.example.com'),
