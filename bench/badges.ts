@@ -267,7 +267,7 @@ async function backgroundFigure(alerts: number, changes: number): Promise<number
   // @ts-expect-error: the package ships no types for its side-effect entry
   await import('fake-indexeddb/auto');
   const { openDb } = await import('../lib/db');
-  const { answerCorrelate } = await import('../lib/correlate-query');
+  const { answerCorrelate } = await import('../lib/correlate/query');
   const { defaultSettings } = await import('../lib/settings');
   const db = openDb(`bench-badges-${Date.now()}`);
   const now = Date.now();

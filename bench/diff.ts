@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { diffCluster } from '../lib/diff';
 import type { JobSnapshot } from '../lib/model';
-import { fleetOfSnapshots } from '../test/helpers/snapshots';
+import { fleetOfSnapshots } from '../test/builders';
 
 const N = Number(process.env.BENCH_N ?? 100_000);
 const RUNS = 7;

@@ -8,7 +8,8 @@
  * one starting with = + - @, or a tab or carriage return that some strip first — is prefixed
  * with a single quote and read as text.
  */
-import type { Change, FieldValue } from './model';
+import { fieldChangeText } from './change-view';
+import type { Change } from './model';
 
 /** Cluster id → display name. */
 export type ClusterNames = ReadonlyMap<string, string> | Readonly<Record<string, string>>;
@@ -57,12 +58,9 @@ type Cell = string | number | boolean | undefined;
 const iso = (ms: number | undefined): string | undefined =>
   ms === undefined || !Number.isFinite(ms) ? undefined : new Date(ms).toISOString();
 
-const show = (value: FieldValue | undefined): string =>
-  value === undefined ? '∅' : typeof value === 'string' ? value : JSON.stringify(value);
-
-/** `containers[app].image: shop/app:1.4 → shop/app:1.5; spec.replicas: 3 → 4` */
+/** `containers[app].image: shop/app:1.4 → shop/app:1.5; spec.replicas: 3 → 4`, in lib/change-view.ts words. */
 export function fieldsSummary(change: Pick<Change, 'fields'>): string {
-  return change.fields.map((f) => `${f.path}: ${show(f.before)} → ${show(f.after)}`).join('; ');
+  return change.fields.map(fieldChangeText).join('; ');
 }
 
 /** Makes a cell safe for a spreadsheet: text that would start a formula is prefixed with `'`. */

@@ -1,7 +1,7 @@
 /**
  * Messages other parts of the extension send to the background, and their answers.
  * The background validates every message against these schemas and answers only the
- * extension's own contexts (see entrypoints/background/service.ts); a page can never reach it.
+ * extension's own contexts (entrypoints/background/service.ts); a page can never reach it.
  */
 import * as v from 'valibot';
 

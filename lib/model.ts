@@ -7,8 +7,13 @@
 /** A value a tracked field can hold. Lists are compared as a whole. */
 export type FieldValue = string | number | boolean | null | readonly string[];
 
-/** Which family of API a source talks to. */
-export type SourceType = 'kubernetes' | 'rancher' | 'argocd' | 'nomad' | 'generic';
+/** Which family of API a source talks to; each has a folder in lib/sources/. */
+export const SOURCE_TYPES = ['kubernetes', 'rancher', 'argocd', 'nomad', 'generic'] as const;
+export type SourceType = (typeof SOURCE_TYPES)[number];
+
+/** The Kubernetes workload kinds Tattler lists (kubernetes and rancher sources). */
+export const KUBERNETES_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob'] as const;
+export type KubernetesKind = (typeof KUBERNETES_KINDS)[number];
 
 /** What kind of thing made a change: a person, an automation, or only a client program's name. */
 export type ActorKind = 'person' | 'automation' | 'client' | 'token' | 'unknown';

@@ -4,266 +4,45 @@
  * Secrets (tokens) never live here, so an export can never leak one.
  */
 import * as v from 'valibot';
-import { parsePath } from './sources/json-path';
+import type { SourceType } from './model';
+import { SOURCE_CATALOG } from './sources/catalog';
+import { nonEmpty, type OptionBlock, type SourceRule } from './sources/settings-common';
 
-export const KUBERNETES_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob'] as const;
-export type KubernetesKind = (typeof KUBERNETES_KINDS)[number];
-
-const nonEmpty = v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'));
-const httpUrl = v.pipe(
-  v.string(),
-  v.trim(),
-  v.url('must be a URL such as https://rancher.example.com'),
-  v.regex(/^https?:\/\//, 'must start with http:// or https://'),
-  // A trailing slash would double up when paths are appended.
-  v.transform((s) => s.replace(/\/+$/, '')),
+/**
+ * A source: one schema per type (lib/sources/<type>/settings.ts), chosen by `type`; then the
+ * type's rules that tie its fields together, once the source has parsed, each naming its field.
+ */
+const SourceSchema = v.variant(
+  'type',
+  Object.values(SOURCE_CATALOG).map((t) => t.settings),
 );
-const regexSource = v.pipe(
-  v.string(),
-  v.check((s) => {
-    try {
-      new RegExp(s);
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'must be a valid regular expression'),
-);
-
-/** Why a generic mapping's path cannot be read (json-path.ts's message), or undefined. */
-function pathError(path: string): string | undefined {
-  try {
-    parsePath(path);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
-const StaticCluster = v.strictObject({
-  id: nonEmpty,
-  name: v.optional(nonEmpty),
-  apiBase: httpUrl,
-  group: v.optional(v.string()),
-});
-
-const OwnerFilter = v.strictObject({
-  /** Kubernetes label selector, passed as `labelSelector`: `app.kubernetes.io/part-of=shop`. */
-  labelSelector: v.optional(v.string()),
-  /** Namespaces to list; empty means all namespaces the session may read. */
-  namespaces: v.optional(v.array(nonEmpty), []),
-  /** Regular expression a job name must match. */
-  namePattern: v.optional(regexSource),
-});
-
-const Links = v.strictObject({
-  /** Console page of a job; placeholders {cluster} {clusterName} {namespace} {name} {kind} {user}. */
-  job: v.optional(v.string()),
-  /** The jobs of the person who changed one; usually needs {user}. */
-  user: v.optional(v.string()),
-});
-
-export const SOURCE_TYPES = ['kubernetes', 'rancher', 'argocd', 'nomad', 'generic'] as const;
-export type SourceTypeName = (typeof SOURCE_TYPES)[number];
-
-/** Argo CD: which applications are ours, beyond the owner filter. */
-const ArgoCdOptions = v.strictObject({
-  /** Argo CD projects, passed as `projects=`; empty means every project the session may read. */
-  projects: v.optional(v.array(nonEmpty), []),
-});
-
-/** Nomad: how to list jobs, and how much detail a poll fetches. */
-const NomadOptions = v.strictObject({
-  /** A Nomad filter expression passed as `filter=`, e.g. `Meta.team == "shop"` (server-side). */
-  filter: v.optional(v.string()),
-  /**
-   * Versions (images, counts, who submitted) are read for jobs submitted within this many hours,
-   * or since the last complete poll when that is older. Older jobs use the job list alone, so a
-   * poll costs one request per page plus one per recently changed job. See lib/sources/nomad.ts.
-   */
-  versionsWithinHours: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(24 * 365)), 24),
-  /** Periodic and dispatched child jobs (`ParentID` set) come and go by themselves; off by default. */
-  includeChildJobs: v.optional(v.boolean(), false),
-});
-
-/** A path into a JSON answer, in the syntax of lib/sources/json-path.ts: `data.clusters`, `items[*].name`. */
-const jsonPath = v.pipe(
-  v.string(),
-  v.trim(),
-  v.minLength(1, 'must not be empty'),
-  v.check(
-    (s) => pathError(s) === undefined,
-    (issue) => pathError(String(issue.input)) ?? 'is not a valid path',
-  ),
-);
-
-const GenericClusters = v.strictObject({
-  /** Lists the clusters: absolute, or relative to the source's baseUrl. */
-  url: nonEmpty,
-  /** Where the list of clusters is in the answer (`data.clusters`); `$` for a top-level array. */
-  list: jsonPath,
-  /** Within one cluster: its id, and optionally its display name, API base and group. */
-  id: jsonPath,
-  name: v.optional(jsonPath),
-  apiBase: v.optional(jsonPath),
-  group: v.optional(jsonPath),
-});
-
-const HEALTH_STATES = ['healthy', 'progressing', 'degraded', 'suspended', 'unknown'] as const;
-
-const GenericJobs = v.strictObject({
-  /**
-   * Lists one cluster's jobs. Placeholders: {cluster} (the cluster's id), {clusterName},
-   * {apiBase} (not encoded: a URL prefix). Absolute, or relative to the source's baseUrl.
-   */
-  url: nonEmpty,
-  list: jsonPath,
-  name: jsonPath,
-  namespace: v.optional(jsonPath),
-  /** The kind shown for these jobs (rows are `kind:namespace/name`). */
-  kind: v.optional(nonEmpty, 'Job'),
-  /** Tracked fields: field name → path. A path with `[*]` gives a list. */
-  fields: v.optional(v.record(nonEmpty, jsonPath), {}),
-  changedAt: v.optional(jsonPath),
-  changedBy: v.optional(jsonPath),
-  /** Names matching this regular expression are automations (CI, bots), not people. */
-  automationPattern: v.optional(regexSource),
-  /** A number that rises with each change; lets the diff count versions skipped between polls. */
-  version: v.optional(jsonPath),
-  /** A stable identity of this incarnation (a uid): a new one means deleted and re-created. */
-  instance: v.optional(jsonPath),
-  /** The job's console page, when the API gives one (links.job, when set, wins). */
-  link: v.optional(jsonPath),
-  health: v.optional(
-    v.strictObject({
-      path: jsonPath,
-      /** The API's value → Tattler's state; unmapped values are matched by name, else unknown. */
-      values: v.optional(v.record(v.string(), v.picklist(HEALTH_STATES)), {}),
-    }),
-  ),
-});
-
-/** A home-grown cluster manager, configured rather than coded (lib/sources/generic.ts). */
-const GenericOptions = v.strictObject({
-  clusters: v.optional(GenericClusters),
-  jobs: GenericJobs,
-});
+type ParsedSource = v.InferOutput<typeof SourceSchema>;
 
 const Source = v.pipe(
-  v.strictObject({
-    id: v.pipe(
-      v.string(),
-      v.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes'),
-    ),
-    name: nonEmpty,
-    type: v.picklist(SOURCE_TYPES),
-    enabled: v.optional(v.boolean(), true),
-    /**
-     * The console or API server: Rancher's URL for `rancher`, Argo CD's for `argocd`, Nomad's for
-     * `nomad`; for `generic`, the base that relative cluster-list and job-list URLs resolve against.
-     */
-    baseUrl: v.optional(httpUrl),
-    /** Find clusters through the source (Rancher's cluster list). */
-    discovery: v.optional(v.boolean(), true),
-    /** Clusters listed by hand; merged with discovered ones. */
-    clusters: v.optional(v.array(StaticCluster), []),
-    owner: v.optional(OwnerFilter, {}),
-    /**
-     * Kubernetes kinds to list (kubernetes, rancher). Ignored by argocd, nomad and generic
-     * sources, whose jobs have one kind each (`Application`, `NomadJob`, `generic.jobs.kind`).
-     */
-    kinds: v.optional(v.array(v.picklist(KUBERNETES_KINDS)), [...KUBERNETES_KINDS]),
-    /** Annotation your deploy tooling stamps with the person who made a change. */
-    actorAnnotation: v.optional(v.string()),
-    /** Field paths whose changes are not worth recording, e.g. `spec.replicas` under an autoscaler. */
-    ignoreFields: v.optional(v.array(nonEmpty), []),
-    links: v.optional(Links, {}),
-    /** Per-type options; each only on a source of that type. */
-    argocd: v.optional(ArgoCdOptions),
-    nomad: v.optional(NomadOptions),
-    generic: v.optional(GenericOptions),
+  SourceSchema,
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const source = dataset.value;
+    // The rules of the source's own type: the catalog pairs each type's rules with its schema.
+    const rules = SOURCE_CATALOG[source.type].rules as readonly SourceRule<ParsedSource>[];
+    for (const rule of rules) {
+      if (rule.holds(source)) continue;
+      addIssue({ message: rule.message, path: pathItems(source, rule.path) });
+    }
   }),
-  v.forward(
-    v.check(
-      (s) => s.type !== 'rancher' || s.baseUrl !== undefined,
-      'a rancher source needs the Rancher server URL',
-    ),
-    ['baseUrl'],
-  ),
-  v.forward(
-    v.check(
-      (s) => s.type !== 'kubernetes' || s.clusters.length > 0,
-      'a kubernetes source needs at least one cluster',
-    ),
-    ['clusters'],
-  ),
-  v.forward(
-    v.check(
-      (s) => s.type !== 'argocd' || s.baseUrl !== undefined,
-      'an argocd source needs the Argo CD server URL',
-    ),
-    ['baseUrl'],
-  ),
-  v.forward(
-    v.check(
-      (s) => s.type !== 'nomad' || s.baseUrl !== undefined || s.clusters.length > 0,
-      'a nomad source needs the Nomad server URL (or regions listed under clusters)',
-    ),
-    ['baseUrl'],
-  ),
-  v.forward(
-    v.check((s) => s.type !== 'generic' || s.generic !== undefined, 'a generic source needs its mapping'),
-    ['generic'],
-  ),
-  v.forward(
-    v.check(
-      (s) => s.type !== 'generic' || s.generic?.clusters !== undefined || s.clusters.length > 0,
-      'a generic source needs a cluster list (generic.clusters) or clusters listed by hand',
-    ),
-    ['clusters'],
-  ),
-  v.forward(
-    v.check(
-      (s) => s.type !== 'generic' || s.generic?.clusters === undefined || s.baseUrl !== undefined,
-      'a generic source that discovers clusters needs baseUrl',
-    ),
-    ['baseUrl'],
-  ),
-  // Label selectors mean something to Kubernetes and Argo CD only; silently ignoring one would
-  // watch more jobs than the user asked for.
-  v.forward(
-    v.check(
-      (s) => s.type !== 'nomad' || !s.owner.labelSelector?.trim(),
-      'nomad has no label selectors: use nomad.filter (a Nomad filter expression)',
-    ),
-    ['owner', 'labelSelector'],
-  ),
-  v.forward(
-    v.check(
-      (s) => s.type !== 'generic' || !s.owner.labelSelector?.trim(),
-      'a generic source has no label selectors: use owner.namespaces or owner.namePattern',
-    ),
-    ['owner', 'labelSelector'],
-  ),
-  v.forward(
-    v.check(
-      (s) => s.argocd === undefined || s.type === 'argocd',
-      'only an argocd source takes argocd options',
-    ),
-    ['argocd'],
-  ),
-  v.forward(
-    v.check((s) => s.nomad === undefined || s.type === 'nomad', 'only a nomad source takes nomad options'),
-    ['nomad'],
-  ),
-  v.forward(
-    v.check(
-      (s) => s.generic === undefined || s.type === 'generic',
-      'only a generic source takes generic options',
-    ),
-    ['generic'],
-  ),
 );
+
+/** valibot path items for a field path under `input`, as v.forward makes them. */
+function pathItems(input: unknown, path: readonly string[]): [v.IssuePathItem, ...v.IssuePathItem[]] {
+  const items: v.IssuePathItem[] = [];
+  let at = input as Record<string, unknown> | undefined;
+  for (const key of path) {
+    const value = at?.[key];
+    items.push({ type: 'unknown', origin: 'value', input: at, key, value });
+    at = value as Record<string, unknown> | undefined;
+  }
+  return items as [v.IssuePathItem, ...v.IssuePathItem[]];
+}
 
 const LabelMapping = v.strictObject({
   cluster: v.optional(v.array(nonEmpty), ['cluster']),
@@ -313,9 +92,20 @@ export const SettingsSchema = v.strictObject({
   pages: v.optional(v.record(v.pipe(v.string(), v.regex(/^[a-z0-9-]+$/)), PageIntegration), {}),
 });
 
-export type Settings = v.InferOutput<typeof SettingsSchema>;
-export type SettingsInput = v.InferInput<typeof SettingsSchema>;
-export type SourceSettings = Settings['sources'][number];
+/**
+ * A source as code reads it, whatever its type: the fields every type has, its `type`, and each
+ * type's option block as optional (set only on a source of that type — the schema sees to it).
+ */
+type Flat<U extends { type: string }> = Omit<U, OptionBlock | 'type'> & { type: SourceType } & {
+  [K in OptionBlock]?: Exclude<U extends unknown ? (K extends keyof U ? U[K] : never) : never, undefined>;
+};
+export type SourceSettings = Flat<ParsedSource>;
+export type SourceInput = Flat<v.InferInput<typeof SourceSchema>>;
+
+export type Settings = Omit<v.InferOutput<typeof SettingsSchema>, 'sources'> & { sources: SourceSettings[] };
+export type SettingsInput = Omit<v.InferInput<typeof SettingsSchema>, 'sources'> & {
+  sources?: SourceInput[];
+};
 export type StaticClusterSettings = SourceSettings['clusters'][number];
 
 export const defaultSettings = (): Settings => v.parse(SettingsSchema, { version: 1 });

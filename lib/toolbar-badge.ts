@@ -3,7 +3,7 @@
  * recent the newest one is — the same heat scale as the grid and the page badges.
  * Pure; the background calls `applyToolbarBadge(browser.action, changes, now)` after each pass.
  */
-import { HEAT_COLORS, levelForAge } from './heat-scale';
+import { HEAT_COLORS, levelForAge } from './heat/scale';
 import type { Change } from './model';
 
 export const BADGE_WINDOW_MS = 15 * 60_000;

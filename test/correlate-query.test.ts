@@ -1,10 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CorrelateAnswer, HOUR, MINUTE, RESERVED } from '../lib/correlate';
-import { answerCorrelate, handlePageRequest, watchedJobNames } from '../lib/correlate-query';
+import { RESERVED } from '../lib/correlate/identity';
+import { answerCorrelate, handlePageRequest, watchedJobNames } from '../lib/correlate/query';
+import { HOUR, MINUTE } from '../lib/correlate/rank';
+import type { CorrelateAnswer } from '../lib/correlate/wire';
 import { openDb, type TattlerDb } from '../lib/db';
 import { parseRequest } from '../lib/messages';
 import type { Change, Cluster, JobSnapshot } from '../lib/model';
 import { type Settings, validateSettings } from '../lib/settings';
+import * as build from './builders';
 
 const T = Date.UTC(2025, 0, 15, 12, 0, 0);
 
@@ -25,28 +28,14 @@ function settings(): Settings {
   return parsed.value;
 }
 
-const cluster = (nativeId: string, name: string): Cluster => ({
-  id: `rancher/${nativeId}`,
-  sourceId: 'rancher',
-  nativeId,
-  name,
-  apiBase: `https://rancher.example/k8s/clusters/${nativeId}`,
-  firstSeen: T - 24 * HOUR,
-  lastSeen: T,
-});
+const cluster = (nativeId: string, name: string): Cluster =>
+  build.cluster('rancher', nativeId, T, {
+    name,
+    apiBase: `https://rancher.example/k8s/clusters/${nativeId}`,
+  });
 
-const job = (clusterId: string, name: string, namespace = 'shop'): JobSnapshot => ({
-  key: `${clusterId}|Deployment:${namespace}/${name}`,
-  clusterId,
-  rowKey: `Deployment:${namespace}/${name}`,
-  kind: 'Deployment',
-  namespace,
-  name,
-  versionToken: '1',
-  fields: {},
-  health: { state: 'healthy' },
-  observedAt: T,
-});
+const job = (clusterId: string, name: string, namespace = 'shop'): JobSnapshot =>
+  build.job({ clusterId, name, namespace }, T);
 
 function change(
   id: string,
@@ -55,21 +44,11 @@ function change(
   at: number,
   extra: Partial<Change> = {},
 ): Change {
-  return {
+  return build.change({ clusterId, name }, at, {
     id,
-    clusterId,
-    jobKey: `${clusterId}|Deployment:shop/${name}`,
-    rowKey: `Deployment:shop/${name}`,
-    kind: 'Deployment',
-    namespace: 'shop',
-    name,
-    type: 'updated',
-    windowStart: at - MINUTE,
-    windowEnd: at,
-    at,
     fields: [{ path: 'containers[app].image', before: 'shop/checkout:1.4.1', after: 'shop/checkout:1.4.2' }],
     ...extra,
-  };
+  });
 }
 
 let db: TattlerDb;

@@ -1,22 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type ClusterRef,
-  DEFAULT_OPTIONS,
-  formatDuration,
-  HOUR,
-  headlineOf,
-  headlineText,
-  identityOf,
-  MINUTE,
-  namesAnything,
-  RESERVED,
-  rankChanges,
-  relevantLabels,
-  resolveSubject,
-} from '../lib/correlate';
+import { headlineOf } from '../lib/correlate/answer';
+import { identityOf, namesAnything, RESERVED, relevantLabels } from '../lib/correlate/identity';
+import { DEFAULT_OPTIONS, HOUR, MINUTE, rankChanges } from '../lib/correlate/rank';
+import { type ClusterRef, resolveSubject } from '../lib/correlate/resolve';
+import { headlineText } from '../lib/correlate/wire';
 import type { Change } from '../lib/model';
 import { defaultSettings } from '../lib/settings';
+import * as build from './builders';
 
 const mapping = defaultSettings().labels;
 const T = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -46,26 +37,19 @@ const clusters: ClusterRef[] = [
 ];
 
 let seq = 0;
+/** Ids in creation order (`c001`, `c002`…): ranking breaks ties by id. */
 function change(p: Partial<Change> & { at: number }): Change {
   seq += 1;
-  const name = p.name ?? 'checkout';
-  const namespace = p.namespace ?? 'shop';
-  const kind = p.kind ?? 'Deployment';
-  const clusterId = p.clusterId ?? 'r/c-m-eu1';
-  return {
-    id: p.id ?? `c${String(seq).padStart(3, '0')}`,
-    clusterId,
-    jobKey: `${clusterId}|${kind}:${namespace}/${name}`,
-    rowKey: `${kind}:${namespace}/${name}`,
-    kind,
-    namespace,
-    name,
-    type: p.type ?? 'updated',
-    windowStart: p.windowStart ?? p.at - MINUTE,
-    windowEnd: p.windowEnd ?? p.at,
-    fields: p.fields ?? [{ path: 'containers[app].image', before: 'app:1', after: 'app:2' }],
-    ...p,
-  };
+  const ref = { clusterId: p.clusterId ?? 'r/c-m-eu1', name: p.name ?? 'checkout' };
+  return build.change(
+    { ...ref, ...(p.kind ? { kind: p.kind } : {}), ...(p.namespace ? { namespace: p.namespace } : {}) },
+    p.at,
+    {
+      id: `c${String(seq).padStart(3, '0')}`,
+      fields: [{ path: 'containers[app].image', before: 'app:1', after: 'app:2' }],
+      ...p,
+    },
+  );
 }
 
 const alertSubject = (labels: Record<string, string>, startsAt?: number) =>
@@ -369,16 +353,5 @@ describe('headline', () => {
     const h = headlineOf(rankChanges(subject, [after], T + HOUR), new Map([[after.id, after]]), HOUR, false);
     expect(h).toMatchObject({ count: 0, afterCount: 1 });
     expect(headlineText(h)).toBe('1 after');
-  });
-});
-
-describe('formatDuration', () => {
-  it('is short and readable', () => {
-    expect(formatDuration(20_000)).toBe('under 1 min');
-    expect(formatDuration(4 * MINUTE)).toBe('4 min');
-    expect(formatDuration(80 * MINUTE)).toBe('1 h 20 min');
-    expect(formatDuration(2 * HOUR)).toBe('2 h');
-    expect(formatDuration(13 * HOUR + 5 * MINUTE)).toBe('13 h');
-    expect(formatDuration(3 * 24 * HOUR)).toBe('3 d');
   });
 });

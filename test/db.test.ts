@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { changesBetween, changesOfCell, openDb, prune, SCHEMA_VERSIONS } from '../lib/db';
 import type { Change, JobSnapshot } from '../lib/model';
+import * as build from './builders';
 
-const change = (id: string, at: number, over: Partial<Change> = {}): Change => ({
-  id,
-  clusterId: 'demo/c-1',
-  jobKey: 'demo/c-1|Deployment:shop/checkout',
-  rowKey: 'Deployment:shop/checkout',
-  kind: 'Deployment',
-  namespace: 'shop',
-  name: 'checkout',
-  type: 'updated',
-  windowStart: at - 60_000,
-  windowEnd: at,
-  at,
-  fields: [],
-  ...over,
-});
+const change = (id: string, at: number, over: Partial<Change> = {}): Change =>
+  build.change({ clusterId: 'demo/c-1', name: 'checkout' }, at, { id, fields: [], ...over });
 
 describe('schema versions', () => {
   // Each earlier version's data must open in the newest schema. With one version this checks

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileIgnore, diffCluster, diffFields, diffJob, withOccurrence } from '../lib/diff';
 import type { JobSnapshot } from '../lib/model';
-import { fleetOfSnapshots, snapshot } from './helpers/snapshots';
+import { fleetOfSnapshots, snapshot } from './builders';
 
 const W = { windowStart: 10_000, windowEnd: 20_000 };
 

@@ -1,74 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildHeatIndex,
-  CHURN_MIN_CHANGES,
-  cellGlyph,
-  type HeatInput,
-  parseRowKey,
-  presenceFromKeys,
-  viewRows,
-} from '../lib/heat';
-import { MARKS } from '../lib/heat-scale';
+import { buildHeatIndex } from '../lib/heat/build';
+import { cellGlyph } from '../lib/heat/cells';
+import { CHURN_MIN_CHANGES } from '../lib/heat/columns';
+import { parseRowKey, presenceFromKeys, viewRows } from '../lib/heat/rows';
+import { MARKS } from '../lib/heat/scale';
+import type { HeatInput } from '../lib/heat/types';
 import type { Change, Cluster, JobSnapshot, PollRun } from '../lib/model';
+import * as build from './builders';
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
-const cluster = (name: string, group?: string, extra: Partial<Cluster> = {}): Cluster => ({
-  id: `src/${name}`,
-  sourceId: 'src',
-  nativeId: name,
-  name,
-  apiBase: `https://rancher.example/k8s/clusters/${name}`,
-  ...(group ? { group } : {}),
-  firstSeen: NOW - 3 * 24 * HOUR,
-  lastSeen: NOW,
-  lastOkPoll: NOW - MIN,
-  ...extra,
-});
-
-const job = (
-  clusterName: string,
-  name: string,
-  health: JobSnapshot['health']['state'] = 'healthy',
-): JobSnapshot => {
-  const rowKey = `Deployment:shop/${name}`;
-  return {
-    key: `src/${clusterName}|${rowKey}`,
-    clusterId: `src/${clusterName}`,
-    rowKey,
-    kind: 'Deployment',
-    namespace: 'shop',
-    name,
-    versionToken: '1',
-    fields: {},
-    health: { state: health },
-    observedAt: NOW,
-  };
-};
-
-let seq = 0;
-const change = (clusterName: string, name: string, agoMs: number, extra: Partial<Change> = {}): Change => {
-  const rowKey = `Deployment:shop/${name}`;
-  const at = NOW - agoMs;
-  return {
-    id: `c${++seq}`,
-    clusterId: `src/${clusterName}`,
-    jobKey: `src/${clusterName}|${rowKey}`,
-    rowKey,
-    kind: 'Deployment',
-    namespace: 'shop',
-    name,
-    type: 'updated',
-    windowStart: at - MIN,
-    windowEnd: at,
-    at,
-    actor: { name: 'alice', kind: 'person' },
-    fields: [{ path: 'spec.replicas', before: 2, after: 3 }],
+const cluster = (name: string, group?: string, extra: Partial<Cluster> = {}): Cluster =>
+  build.cluster('src', name, NOW, {
+    apiBase: `https://rancher.example/k8s/clusters/${name}`,
+    ...(group ? { group } : {}),
+    firstSeen: NOW - 3 * 24 * HOUR,
+    lastOkPoll: NOW - MIN,
     ...extra,
-  };
-};
+  });
+
+const job = (clusterName: string, name: string, health: JobSnapshot['health']['state'] = 'healthy') =>
+  build.job({ clusterId: `src/${clusterName}`, name }, NOW, { health: { state: health } });
+
+/** A change by alice `agoMs` before NOW. */
+const change = (clusterName: string, name: string, agoMs: number, extra: Partial<Change> = {}): Change =>
+  build.change({ clusterId: `src/${clusterName}`, name }, NOW - agoMs, {
+    actor: { name: 'alice', kind: 'person' },
+    ...extra,
+  });
 
 const imageChange = (clusterName: string, name: string, agoMs: number, image: string, actor = 'bob') =>
   change(clusterName, name, agoMs, {

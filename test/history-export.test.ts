@@ -9,22 +9,15 @@ import {
   quoteCsv,
 } from '../lib/history-export';
 import type { Change } from '../lib/model';
+import * as build from './builders';
 
 const T0 = Date.parse('2025-03-10T15:00:00Z');
 
 function change(overrides: Partial<Change> = {}): Change {
-  return {
+  return build.change({ clusterId: 'demo/c-m-abc12', name: 'checkout' }, T0 - 30_000, {
     id: 'c1',
-    clusterId: 'demo/c-m-abc12',
-    jobKey: 'demo/c-m-abc12|Deployment:shop/checkout',
-    rowKey: 'Deployment:shop/checkout',
-    kind: 'Deployment',
-    namespace: 'shop',
-    name: 'checkout',
-    type: 'updated',
     windowStart: T0 - 60_000,
     windowEnd: T0,
-    at: T0 - 30_000,
     reportedAt: T0 - 30_000,
     actor: { name: 'alice', kind: 'person', via: 'annotation example.com/changed-by' },
     fields: [
@@ -34,7 +27,7 @@ function change(overrides: Partial<Change> = {}): Change {
     fromVersion: 7,
     toVersion: 8,
     ...overrides,
-  };
+  });
 }
 
 /** A strict RFC 4180 reader, to check what a spreadsheet would see. */

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { HEAT_COLORS } from '../lib/heat-scale';
+import { HEAT_COLORS } from '../lib/heat/scale';
 import { applyToolbarBadge, toolbarBadge } from '../lib/toolbar-badge';
 
 const NOW = 1_700_000_000_000;

@@ -11,7 +11,7 @@ import {
 import { defaultSettings, type Settings, validateSettings } from '../lib/settings';
 import type { PollContext, SourceAdapter } from '../lib/sources/types';
 import { runPass } from '../lib/watcher';
-import { snapshot } from './helpers/snapshots';
+import { snapshot } from './builders';
 
 /** An adapter whose answers the test scripts: clusters to discover, jobs or a failure per cluster. */
 class ScriptedAdapter implements SourceAdapter {

@@ -24,36 +24,14 @@
  */
 
 import { useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import {
-  type ChangeView,
-  formatDuration,
-  formatFieldValue,
-  headlineText,
-  type RankedChange,
-  relationText,
-  type SubjectResult,
-} from '../../lib/correlate';
-import { MARKS } from '../../lib/heat-scale';
-import { safeHttpUrl } from '../../lib/links';
+import type { ChangeView } from '../../lib/change-view';
+import { type RankedChange, relationText } from '../../lib/correlate/rank';
+import { headlineText, type SubjectResult } from '../../lib/correlate/wire';
+import { MARKS } from '../../lib/heat/scale';
 import type { BadgeData } from '../../lib/pages/types';
-import { FieldDeltaView } from '../common/FieldDeltaView';
+import { durationText, shortTime } from '../../lib/time-text';
+import { ChangeItem } from '../common/ChangeItem';
 import { adoptStyles, POPOVER_CSS } from './styles';
-
-const ACTOR_KIND: Record<string, string> = {
-  person: 'person',
-  automation: 'automation',
-  client: 'client name',
-  token: 'token',
-  unknown: 'unverified',
-};
-
-function when(at: number): string {
-  const d = new Date(at);
-  const sameDay = new Date().toDateString() === d.toDateString();
-  return sameDay
-    ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
-    : d.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-}
 
 /**
  * The clusters looked at, by name, each name once: an alert's `cluster="prod-eu-1"` may name a
@@ -83,8 +61,8 @@ function toSubject(r: SubjectResult): string {
 function windowText(r: SubjectResult): string {
   const { from, to, startsAt } = r.looked;
   if (r.mode === 'alert' && startsAt !== undefined)
-    return `in the ${formatDuration(startsAt - from)} before the alert started`;
-  return `in the last ${formatDuration(to - from)}`;
+    return `in the ${durationText(startsAt - from)} before the alert started`;
+  return `in the last ${durationText(to - from)}`;
 }
 
 /** The badge's accessible name: its visible text, then what it means. */
@@ -110,89 +88,18 @@ function Cell({ level, glyph, label }: { level: number; glyph: string; label?: s
   );
 }
 
-function typeText(c: ChangeView): string {
-  switch (c.type) {
-    case 'created':
-      return 'created';
-    case 'deleted':
-      return 'deleted';
-    case 'status':
-      return 'status changed';
-    default:
-      return 'updated';
-  }
-}
-
-function ChangeItem({ change, ranked }: { change: ChangeView; ranked: RankedChange }) {
-  const link = safeHttpUrl(change.link);
-  const userLink = safeHttpUrl(change.userLink);
-  const actor = change.actor;
-  const timeNote =
-    change.reportedAt !== undefined
-      ? `at ${when(change.at)}`
-      : `between ${when(change.windowStart)} and ${when(change.windowEnd)}`;
-  const versions =
-    change.fromVersion !== undefined && change.toVersion !== undefined
-      ? ` · version ${change.fromVersion} → ${change.toVersion}`
-      : '';
+/** The badge's context on top of a change: which job where, and why it is shown. */
+function ChangeContext({ change, ranked }: { change: ChangeView; ranked: RankedChange }) {
   return (
-    <li>
+    <>
       <div class="what">
-        <Cell
-          level={0}
-          glyph={change.type === 'created' ? MARKS.created : change.type === 'deleted' ? MARKS.deleted : ''}
-        />
+        <Cell level={0} glyph={change.mark ? MARKS[change.mark] : ''} />
         <span>
           {change.kind} {change.namespace}/{change.name} in {change.clusterName}
         </span>
       </div>
       <div class="reason">{ranked.reason}</div>
-      <div class="who">
-        {typeText(change)} {timeNote}
-        {actor
-          ? ` · by ${actor.name} (${ACTOR_KIND[actor.kind] ?? actor.kind}${actor.via ? `, ${actor.via}` : ''})`
-          : ''}
-        {change.actorStale ? ' · the reported actor may belong to an earlier change' : ''}
-        {versions}
-        {change.skipped ? ` · ${change.skipped} versions in between not seen` : ''}
-      </div>
-      {change.changeCause ? <div class="who">cause: {change.changeCause}</div> : null}
-      {change.fields.length > 0 ? (
-        <table>
-          <tbody>
-            {change.fields.map((f) => (
-              <tr key={f.path}>
-                <th scope="row">{f.path}</th>
-                <td>
-                  <FieldDeltaView change={f} format={(v) => formatFieldValue(v)} />
-                </td>
-              </tr>
-            ))}
-            {change.moreFields ? (
-              <tr>
-                <td colSpan={2} class="more">
-                  {change.moreFields} more fields
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      ) : null}
-      {link || userLink ? (
-        <div class="links">
-          {link ? (
-            <a href={link} target="_blank" rel="noopener noreferrer">
-              Open {change.name} in its console
-            </a>
-          ) : null}
-          {userLink && actor ? (
-            <a href={userLink} target="_blank" rel="noopener noreferrer">
-              {actor.name}'s jobs
-            </a>
-          ) : null}
-        </div>
-      ) : null}
-    </li>
+    </>
   );
 }
 
@@ -202,7 +109,7 @@ function headingText(r: SubjectResult): string {
   const n = `${h.count} ${h.count === 1 ? 'change' : 'changes'}`;
   return r.mode === 'alert'
     ? `${n} before this alert`
-    : `${n} in the last ${formatDuration(r.looked.to - r.looked.from)}`;
+    : `${n} in the last ${durationText(r.looked.to - r.looked.from)}`;
 }
 
 interface PopoverProps {
@@ -289,7 +196,8 @@ function Popover({ data, anchor, onClose }: PopoverProps) {
         ? `cluster ${l.clusterLabels.join(', ')} (not one Tattler watches)`
         : '',
   ].filter(Boolean);
-  const start = l.startsAt !== undefined ? ` The alert started at ${when(l.startsAt)}.` : '';
+  const now = Date.now();
+  const start = l.startsAt !== undefined ? ` The alert started at ${shortTime(l.startsAt, now)}.` : '';
   const ranked = r.ranked.filter((x) => changes[x.id]);
   return (
     <div ref={ref} class="pop" role="dialog" aria-labelledby={`${id}-h`} aria-modal="false">
@@ -302,18 +210,23 @@ function Popover({ data, anchor, onClose }: PopoverProps) {
         </button>
       </header>
       <p class="looked">
-        {source}: looked for {what.join(', ') || 'what this page names'}, from {when(l.from)} to {when(l.to)}.
-        {start}
+        {source}: looked for {what.join(', ') || 'what this page names'}, from {shortTime(l.from, now)} to{' '}
+        {shortTime(l.to, now)}.{start}
       </p>
       {r.blind.map((b) => (
         <p class="warn" key={b.clusterId}>
-          Could not see {b.clusterName} for {formatDuration(b.ms)} of that time: changes there may be missing.
+          Could not see {b.clusterName} for {durationText(b.ms)} of that time: changes there may be missing.
         </p>
       ))}
       {ranked.length > 0 ? (
         <ol>
           {ranked.map((x) => (
-            <ChangeItem key={x.id} ranked={x} change={changes[x.id] as ChangeView} />
+            <ChangeItem
+              key={x.id}
+              change={changes[x.id] as ChangeView}
+              now={now}
+              context={<ChangeContext change={changes[x.id] as ChangeView} ranked={x} />}
+            />
           ))}
         </ol>
       ) : (

@@ -2,9 +2,9 @@
  * The badge's stylesheet, inside each badge's shadow root only: nothing here reaches the page,
  * and the page's rules do not reach in (`:host { all: initial }`). Sizes are in px because `rem`
  * follows the page's root font size. Heat colours are the shared scale's variables
- * (lib/heat-scale.ts), so a badge's cell looks like the popup grid's cell for the same level.
+ * (lib/heat/scale.ts), so a badge's cell looks like the popup grid's cell for the same level.
  */
-import { heatCssVariables } from '../../lib/heat-scale';
+import { heatCssVariables } from '../../lib/heat/scale';
 
 /** The badge's own rules: in every badge's shadow root. Kept small (a page may hold a thousand). */
 export const BADGE_CSS = `
@@ -125,7 +125,18 @@ export const POPOVER_CSS = `
 .pop .what { display: flex; align-items: center; gap: 6px; font-weight: 600; overflow-wrap: anywhere; }
 .pop .what .cell { width: 16px; height: 16px; border-radius: 3px; }
 .pop .reason { margin-top: 2px; }
-.pop .who { color: var(--tt-muted); }
+.pop .change-context { margin-bottom: 2px; }
+.pop .ch-type {
+  display: inline-block;
+  padding: 0 4px;
+  border: 1px solid var(--tt-border);
+  border-radius: 3px;
+  font-size: 10px;
+  text-transform: uppercase;
+}
+.pop .ch-mark.degraded { font-weight: 600; }
+.pop .ch-when, .pop .cause { color: var(--tt-muted); }
+.pop .skipped, .pop .cause { font-style: italic; }
 .pop table { border-collapse: collapse; margin-top: 4px; width: 100%; }
 .pop th, .pop td {
   padding: 1px 6px 1px 0;

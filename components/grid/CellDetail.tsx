@@ -1,22 +1,20 @@
 /**
- * A cell's detail: its changes in the window, newest first — who (and what kind of actor),
- * when (relative and exact), field by field before → after, versions skipped, a warning when
- * the actor may belong to an earlier change — and the links out. Also says why a cell is blind,
- * absent or degraded. Every remote value is rendered as text.
+ * A cell's detail: its changes in the window, newest first, each as the popover on alert pages
+ * shows it (components/common/ChangeItem.tsx). Also says why a cell is blind, absent or
+ * degraded. Every remote value is rendered as text.
  *
  * Shown as a preview on hover/focus; pinned (a non-modal dialog that takes focus) on click or
  * Enter. Escape closes it; the caller returns focus to the cell.
  */
 
 import type { JSX, TargetedKeyboardEvent } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
-import type { HeatCell } from '../../lib/heat';
-import type { Change, FieldValue } from '../../lib/model';
+import { useEffect, useMemo, useRef } from 'preact/hooks';
+import { changeViewOf } from '../../lib/change-view';
+import type { HeatCell } from '../../lib/heat/types';
 import type { Settings } from '../../lib/settings';
-import { FieldDeltaView } from '../common/FieldDeltaView';
-import { clockTime, exactTime, relativeTime } from '../common/time';
-import { ACTOR_KIND_LABEL, BLIND_LABEL, columnName, windowPhrase } from './labels';
-import { consoleLink, userJobsLink } from './links';
+import { windowPhrase } from '../../lib/time-text';
+import { ChangeItem } from '../common/ChangeItem';
+import { BLIND_LABEL, columnName } from './labels';
 
 export interface CellDetailProps {
   cell: HeatCell;
@@ -28,113 +26,6 @@ export interface CellDetailProps {
   onClose(): void;
   onMouseEnter?(): void;
   onMouseLeave?(): void;
-}
-
-const TYPE_LABEL: Record<Change['type'], string> = {
-  created: 'created',
-  updated: 'updated',
-  deleted: 'deleted',
-  status: 'status',
-};
-
-/** Field values as text: lists joined, absent and null said in words. */
-export function valueText(v: FieldValue | undefined): string {
-  if (v === undefined) return '(none)';
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return v.length ? v.join(', ') : '(empty list)';
-  return String(v);
-}
-
-function When({ change, now }: { change: Change; now: number }) {
-  const iso = new Date(change.at).toISOString();
-  return (
-    <p class="ch-when">
-      <time dateTime={iso} title={exactTime(change.at)}>
-        {relativeTime(change.at, now)}
-      </time>
-      {' · '}
-      {exactTime(change.at)}
-      {change.reportedAt === undefined && (
-        <span class="dim">
-          {' '}
-          (seen between polls at {clockTime(change.windowStart)} and {clockTime(change.windowEnd)})
-        </span>
-      )}
-    </p>
-  );
-}
-
-function ChangeItem({
-  change,
-  cell,
-  now,
-  settings,
-}: { change: Change; cell: HeatCell; now: number } & Pick<CellDetailProps, 'settings'>) {
-  const actor = change.actor;
-  const open = consoleLink(change);
-  const jobs = userJobsLink(change, cell.column.cluster, settings);
-  const versions =
-    change.fromVersion !== undefined || change.toVersion !== undefined
-      ? `version ${change.fromVersion ?? '?'} → ${change.toVersion ?? '?'}`
-      : '';
-  return (
-    <li class="change">
-      <p class="ch-head">
-        <span class={`ch-type t-${change.type}`}>{TYPE_LABEL[change.type]}</span>{' '}
-        {actor ? (
-          <>
-            <strong class="actor">{actor.name}</strong>{' '}
-            <span class="dim">
-              ({ACTOR_KIND_LABEL[actor.kind]}
-              {actor.via ? `, from ${actor.via}` : ''})
-            </span>
-          </>
-        ) : (
-          <span class="dim">actor not reported</span>
-        )}
-      </p>
-      <When change={change} now={now} />
-      {change.actorStale && (
-        <p class="warn" role="note">
-          <span aria-hidden="true">⚠ </span>
-          {actor ? actor.name : 'The actor'} may belong to an earlier change: the reported time lies before
-          this change's window.
-        </p>
-      )}
-      {(change.skipped ?? 0) > 0 && (
-        <p class="skipped">
-          {change.skipped} version{change.skipped === 1 ? '' : 's'} skipped between polls (came and went
-          unseen)
-          {versions ? ` · ${versions}` : ''}
-        </p>
-      )}
-      {!change.skipped && versions && <p class="dim">{versions}</p>}
-      {change.fields.length > 0 && (
-        <ul class="fields">
-          {change.fields.map((f) => (
-            <li key={f.path}>
-              <code class="path">{f.path}</code> <FieldDeltaView change={f} format={valueText} />
-            </li>
-          ))}
-        </ul>
-      )}
-      {change.changeCause && <p class="cause">{change.changeCause}</p>}
-      {(open || jobs) && (
-        <p class="links">
-          {open && (
-            <a href={open} target="_blank" rel="noopener noreferrer">
-              Open in console
-            </a>
-          )}
-          {jobs && actor && (
-            <a href={jobs} target="_blank" rel="noopener noreferrer">
-              Open {actor.name}'s jobs
-            </a>
-          )}
-        </p>
-      )}
-    </li>
-  );
 }
 
 /** Why the cell looks the way it does, beyond its changes. */
@@ -194,7 +85,10 @@ export function CellDetail(props: CellDetailProps) {
     }
   };
 
-  const shown = cell.changes;
+  const shown = useMemo(
+    () => cell.changes.map((c) => changeViewOf(c, cell.column.cluster, props.settings)),
+    [cell.changes, cell.column.cluster, props.settings],
+  );
   return (
     <section
       ref={ref}
@@ -235,7 +129,7 @@ export function CellDetail(props: CellDetailProps) {
           aria-label={`${shown.length} change${shown.length === 1 ? '' : 's'}, newest first`}
         >
           {shown.map((c) => (
-            <ChangeItem key={c.id} change={c} cell={cell} now={now} settings={props.settings} />
+            <ChangeItem key={c.id} change={c} now={now} />
           ))}
         </ol>
       )}

@@ -1,7 +1,6 @@
 /** What the popup says when there is no grid to show yet, and why. */
 import type { ComponentChildren } from 'preact';
-import { exactTime, relativeTime } from '../common/time';
-import { windowPhrase } from './labels';
+import { exactTime, relativeTime, windowPhrase } from '../../lib/time-text';
 
 function Panel({ title, children }: { title: string; children: ComponentChildren }) {
   return (

@@ -10,8 +10,8 @@
 import type { VirtualItem } from '@tanstack/virtual-core';
 import type { TargetedFocusEvent, TargetedKeyboardEvent, TargetedMouseEvent } from 'preact';
 import { useCallback, useLayoutEffect, useMemo, useRef } from 'preact/hooks';
-import type { HeatColumn, HeatIndex, HeatRow } from '../../lib/heat';
-import { MARKS } from '../../lib/heat-scale';
+import { MARKS } from '../../lib/heat/scale';
+import type { HeatColumn, HeatIndex, HeatRow } from '../../lib/heat/types';
 import { memo } from '../common/memo';
 import { type GridPos, nextPosition } from './keys';
 import { BLIND_LABEL, cellLabel, columnLabel, columnName, rowLabel } from './labels';

@@ -1,9 +1,9 @@
 /**
  * What colours and characters mean. Heat thresholds are shown in real durations for the chosen
- * window, because levels are relative to it (lib/heat-scale.ts).
+ * window, because levels are relative to it (lib/heat/scale.ts).
  */
-import { MARKS } from '../../lib/heat-scale';
-import { durationText } from '../common/time';
+import { MARKS } from '../../lib/heat/scale';
+import { durationText } from '../../lib/time-text';
 
 export function Legend({ windowMs }: { windowMs: number }) {
   const steps: Array<[number, number]> = [
@@ -20,7 +20,7 @@ export function Legend({ windowMs }: { windowMs: number }) {
           <span class={`swatch lv${level}`} aria-hidden="true">
             1
           </span>
-          ≤ {durationText(ms)}
+          ≤ {durationText(ms, { seconds: true })}
         </span>
       ))}
       <span class="legend-sep" aria-hidden="true" />

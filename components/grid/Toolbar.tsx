@@ -2,8 +2,9 @@
  * The popup header: filter, window, "changed only", the state of polling (last pass, clusters
  * ok / failing / needing login, login links) and "Poll now".
  */
-import { type RowSort, WINDOWS, type WindowId } from '../../lib/heat';
-import { relativeTime } from '../common/time';
+import type { RowSort } from '../../lib/heat/types';
+import { WINDOWS, type WindowId } from '../../lib/heat/windows';
+import { relativeTime } from '../../lib/time-text';
 import type { PollState } from './poll-state';
 
 export interface ToolbarProps {

@@ -3,17 +3,8 @@
  * and the short phrases the detail, legend and header reuse. One place, so a screen reader
  * and a sighted user are told the same thing.
  */
-import type { Blindness, HeatCell, HeatColumn, HeatRow } from '../../lib/heat';
-import type { ActorKind } from '../../lib/model';
-import { relativeTime } from '../common/time';
-
-export const ACTOR_KIND_LABEL: Record<ActorKind, string> = {
-  person: 'person',
-  automation: 'automation',
-  client: 'client program',
-  token: 'API token',
-  unknown: 'unknown kind',
-};
+import type { Blindness, HeatCell, HeatColumn, HeatRow } from '../../lib/heat/types';
+import { relativeTime } from '../../lib/time-text';
 
 export const BLIND_LABEL: Record<Blindness['reason'], string> = {
   auth: 'login needed',
@@ -25,14 +16,6 @@ export const BLIND_LABEL: Record<Blindness['reason'], string> = {
 };
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
-/** "the last hour", "the last 15 minutes", "the last 7 days". */
-export function windowPhrase(ms: number): string {
-  const minutes = Math.round(ms / 60_000);
-  if (minutes % 1440 === 0) return minutes === 1440 ? 'the last 24 hours' : `the last ${minutes / 1440} days`;
-  if (minutes % 60 === 0) return minutes === 60 ? 'the last hour' : `the last ${minutes / 60} hours`;
-  return `the last ${minutes} minutes`;
-}
 
 /**
  * What to call a column: its cluster's name, or — when another column has the same name (a

@@ -1,24 +1,16 @@
 /**
  * The history Tattler keeps in IndexedDB: how long, how much space it takes, clearing it (after
  * a confirmation that says what will go, and an outcome that says what went), and exporting the
- * changes as JSON or CSV (lib/history-export.ts).
+ * changes as JSON or CSV. The reads and commands are lib/history.ts's, passed in as `io.history`.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { changesToCsv, changesToJson, exportFileName } from '../../lib/history-export';
-import { acquireLease, releaseLease } from '../../lib/lease';
+import type { HistoryCounts } from '../../lib/history';
 import type { Settings } from '../../lib/settings';
-import { useLiveQuery } from '../common/use-live-query';
+import { useLive } from '../common/use-live';
 import { assignErrors, parseError } from './errors';
 import { afterRender, focusFirstInvalid, NumberField, useResetOnChange } from './fields';
 import type { OptionsIo } from './io';
 import type { Commit } from './store';
-
-interface Counts {
-  changes: number;
-  polls: number;
-  jobs: number;
-  clusters: number;
-}
 
 export function formatBytes(n: number | undefined): string {
   if (n === undefined || !Number.isFinite(n)) return 'unknown';
@@ -33,7 +25,7 @@ export function formatBytes(n: number | undefined): string {
   return `${v >= 10 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
 }
 
-const describeCounts = (c: Counts) =>
+const describeCounts = (c: HistoryCounts) =>
   `${c.changes} change${c.changes === 1 ? '' : 's'}, ${c.polls} poll run${c.polls === 1 ? '' : 's'}, ${c.jobs} job snapshot${c.jobs === 1 ? '' : 's'} and ${c.clusters} cluster${c.clusters === 1 ? '' : 's'}`;
 
 export function HistorySection({
@@ -45,15 +37,7 @@ export function HistorySection({
   settings: Settings;
   commit: Commit;
 }) {
-  const counts = useLiveQuery<Counts>(
-    async () => ({
-      changes: await io.db.changes.count(),
-      polls: await io.db.polls.count(),
-      jobs: await io.db.jobs.count(),
-      clusters: await io.db.clusters.count(),
-    }),
-    [io],
-  ).value;
+  const counts = useLive(() => io.history.counts(), [io]).value;
   const [estimate, setEstimate] = useState<{ usage?: number; quota?: number } | undefined>();
   const [retention, setRetention] = useState(String(settings.retentionDays));
   const [retentionErrors, setRetentionErrors] = useState<string[]>([]);
@@ -83,10 +67,8 @@ export function HistorySection({
   };
 
   const clear = async () => {
-    const db = io.db;
-    // The pass lease keeps a running pass from writing back what is being cleared.
-    const owner = `options-${Math.random().toString(36).slice(2)}`;
-    if (!(await acquireLease(db, owner, (io.now ?? Date.now)(), 60_000)).ok) {
+    const outcome = await io.history.clear((io.now ?? Date.now)());
+    if (!outcome.ok) {
       setConfirming(false);
       setOutcome({
         text: 'A pass is running right now, so nothing was cleared. Try again in a few seconds.',
@@ -95,39 +77,18 @@ export function HistorySection({
       afterRender(() => outcomeRef.current?.focus());
       return;
     }
-    let cleared: Counts;
-    try {
-      cleared = await db.transaction('rw', [db.changes, db.polls, db.jobs, db.clusters], async () => {
-        const c: Counts = {
-          changes: await db.changes.count(),
-          polls: await db.polls.count(),
-          jobs: await db.jobs.count(),
-          clusters: await db.clusters.count(),
-        };
-        await Promise.all([db.changes.clear(), db.polls.clear(), db.jobs.clear(), db.clusters.clear()]);
-        return c;
-      });
-    } finally {
-      await releaseLease(db, owner);
-    }
     setConfirming(false);
     setOutcome({
-      text: `Cleared ${describeCounts(cleared)}. The next pass starts over: it records what exists now as the baseline.`,
+      text: `Cleared ${describeCounts(outcome.cleared)}. The next pass starts over: it records what exists now as the baseline.`,
     });
     afterRender(() => outcomeRef.current?.focus());
   };
 
   const exportAs = async (kind: 'json' | 'csv') => {
-    const [changes, clusters] = await Promise.all([io.db.changes.toArray(), io.db.clusters.toArray()]);
-    const names = new Map(clusters.map((c) => [c.id, c.name]));
-    const text = kind === 'json' ? changesToJson(changes, names) : changesToCsv(changes, names);
-    io.download(
-      exportFileName(kind, (io.now ?? Date.now)()),
-      kind === 'json' ? 'application/json' : 'text/csv',
-      text,
-    );
+    const file = await io.history.exportChanges(kind, (io.now ?? Date.now)());
+    io.download(file.fileName, file.mime, file.text);
     setOutcome({
-      text: `Exported ${changes.length} change${changes.length === 1 ? '' : 's'} as ${kind.toUpperCase()}.`,
+      text: `Exported ${file.changes} change${file.changes === 1 ? '' : 's'} as ${kind.toUpperCase()}.`,
     });
   };
 

@@ -2,14 +2,15 @@
  * Add or edit one source. The form has no rules of its own: the draft becomes a settings
  * document and lib/settings.ts validates it; each error is shown next to the field it names
  * (the rest above the form), focus goes to the first invalid field, and nothing is stored until
- * the whole document validates. "Test" runs discovery and one poll of the draft, storing nothing.
+ * the whole document validates (check-draft.ts); saving commits it and keeps the token apart
+ * (save-source.ts). "Test" runs discovery and one poll of the draft, storing nothing.
  */
 import { useMemo, useRef, useState } from 'preact/hooks';
-import { deleteSecret, saveSecret } from '../../lib/secrets';
-import { type Settings, validateSettings } from '../../lib/settings';
+import type { Settings } from '../../lib/settings';
 import { ClustersEditor } from './ClustersEditor';
-import { type SourceDraft, slugId, toSourceInput } from './draft';
-import { assignErrors, domId, errorsUnder, type FieldError } from './errors';
+import { checkDraft } from './check-draft';
+import { type SourceDraft, slugId } from './draft';
+import { assignErrors, domId, type FieldError } from './errors';
 import {
   CheckboxField,
   describedBy,
@@ -22,6 +23,7 @@ import {
 import type { OptionsIo } from './io';
 import { LinkTemplates } from './LinkTemplates';
 import { runSourceTest } from './run-test';
+import { type SavedSource, saveSource, typedToken } from './save-source';
 import type { Commit } from './store';
 import { TestResult, type TestState } from './TestResult';
 import { FORM_TYPES, typeSpec } from './types';
@@ -40,48 +42,6 @@ const COMMON_KEYS = [
   'links.job',
   'links.user',
 ];
-
-export interface SavedSource {
-  id: string;
-  name: string;
-  /** What to tell the person (saved; and whether access was granted). */
-  message: string;
-  warning: boolean;
-}
-
-/** The settings with the draft in place of the source it edits (or appended), and its index. */
-function candidateOf(settings: Settings, draft: SourceDraft) {
-  const { input, problems } = toSourceInput(draft);
-  const sources: unknown[] = [...settings.sources];
-  let index = draft.editing === undefined ? -1 : settings.sources.findIndex((s) => s.id === draft.editing);
-  if (index < 0) {
-    index = sources.length;
-    sources.push(input);
-  } else sources[index] = input;
-  return { candidate: { ...settings, sources }, index, problems };
-}
-
-/** Validates the draft as part of the whole document: field errors, or the validated settings. */
-export function checkDraft(settings: Settings, draft: SourceDraft) {
-  const { candidate, index, problems } = candidateOf(settings, draft);
-  const parsed = validateSettings(candidate);
-  const errors: FieldError[] = [...problems];
-  if (!parsed.ok) {
-    errors.push(...errorsUnder(parsed.errors, `sources[${index}]`));
-    // The list-level rule (unique ids) names `sources`; it is about this source's id.
-    for (const line of parsed.errors)
-      if (line.startsWith('sources: ')) errors.push({ path: 'id', message: line.slice('sources: '.length) });
-  }
-  if (errors.length || !parsed.ok) return { ok: false as const, errors, candidate, index };
-  return {
-    ok: true as const,
-    errors: [] as FieldError[],
-    settings: parsed.value,
-    source: parsed.value.sources[index],
-    candidate,
-    index,
-  };
-}
 
 export function SourceForm({
   io,
@@ -152,28 +112,14 @@ export function SourceForm({
     if (!checked.ok || !checked.source) return;
     const source = checked.source;
     setBusy(true);
-    // commit asks for the new origins before it awaits anything: still inside this click.
-    commit(checked.candidate)
-      .then(async (result) => {
-        if (!result.ok) {
-          setFieldErrors(errorsUnder(result.errors, `sources[${checked.index}]`));
-          focusFirstInvalid(formRef.current);
-          return;
-        }
-        if (draft.type === 'nomad' && draft.nomad.token.trim())
-          await saveSecret(io.storage, source.id, draft.nomad.token);
-        else if (secretStored && (draft.nomad.clearToken || draft.type !== 'nomad'))
-          await deleteSecret(io.storage, source.id);
-        const denied = result.asked.length > 0 && !result.granted;
-        onSaved({
-          id: source.id,
-          name: source.name,
-          warning: denied,
-          message: denied
-            ? `Saved “${source.name}”, but access to ${result.asked.join(', ')} was not granted: it will show “no permission” until you grant it.`
-            : `Saved “${source.name}”. Tattler is looking at it now.`,
-        });
-      })
+    // saveSource asks for the new origins before it awaits anything: still inside this click.
+    saveSource(io, commit, { ...checked, source }, draft, secretStored, {
+      saved: onSaved,
+      failed(errors) {
+        setFieldErrors(errors);
+        focusFirstInvalid(formRef.current);
+      },
+    })
       .catch((error: unknown) => {
         setFieldErrors([
           { path: '', message: `could not save: ${(error as Error)?.message ?? String(error)}` },
@@ -188,13 +134,7 @@ export function SourceForm({
       setTest({ phase: 'blocked', message: 'fix the fields marked above first.' });
       return;
     }
-    void runSourceTest(
-      io,
-      checked.settings,
-      checked.source,
-      setTest,
-      draft.type === 'nomad' ? draft.nomad.token : undefined,
-    );
+    void runSourceTest(io, checked.settings, checked.source, setTest, typedToken(draft));
   };
 
   const typeId = domId(FORM_ID, 'type');

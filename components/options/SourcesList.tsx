@@ -5,18 +5,18 @@
  * when it opens, to the saved source after saving, to the outcome after removing.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { latestRuns } from '../../lib/coverage';
+import type { Coverage } from '../../lib/history';
 import { safeHttpUrl } from '../../lib/links';
-import type { Cluster, PollRun } from '../../lib/model';
 import { originPatternsFor } from '../../lib/permissions';
 import { loadSecret } from '../../lib/secrets';
 import type { Settings, SourceSettings } from '../../lib/settings';
-import { useLiveQuery } from '../common/use-live-query';
+import { useLive } from '../common/use-live';
 import { draftOf, emptyDraft, type SourceDraft } from './draft';
 import { afterRender } from './fields';
 import type { OptionsIo } from './io';
 import { runSourceTest } from './run-test';
-import { type SavedSource, SourceForm } from './SourceForm';
+import { SourceForm } from './SourceForm';
+import type { SavedSource } from './save-source';
 import { healthOf, type SourceHealth } from './status';
 import type { OptionsStore } from './store';
 import { TestResult, type TestState } from './TestResult';
@@ -33,17 +33,12 @@ function plural(n: number, one: string, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-export interface HealthData {
-  runs: Map<string, PollRun>;
-  clusters: Cluster[];
-}
+/** What the sources' state is made of: each target's latest poll run, and the clusters. */
+export type HealthData = Coverage;
 
 /** Live: the latest poll run of every target, and the clusters, as one value. */
 export function useHealthData(io: OptionsIo): HealthData | undefined {
-  return useLiveQuery(
-    async () => ({ runs: await latestRuns(io.db), clusters: await io.db.clusters.toArray() }),
-    [io],
-  ).value;
+  return useLive(() => io.history.coverage(), [io]).value;
 }
 
 export function SourcesList({

@@ -3,12 +3,8 @@
  * typing is never reformatted under the cursor. `toSourceInput` turns a draft into the settings
  * document's shape; lib/settings.ts then validates it — the form has no rules of its own.
  */
-import {
-  KUBERNETES_KINDS,
-  type KubernetesKind,
-  type SourceSettings,
-  type SourceTypeName,
-} from '../../lib/settings';
+import { KUBERNETES_KINDS, type KubernetesKind, type SourceType } from '../../lib/model';
+import type { SourceSettings } from '../../lib/settings';
 
 export interface ClusterDraft {
   id: string;
@@ -22,7 +18,7 @@ export interface SourceDraft {
   editing?: string;
   id: string;
   name: string;
-  type: SourceTypeName;
+  type: SourceType;
   enabled: boolean;
   baseUrl: string;
   discovery: boolean;
@@ -40,11 +36,11 @@ export interface SourceDraft {
     filter: string;
     versionsWithinHours: string;
     includeChildJobs: boolean;
-    /** Typed here; stored apart (lib/secrets.ts), never in settings. Empty keeps the stored one. */
-    token: string;
-    /** Delete the stored token on save. */
-    clearToken: boolean;
   };
+  /** A token, for types that take one: typed here, stored apart (lib/secrets.ts), never in settings. Empty keeps the stored one. */
+  token: string;
+  /** Delete the stored token on save. */
+  clearToken: boolean;
   /** The generic mapping (`generic` in settings) as JSON text. */
   generic: string;
 }
@@ -85,7 +81,7 @@ export function slugId(name: string, taken: ReadonlySet<string>): string {
   return id;
 }
 
-export function emptyDraft(type: SourceTypeName = 'rancher'): SourceDraft {
+export function emptyDraft(type: SourceType = 'rancher'): SourceDraft {
   return {
     id: '',
     name: '',
@@ -103,7 +99,9 @@ export function emptyDraft(type: SourceTypeName = 'rancher'): SourceDraft {
     linkJob: '',
     linkUser: '',
     argocd: { projects: '' },
-    nomad: { filter: '', versionsWithinHours: '24', includeChildJobs: false, token: '', clearToken: false },
+    nomad: { filter: '', versionsWithinHours: '24', includeChildJobs: false },
+    token: '',
+    clearToken: false,
     generic: GENERIC_TEMPLATE,
   };
 }

@@ -1,9 +1,9 @@
 /**
  * Everything the options page needs from the browser, passed in by the entrypoint so the page
- * runs in tests with fakes: storage, host permissions, the history database, an `Http` for the
+ * runs in tests with fakes: storage, host permissions, the history (reads and commands), an `Http` for the
  * Test button, the adapters, downloads.
  */
-import type { TattlerDb } from '../../lib/db';
+import type { HistoryStore } from '../../lib/history';
 import type { Http } from '../../lib/http';
 import type { SecretStorage } from '../../lib/secrets';
 import type { AdapterLookup } from '../../lib/source-test';
@@ -23,7 +23,8 @@ export interface OptionsIo {
   permissions: PermissionsApi;
   /** Host permissions the manifest declares (loopback): always held, never removed. */
   declaredOrigins: readonly string[];
-  db: TattlerDb;
+  /** The history's reads and commands (lib/history.ts `historyStore(db)`). */
+  history: HistoryStore;
   /** An Http for the Test button (GET with the browser's session; the timeout from settings). */
   http(timeoutMs: number): Http;
   adapterFor: AdapterLookup;

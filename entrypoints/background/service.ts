@@ -4,7 +4,7 @@
  * It takes `browser` and the adapters as parameters so tests can run it with fakeBrowser.
  */
 import type { browser as wxtBrowser } from 'wxt/browser';
-import { handlePageRequest } from '../../lib/correlate-query';
+import { handlePageRequest } from '../../lib/correlate/query';
 import { changesBetween, openDb, prune, type TattlerDb } from '../../lib/db';
 import { createHttp, type FetchLike } from '../../lib/http';
 import {
@@ -23,6 +23,7 @@ import {
   type Request,
   type StatusAnswer,
 } from '../../lib/messages';
+import { lastPass, lastPrune } from '../../lib/meta';
 import type { RegistrationApi } from '../../lib/pages/registration';
 import { matchPatternOf } from '../../lib/permissions';
 import { isSecretKey, loadSecrets } from '../../lib/secrets';
@@ -171,7 +172,7 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
   }
 
   async function pruneNowAndThen(settings: Settings) {
-    const last = (await db.meta.get('last-prune'))?.value as number | undefined;
+    const last = await lastPrune(db);
     // A time from the future was written by a clock that was ahead: prune now, not in an hour
     // after the clock catches up with it.
     if (last !== undefined && last <= now() && now() - last < PRUNE_EVERY_MS) return;
@@ -227,7 +228,7 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
   }
 
   async function status(): Promise<StatusAnswer> {
-    const last = (await db.meta.get('last-pass'))?.value as PassSummary | undefined;
+    const last = await lastPass(db);
     return { running: running !== undefined, ...(last ? { last } : {}) };
   }
 

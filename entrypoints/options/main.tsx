@@ -9,6 +9,7 @@ import type { OptionsIo } from '../../components/options/io';
 import { OptionsApp } from '../../components/options/OptionsApp';
 import '../../components/first-run/first-run.css';
 import { openDb } from '../../lib/db';
+import { historyStore } from '../../lib/history';
 import { createHttp } from '../../lib/http';
 import { INTEGRATIONS } from '../../lib/pages/registry';
 import { SETTINGS_KEY } from '../../lib/settings';
@@ -29,7 +30,7 @@ const io: OptionsIo = {
     remove: (p) => browser.permissions.remove(p),
   },
   declaredOrigins: browser.runtime.getManifest().host_permissions ?? [],
-  db: openDb(),
+  history: historyStore(openDb()),
   http: (timeoutMs) => createHttp({ timeoutMs }),
   adapterFor: (type) => adapterFor(type),
   estimate: () => navigator.storage.estimate(),

@@ -10,7 +10,8 @@ import { PopupApp } from '../../components/grid/PopupApp';
 import '../../components/grid/grid.css';
 import { openDb } from '../../lib/db';
 import { DEMO_FLEET_URL, probeDemoFleet } from '../../lib/demo-fleet';
-import { DEFAULT_WINDOW, WINDOWS, type WindowId } from '../../lib/heat';
+import { DEFAULT_WINDOW, WINDOWS, type WindowId } from '../../lib/heat/windows';
+import { popupData } from '../../lib/popup-data';
 import { loadSettings, type Settings, saveSettings } from '../../lib/settings';
 
 const WINDOW_KEY = 'tattler.popup.window';
@@ -34,7 +35,7 @@ async function main() {
   const demoRunning = settings.ok && settings.value.sources.length === 0 && (await probeDemoFleet());
   render(
     <PopupApp
-      db={openDb()}
+      data={popupData(openDb())}
       settings={settings}
       initialWindow={initialWindow()}
       noSources={

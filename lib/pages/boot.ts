@@ -11,7 +11,7 @@
  * Content scripts never open IndexedDB: they ask the background by message.
  */
 import type { browser as wxtBrowser } from 'wxt/browser';
-import type { CorrelateAnswer } from '../correlate';
+import type { CorrelateAnswer } from '../correlate/wire';
 import type { PageGroup, PageSubject } from '../messages';
 import { defaultSettings, loadSettings, SETTINGS_KEY, type Settings } from '../settings';
 import { integrationsFor } from './registry';

@@ -2,7 +2,7 @@
  * Small DOM and text helpers shared by the page integrations. Read-only: nothing here
  * changes a page.
  */
-import { RESERVED } from '../correlate';
+import { RESERVED } from '../correlate/identity';
 
 /** Trimmed, whitespace-collapsed text of an element. */
 export const textOf = (el: Element | null | undefined): string =>

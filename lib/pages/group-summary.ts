@@ -12,16 +12,10 @@
  *   - blind: every cluster some member could not see, with its longest blind time.
  * Pure: the background imports it; it touches neither the DOM nor IndexedDB.
  */
-import {
-  type BlindSpot,
-  type ChangeView,
-  type CorrelateAnswer,
-  compareRanked,
-  DEFAULT_OPTIONS,
-  headlineOf,
-  type RankedChange,
-  type SubjectResult,
-} from '../correlate';
+import type { ChangeView } from '../change-view';
+import { headlineOf } from '../correlate/answer';
+import { compareRanked, DEFAULT_OPTIONS, type RankedChange } from '../correlate/rank';
+import type { BlindSpot, CorrelateAnswer, SubjectResult } from '../correlate/wire';
 import type { PageGroup, PageSubject } from '../messages';
 
 /** The key of a group's i-th member among the flattened subjects. */

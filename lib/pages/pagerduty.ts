@@ -13,7 +13,7 @@
  * count only when they name a cluster or a watched job. The start time is the page's first
  * `<time datetime>` when there is one. The badge goes at the end of the incident's heading.
  */
-import { RESERVED } from '../correlate';
+import { RESERVED } from '../correlate/identity';
 import { textOf } from './dom';
 import type { FoundSubject, PageIntegration } from './types';
 

@@ -2,9 +2,9 @@
  * Where the page integrations run beyond the demo fleet's loopback origins (those are built
  * into the manifest's content script): every origin the user lists in
  * `settings.pages[<id>].origins` is asked for as an optional host permission, from the options
- * page (a user gesture), and the same content script is registered for the origins granted.
+ * page (a user gesture: components/options/store.ts), and the same content script is
+ * registered for the origins granted.
  *
- *   requestOrigins(origins)   options page, on the user's click: asks for exactly those origins
  *   syncContentScripts(s)     background, at start and on every settings or permission change:
  *                             registers / updates / unregisters to match settings and grants
  *
@@ -64,16 +64,6 @@ export function userOrigins(settings: PagesPart): string[] {
     }
   }
   return [...out].sort();
-}
-
-/** Asks for host permission on those origins. Call from a user gesture (the options page). */
-export function requestOrigins(
-  origins: readonly string[],
-  api: RegistrationApi = defaultApi(),
-): Promise<boolean> {
-  const patterns = [...new Set(origins.map(matchPatternOf).filter((p): p is string => p !== undefined))];
-  if (patterns.length === 0) return Promise.resolve(true);
-  return api.permissions.request({ origins: patterns });
 }
 
 export interface SyncResult {

@@ -19,15 +19,9 @@
  *
  * Takes the document, the integrations and every effect as parameters: tests run it in happy-dom.
  */
-import {
-  type ChangeView,
-  type CorrelateAnswer,
-  identityOf,
-  type LabelMapping,
-  namesAnything,
-  relevantLabels,
-  type SubjectResult,
-} from '../correlate';
+import type { ChangeView } from '../change-view';
+import { identityOf, type LabelMapping, namesAnything, relevantLabels } from '../correlate/identity';
+import type { CorrelateAnswer, SubjectResult } from '../correlate/wire';
 import { MAX_GROUP_ALERTS, type PageGroup, type PageSubject } from '../messages';
 import { nameMatcher } from './text';
 import type {

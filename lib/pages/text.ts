@@ -7,7 +7,7 @@
  * match inside `checkout-db` or `checkout.example.com`. Names under 3 characters are ignored.
  * One badge per element, for the first name in it; at most MAX_SUBJECTS per page.
  */
-import { RESERVED } from '../correlate';
+import { RESERVED } from '../correlate/identity';
 import type { FoundSubject, NameMatcher, PageIntegration } from './types';
 
 const MAX_SUBJECTS = 300;

@@ -4,7 +4,9 @@
  * names, and where a badge goes. The runtime (runtime.ts) does the rest: marking, batching,
  * asking the background, mounting badges.
  */
-import type { ChangeView, LabelMapping, SubjectResult } from '../correlate';
+import type { ChangeView } from '../change-view';
+import type { LabelMapping } from '../correlate/identity';
+import type { SubjectResult } from '../correlate/wire';
 
 export type IntegrationKind = 'alerts' | 'console' | 'text';
 
@@ -28,7 +30,7 @@ export interface FoundGroup {
 export interface FoundSubject {
   /** The element that stands for it (an alert's list item, a table row). Annotated once. */
   element: Element;
-  /** Alert labels as the page shows them, or reserved `tattler/*` keys (lib/correlate.ts). */
+  /** Alert labels as the page shows them, or reserved `tattler/*` keys (lib/correlate/identity.ts). */
   labels: Record<string, string>;
   /** When the alert started (epoch ms); absent on consoles. */
   startsAt?: number;

@@ -1,23 +1,18 @@
 /**
- * Which adapter serves which source type. The watcher looks adapters up here and knows nothing
- * else about cluster APIs.
+ * Which adapter serves which source type: one per type, a full Record, so a type without an
+ * adapter does not compile. The watcher looks adapters up here and knows nothing else about
+ * cluster APIs. (What else each type brings — settings schema, form — is catalog.ts's, kept
+ * apart because content scripts load the schemas and must not load fetching code.)
  */
-import type { SourceSettings } from '../settings';
-import { argocdAdapter } from './argocd';
-import { genericAdapter } from './generic';
-import { confirmKubernetesGone, kubernetesAdapter, pollKubernetes } from './kubernetes';
-import { nomadAdapter } from './nomad';
-import { discoverRancher } from './rancher';
+import type { SourceType } from '../model';
+import { argocdAdapter } from './argocd/adapter';
+import { genericAdapter } from './generic/adapter';
+import { kubernetesAdapter } from './kubernetes/adapter';
+import { nomadAdapter } from './nomad/adapter';
+import { rancherAdapter } from './rancher/adapter';
 import type { SourceAdapter } from './types';
 
-/** Rancher finds the clusters; each is then an ordinary Kubernetes API behind Rancher's proxy. */
-export const rancherAdapter: SourceAdapter = {
-  discover: discoverRancher,
-  poll: pollKubernetes,
-  confirmGone: confirmKubernetesGone,
-};
-
-export const ADAPTERS: Readonly<Record<SourceSettings['type'], SourceAdapter>> = {
+export const ADAPTERS: Readonly<Record<SourceType, SourceAdapter>> = {
   kubernetes: kubernetesAdapter,
   rancher: rancherAdapter,
   argocd: argocdAdapter,
@@ -25,6 +20,6 @@ export const ADAPTERS: Readonly<Record<SourceSettings['type'], SourceAdapter>> =
   generic: genericAdapter,
 };
 
-export function adapterFor(type: SourceSettings['type']): SourceAdapter {
+export function adapterFor(type: SourceType): SourceAdapter {
   return ADAPTERS[type];
 }

@@ -1,6 +1,6 @@
 /**
  * What every cluster API adapter provides. The watcher knows only this interface; one file per
- * API implements it (kubernetes.ts, rancher.ts, argocd.ts, nomad.ts, generic.ts).
+ * API implements it (lib/sources/<type>/adapter.ts; registry.ts lists them).
  */
 import type { Disappearance } from '../diff';
 import type { Http } from '../http';

@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 import { cleanup, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadDegradedKeys, loadJobKeys } from '../../components/grid/data';
 import { PopupApp } from '../../components/grid/PopupApp';
+import { loadDegradedKeys, loadJobKeys, popupData } from '../../lib/popup-data';
 import { clock, fakeApi, job, SETTINGS, seedDb, smallFleet } from './fixtures';
 
 afterEach(cleanup);
@@ -23,7 +23,9 @@ describe('reading the jobs', () => {
         ? { ...j, health: { state: 'degraded' as const } }
         : j,
     );
-    render(<PopupApp db={await seedDb(data)} settings={SETTINGS} api={fakeApi()} clock={clock} />);
+    render(
+      <PopupApp data={popupData(await seedDb(data))} settings={SETTINGS} api={fakeApi()} clock={clock} />,
+    );
     const cell = await screen.findByRole(
       'gridcell',
       { name: 'checkout in prod-us-1: no changes, degraded now' },

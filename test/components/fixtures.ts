@@ -8,6 +8,7 @@ import { openDb, type TattlerDb } from '../../lib/db';
 import type { StatusAnswer } from '../../lib/messages';
 import type { Change, Cluster, JobSnapshot, PollRun } from '../../lib/model';
 import { type Parsed, type Settings, validateSettings } from '../../lib/settings';
+import * as build from '../builders';
 
 export const NOW = Date.UTC(2025, 2, 3, 9, 30, 0);
 export const MIN = 60_000;
@@ -29,62 +30,34 @@ export const SETTINGS = settingsWith([
   },
 ]);
 
-export const cluster = (name: string, group: string, extra: Partial<Cluster> = {}): Cluster => ({
-  id: `src/${name}`,
-  sourceId: 'src',
-  nativeId: `c-${name}`,
-  name,
-  apiBase: `https://rancher.example/k8s/clusters/c-${name}`,
-  group,
-  firstSeen: NOW - 2 * 24 * HOUR,
-  lastSeen: NOW,
-  lastOkPoll: NOW - MIN,
-  ...extra,
-});
-
-export const job = (clusterName: string, name: string): JobSnapshot => {
-  const rowKey = `Deployment:shop/${name}`;
-  return {
-    key: `src/${clusterName}|${rowKey}`,
-    clusterId: `src/${clusterName}`,
-    rowKey,
-    kind: 'Deployment',
-    namespace: 'shop',
+/** A cluster of the Rancher source `src`, known by name (`src/<name>`; Rancher's id is `c-<name>`). */
+export const cluster = (name: string, group: string, extra: Partial<Cluster> = {}): Cluster =>
+  build.cluster('src', `c-${name}`, NOW, {
+    id: `src/${name}`,
     name,
-    versionToken: '1',
-    fields: {},
-    health: { state: 'healthy' },
-    observedAt: NOW - MIN,
-  };
-};
+    apiBase: `https://rancher.example/k8s/clusters/c-${name}`,
+    group,
+    firstSeen: NOW - 2 * 24 * HOUR,
+    lastOkPoll: NOW - MIN,
+    ...extra,
+  });
 
-let seq = 0;
+export const job = (clusterName: string, name: string): JobSnapshot =>
+  build.job({ clusterId: `src/${clusterName}`, name }, NOW - MIN);
+
+/** A change by alice `agoMs` before NOW, reported at that time, seen by a poll 30 s later. */
 export const change = (
   clusterName: string,
   name: string,
   agoMs: number,
   extra: Partial<Change> = {},
-): Change => {
-  const rowKey = `Deployment:shop/${name}`;
-  const at = NOW - agoMs;
-  return {
-    id: `chg-${++seq}`,
-    clusterId: `src/${clusterName}`,
-    jobKey: `src/${clusterName}|${rowKey}`,
-    rowKey,
-    kind: 'Deployment',
-    namespace: 'shop',
-    name,
-    type: 'updated',
-    windowStart: at - MIN,
-    windowEnd: at + 30_000,
-    at,
-    reportedAt: at,
+): Change =>
+  build.change({ clusterId: `src/${clusterName}`, name }, NOW - agoMs, {
+    windowEnd: NOW - agoMs + 30_000,
+    reportedAt: NOW - agoMs,
     actor: { name: 'alice', kind: 'person' },
-    fields: [{ path: 'spec.replicas', before: 2, after: 3 }],
     ...extra,
-  };
-};
+  });
 
 export const failedRun = (clusterName: string, extra: Partial<PollRun> = {}): PollRun => ({
   target: `src/${clusterName}`,

@@ -2,6 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PopupApp } from '../../components/grid/PopupApp';
+import { popupData } from '../../lib/popup-data';
 import {
   change,
   clock,
@@ -21,7 +22,7 @@ afterEach(cleanup);
 
 async function renderFleet(data = smallFleet(), api = fakeApi()) {
   const db = await seedDb(data);
-  const utils = render(<PopupApp db={db} settings={SETTINGS} api={api} clock={clock} />);
+  const utils = render(<PopupApp data={popupData(db)} settings={SETTINGS} api={api} clock={clock} />);
   // The complete grid: where every job runs is known once "not running there" can be said.
   await screen.findByRole('gridcell', { name: 'cart in prod-us-1: not running there' }, { timeout: 5000 });
   return { db, api, ...utils };
@@ -90,7 +91,7 @@ describe('the grid', () => {
       { id: 'argocd', name: 'Argo CD', type: 'argocd', baseUrl: 'https://argocd.example' },
     ]);
     const db = await seedDb(data);
-    render(<PopupApp db={db} settings={settings} api={fakeApi()} clock={clock} />);
+    render(<PopupApp data={popupData(db)} settings={settings} api={fakeApi()} clock={clock} />);
     await screen.findByRole('gridcell', { name: 'cart in prod-us-1: not running there' }, { timeout: 5000 });
 
     const headers = screen.getAllByRole('columnheader').map((h) => h.getAttribute('aria-label'));
@@ -147,7 +148,7 @@ describe('keyboard', () => {
     for (let j = 0; j < 300; j++)
       for (const c of clusters) jobs.push(job(c.name, `job-${String(j).padStart(3, '0')}`));
     const db = await seedDb({ clusters, jobs, changes: [change('c-00', 'job-000', MIN)] });
-    render(<PopupApp db={db} settings={SETTINGS} api={fakeApi()} clock={clock} />);
+    render(<PopupApp data={popupData(db)} settings={SETTINGS} api={fakeApi()} clock={clock} />);
     const first = await screen.findByRole(
       'gridcell',
       { name: 'job-000 in c-00: 1 change, last 1 minute ago by alice' },
@@ -192,7 +193,7 @@ describe('cell detail', () => {
       new Date(NOW - 3 * MIN).toISOString(),
     );
     expect(items[0]?.textContent).toContain(
-      'containers[app].image from registry/checkout:1.4.1 → to registry/checkout:1.4.2',
+      'containers[app].imagefrom registry/checkout:1.4.1 → to registry/checkout:1.4.2',
     );
     expect(items[0]?.textContent).toContain('added B1 other entry unchanged');
     expect(items[0]?.textContent).toContain('2 versions skipped between polls');
@@ -200,15 +201,15 @@ describe('cell detail', () => {
     expect(within(items[0] as HTMLElement).getByRole('note').textContent).toContain(
       'alice may belong to an earlier change',
     );
-    expect(d.getAllByRole('link', { name: 'Open in console' })[0]?.getAttribute('href')).toBe(
+    expect(d.getAllByRole('link', { name: 'Open checkout in its console' })[0]?.getAttribute('href')).toBe(
       'https://rancher.example/dashboard/c/c-prod-eu-1/explorer/apps.deployment/shop/checkout',
     );
     expect(d.getByRole('link', { name: "Open alice's jobs" }).getAttribute('href')).toBe(
       'https://rancher.example/users/alice/jobs?cluster=c-prod-eu-1',
     );
-    // The older change: a client program, created; its javascript: link is dropped, and a client has no "jobs".
+    // The older change: a client name, created; its javascript: link is dropped, and a client has no "jobs".
     expect(items[1]?.textContent).toContain('kubectl-client-side-apply');
-    expect(items[1]?.textContent).toContain('client program');
+    expect(items[1]?.textContent).toContain('client name');
     expect(items[1]?.textContent).toContain('created');
     expect(within(items[1] as HTMLElement).queryByRole('link')).toBeNull();
   });

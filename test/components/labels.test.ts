@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { cellLabel, columnLabel } from '../../components/grid/labels';
-import { buildHeatIndex } from '../../lib/heat';
+import { buildHeatIndex } from '../../lib/heat/build';
 import type { Cluster, PollRun } from '../../lib/model';
+import * as build from '../builders';
 
 const NOW = 1_800_000_000_000;
 const MIN = 60_000;
-const cluster = (name: string, lastOkPoll: number): Cluster => ({
-  id: `src/${name}`,
-  sourceId: 'src',
-  nativeId: name,
-  name,
-  apiBase: `https://rancher.example/k8s/clusters/${name}`,
-  firstSeen: NOW - 10 * 60 * MIN,
-  lastSeen: NOW,
-  lastOkPoll,
-});
+const cluster = (name: string, lastOkPoll: number): Cluster =>
+  build.cluster('src', name, NOW, { firstSeen: NOW - 10 * 60 * MIN, lastOkPoll });
 const gap: PollRun = {
   target: 'src/b',
   sourceId: 'src',

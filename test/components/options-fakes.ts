@@ -5,6 +5,7 @@
 import { type Mock, vi } from 'vitest';
 import type { IntegrationInfo, OptionsIo } from '../../components/options/io';
 import { openDb, type TattlerDb } from '../../lib/db';
+import { historyStore } from '../../lib/history';
 import { createHttp, type FetchLike } from '../../lib/http';
 import { SETTINGS_KEY, type SettingsInput } from '../../lib/settings';
 import { adapterFor } from '../../lib/sources/registry';
@@ -35,6 +36,7 @@ export function fakeIo(
   const set = vi.fn(async (items: Record<string, unknown>) => {
     Object.assign(data, structuredClone(items));
   });
+  const db = openDb(`options-test-${++n}-${Math.random().toString(36).slice(2)}`);
   const io: FakeIo = {
     data,
     granted,
@@ -55,7 +57,8 @@ export function fakeIo(
       remove: (p) => io.remove(p),
     },
     declaredOrigins: DECLARED,
-    db: openDb(`options-test-${++n}-${Math.random().toString(36).slice(2)}`),
+    db,
+    history: historyStore(db),
     http: (timeoutMs) =>
       createHttp({
         timeoutMs,

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { OptionsApp } from '../../components/options/OptionsApp';
 import type { Change } from '../../lib/model';
 import type { SettingsInput } from '../../lib/settings';
+import * as build from '../builders';
 import { type FakeIo, fakeIo, INTEGRATIONS_FOR_TEST } from './options-fakes';
 
 afterEach(cleanup);
@@ -96,21 +97,7 @@ describe('page integrations', () => {
 });
 
 function change(id: string, at: number, name: string): Change {
-  return {
-    id,
-    clusterId: 'demo/c1',
-    jobKey: `demo/c1|Deployment:shop/${name}`,
-    rowKey: `Deployment:shop/${name}`,
-    kind: 'Deployment',
-    namespace: 'shop',
-    name,
-    type: 'updated',
-    windowStart: at - 60_000,
-    windowEnd: at,
-    at,
-    actor: { name: 'bob', kind: 'person' },
-    fields: [{ path: 'spec.replicas', before: 2, after: 3 }],
-  };
+  return build.change({ clusterId: 'demo/c1', name }, at, { id, actor: { name: 'bob', kind: 'person' } });
 }
 
 async function fill(io: FakeIo) {

@@ -4,6 +4,7 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PopupApp } from '../../components/grid/PopupApp';
 import type { StatusAnswer } from '../../lib/messages';
+import { popupData } from '../../lib/popup-data';
 import { clock, fakeApi, SETTINGS, seedDb, smallFleet } from './fixtures';
 
 afterEach(cleanup);
@@ -19,7 +20,9 @@ describe('Poll now in the popup', () => {
       },
     };
     const api = fakeApi({ running: false }, async () => refused);
-    render(<PopupApp db={await seedDb(smallFleet())} settings={SETTINGS} api={api} clock={clock} />);
+    render(
+      <PopupApp data={popupData(await seedDb(smallFleet()))} settings={SETTINGS} api={api} clock={clock} />,
+    );
     fireEvent.click(await screen.findByRole('button', { name: 'Poll now' }, { timeout: 5000 }));
     const status = await screen.findByText(/^No pass: another pass holds the lease/);
     expect(status.getAttribute('role')).toBe('status');
@@ -28,7 +31,9 @@ describe('Poll now in the popup', () => {
 
   it('says nothing extra when the pass ran', async () => {
     const api = fakeApi({ running: false });
-    render(<PopupApp db={await seedDb(smallFleet())} settings={SETTINGS} api={api} clock={clock} />);
+    render(
+      <PopupApp data={popupData(await seedDb(smallFleet()))} settings={SETTINGS} api={api} clock={clock} />,
+    );
     fireEvent.click(await screen.findByRole('button', { name: 'Poll now' }, { timeout: 5000 }));
     await screen.findByRole('button', { name: 'Poll now' });
     expect(screen.getByRole('status', { name: '' }).textContent).toBe('');

@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/pr
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PopupApp } from '../../components/grid/PopupApp';
 import type { StatusAnswer } from '../../lib/messages';
+import { popupData } from '../../lib/popup-data';
 import {
   change,
   clock,
@@ -27,7 +28,7 @@ describe('empty states', () => {
     const onPainted = vi.fn();
     render(
       <PopupApp
-        db={await seedDb({})}
+        data={popupData(await seedDb({}))}
         settings={settingsWith([])}
         api={api}
         clock={clock}
@@ -46,7 +47,7 @@ describe('empty states', () => {
   it('lets the entrypoint put its own first-run guide in place of the built-in one', async () => {
     render(
       <PopupApp
-        db={await seedDb({})}
+        data={popupData(await seedDb({}))}
         settings={settingsWith([])}
         api={fakeApi()}
         clock={clock}
@@ -60,7 +61,7 @@ describe('empty states', () => {
   it('with settings that no longer validate: names the fields', () => {
     render(
       <PopupApp
-        db={openNothing()}
+        data={openNothing()}
         settings={{ ok: false, errors: ['sources[0].baseUrl: must be a URL'] }}
         api={fakeApi()}
         clock={clock}
@@ -70,7 +71,7 @@ describe('empty states', () => {
   });
 
   it('with sources but no cluster yet: says so', async () => {
-    render(<PopupApp db={await seedDb({})} settings={SETTINGS} api={fakeApi()} clock={clock} />);
+    render(<PopupApp data={popupData(await seedDb({}))} settings={SETTINGS} api={fakeApi()} clock={clock} />);
     expect(await screen.findByRole('heading', { name: 'No clusters found yet' })).toBeTruthy();
     expect(screen.queryByRole('grid')).toBeNull();
   });
@@ -78,7 +79,9 @@ describe('empty states', () => {
   it('with nothing changed in the window: says so, and since when we have been watching', async () => {
     const data = smallFleet();
     data.changes = [change('prod-eu-1', 'checkout', 3 * HOUR)];
-    render(<PopupApp db={await seedDb(data)} settings={SETTINGS} api={fakeApi()} clock={clock} />);
+    render(
+      <PopupApp data={popupData(await seedDb(data))} settings={SETTINGS} api={fakeApi()} clock={clock} />,
+    );
     const notice = await screen.findByText(/Nothing changed in the last hour\./);
     expect(notice.textContent).toContain('Watching since 2 days ago');
     expect(notice.querySelector('time')?.getAttribute('dateTime')).toBe(
@@ -93,13 +96,13 @@ describe('empty states', () => {
 
 function openNothing() {
   // The settings error screen never touches the database.
-  return undefined as unknown as Parameters<typeof PopupApp>[0]['db'];
+  return undefined as unknown as Parameters<typeof PopupApp>[0]['data'];
 }
 
 describe('live', () => {
   it('repaints when a pass writes a change, without reopening', async () => {
     const db = await seedDb(smallFleet());
-    render(<PopupApp db={db} settings={SETTINGS} api={fakeApi()} clock={clock} />);
+    render(<PopupApp data={popupData(db)} settings={SETTINGS} api={fakeApi()} clock={clock} />);
     await screen.findByRole('gridcell', { name: 'checkout in prod-us-1: no changes' }, { timeout: 5000 });
     await db.changes.add(
       change('prod-us-1', 'checkout', MIN, { type: 'deleted', actor: { name: 'mallory', kind: 'person' } }),
@@ -115,7 +118,7 @@ describe('live', () => {
 
   it('keeps focus on the same cell when a new change moves its row to the top', async () => {
     const db = await seedDb(smallFleet());
-    render(<PopupApp db={db} settings={SETTINGS} api={fakeApi()} clock={clock} />);
+    render(<PopupApp data={popupData(db)} settings={SETTINGS} api={fakeApi()} clock={clock} />);
     const cart = await screen.findByRole(
       'gridcell',
       { name: 'cart in prod-eu-2: could not see, login needed' },
@@ -136,7 +139,7 @@ describe('live', () => {
 
   it('adds a cluster that discovery found while the popup is open', async () => {
     const db = await seedDb(smallFleet());
-    render(<PopupApp db={db} settings={SETTINGS} api={fakeApi()} clock={clock} />);
+    render(<PopupApp data={popupData(db)} settings={SETTINGS} api={fakeApi()} clock={clock} />);
     await screen.findByRole('grid', {}, { timeout: 5000 });
     await db.clusters.add(cluster('prod-ap-1', 'ap'));
     await db.jobs.add(job('prod-ap-1', 'cart'));
@@ -150,7 +153,7 @@ describe('live', () => {
 describe('header', () => {
   it('shows the state of polling, with login links', async () => {
     const db = await seedDb(smallFleet());
-    render(<PopupApp db={db} settings={SETTINGS} api={fakeApi()} clock={clock} />);
+    render(<PopupApp data={popupData(db)} settings={SETTINGS} api={fakeApi()} clock={clock} />);
     await screen.findByRole('grid', {}, { timeout: 5000 });
     expect(screen.getByText('Last pass 1 minute ago')).toBeTruthy();
     expect(screen.getByText('2 ok')).toBeTruthy();
@@ -174,7 +177,9 @@ describe('header', () => {
         };
       });
     });
-    render(<PopupApp db={await seedDb(smallFleet())} settings={SETTINGS} api={api} clock={clock} />);
+    render(
+      <PopupApp data={popupData(await seedDb(smallFleet()))} settings={SETTINGS} api={api} clock={clock} />,
+    );
     const button = await screen.findByRole('button', { name: 'Poll now' }, { timeout: 5000 });
     fireEvent.click(button);
     expect(api.sendMessage).toHaveBeenCalledWith({ type: 'poll-now' });
@@ -190,7 +195,9 @@ describe('header', () => {
     api.sendMessage.mockRejectedValue(
       new Error('Could not establish connection. Receiving end does not exist.'),
     );
-    render(<PopupApp db={await seedDb(smallFleet())} settings={SETTINGS} api={api} clock={clock} />);
+    render(
+      <PopupApp data={popupData(await seedDb(smallFleet()))} settings={SETTINGS} api={api} clock={clock} />,
+    );
     fireEvent.click(await screen.findByRole('button', { name: 'Poll now' }, { timeout: 5000 }));
     expect(await screen.findByText(/Could not start a pass: Could not establish connection/)).toBeTruthy();
   });
@@ -198,7 +205,9 @@ describe('header', () => {
   it('filters rows by text (job or person), by "changed only", and changes the window', async () => {
     const data = smallFleet();
     data.changes.push(change('prod-us-1', 'cart', 5 * HOUR, { actor: { name: 'zoe', kind: 'person' } }));
-    render(<PopupApp db={await seedDb(data)} settings={SETTINGS} api={fakeApi()} clock={clock} />);
+    render(
+      <PopupApp data={popupData(await seedDb(data))} settings={SETTINGS} api={fakeApi()} clock={clock} />,
+    );
     await screen.findByRole('gridcell', { name: 'cart in prod-us-1: not running there' }, { timeout: 5000 });
     const rows = () => screen.queryAllByRole('rowheader').map((h) => h.textContent?.split(/(?=shop)/)[0]);
 

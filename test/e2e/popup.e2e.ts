@@ -94,7 +94,7 @@ describe('the popup heat grid against the fleet', () => {
     expect(text).toMatch(/checkout:1\.4\.2/);
     await popup.screenshot({ path: resolve(ARTIFACTS, 'popup-detail.png') });
 
-    const consoleHref = await detail.getByRole('link', { name: 'Open in console' }).getAttribute('href');
+    const consoleHref = await detail.getByRole('link', { name: /in its console/ }).getAttribute('href');
     const userHref = await detail.getByRole('link', { name: "Open bob's jobs" }).getAttribute('href');
     expect(userHref).toBe(`${fleet.url}/dashboard/users/bob/jobs`);
     const page = await ext.context.newPage();

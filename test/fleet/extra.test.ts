@@ -11,9 +11,9 @@ import { diffCluster } from '../../lib/diff';
 import { createHttp, type FetchLike, PollError } from '../../lib/http';
 import type { JobSnapshot, PollStatus } from '../../lib/model';
 import { type SettingsInput, type SourceSettings, validateSettings } from '../../lib/settings';
-import { argocdAdapter } from '../../lib/sources/argocd';
-import { genericAdapter } from '../../lib/sources/generic';
-import { nomadAdapter } from '../../lib/sources/nomad';
+import { argocdAdapter } from '../../lib/sources/argocd/adapter';
+import { genericAdapter } from '../../lib/sources/generic/adapter';
+import { nomadAdapter } from '../../lib/sources/nomad/adapter';
 import type { PollContext, SourceAdapter } from '../../lib/sources/types';
 
 const T0 = Date.parse('2025-03-10T15:00:00Z');

@@ -6,7 +6,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { badgeRoot, mountBadge } from '../../components/badge/mount';
-import type { ChangeView, SubjectResult } from '../../lib/correlate';
+import type { ChangeView } from '../../lib/change-view';
+import type { SubjectResult } from '../../lib/correlate/wire';
 import type { BadgeData } from '../../lib/pages/types';
 
 const T = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -221,7 +222,7 @@ describe('badge', () => {
       'same job, other cluster, changed 30 min before the alert started',
     ]);
     expect(items[0]?.querySelector('.what')?.textContent).toBe('Deployment shop/checkout in prod-eu-1');
-    expect(items[0]?.textContent).toContain('by alice (person, annotation example.com/changed-by)');
+    expect(items[0]?.textContent).toContain('by alice (person, from annotation example.com/changed-by)');
     const rows = [...(items[0]?.querySelectorAll('tr') ?? [])].map((tr) => tr.textContent);
     expect(rows).toEqual([
       'containers[app].imagefrom shop/checkout:1.4.1 → to shop/checkout:1.4.2',
@@ -236,7 +237,7 @@ describe('badge', () => {
         'Open checkout in its console',
         'https://rancher.example/dashboard/c/c-m-eu1/explorer/apps.deployment/shop/checkout',
       ],
-      ["alice's jobs", 'https://rancher.example/dashboard/users/alice/jobs'],
+      ["Open alice's jobs", 'https://rancher.example/dashboard/users/alice/jobs'],
     ]);
     // Links that are not http(s) are not links at all.
     expect(items[1]?.querySelectorAll('a')).toHaveLength(0);

@@ -7,45 +7,33 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { badgeRoot } from '../../components/badge/mount';
-import { HOUR, MINUTE } from '../../lib/correlate';
-import { answerCorrelate } from '../../lib/correlate-query';
+import { answerCorrelate } from '../../lib/correlate/query';
+import { HOUR, MINUTE } from '../../lib/correlate/rank';
 import { openDb, type TattlerDb } from '../../lib/db';
 import type { Change } from '../../lib/model';
 import { alertmanager } from '../../lib/pages/alertmanager';
 import { defaultSettings } from '../../lib/settings';
+import * as build from '../builders';
 import { fixture, loadPage, run, settle, stopAll } from './helpers';
 
 const START = Date.UTC(2025, 0, 15, 11, 52, 10);
 let db: TattlerDb;
 
-const change = (id: string, clusterId: string, name: string, at: number, actor: string): Change => ({
-  id,
-  clusterId,
-  jobKey: `${clusterId}|Deployment:shop/${name}`,
-  rowKey: `Deployment:shop/${name}`,
-  kind: 'Deployment',
-  namespace: 'shop',
-  name,
-  type: 'updated',
-  windowStart: at - MINUTE,
-  windowEnd: at,
-  at,
-  reportedAt: at,
-  actor: { name: actor, kind: 'person' },
-  fields: [{ path: 'containers[app].image', before: `${name}:1`, after: `${name}:2` }],
-});
+const change = (id: string, clusterId: string, name: string, at: number, actor: string): Change =>
+  build.change({ clusterId, name }, at, {
+    id,
+    reportedAt: at,
+    actor: { name: actor, kind: 'person' },
+    fields: [{ path: 'containers[app].image', before: `${name}:1`, after: `${name}:2` }],
+  });
 
 beforeEach(async () => {
   db = openDb(`pages-correlated-${Math.random()}`);
-  const cluster = (nativeId: string, name: string) => ({
-    id: `rancher/${nativeId}`,
-    sourceId: 'rancher',
-    nativeId,
-    name,
-    apiBase: `https://rancher.example/k8s/clusters/${nativeId}`,
-    firstSeen: START - 24 * HOUR,
-    lastSeen: START,
-  });
+  const cluster = (nativeId: string, name: string) =>
+    build.cluster('rancher', nativeId, START, {
+      name,
+      apiBase: `https://rancher.example/k8s/clusters/${nativeId}`,
+    });
   await db.clusters.bulkPut([cluster('c-m-eu1', 'prod-eu-1'), cluster('c-m-us1', 'prod-us-1')]);
   await db.changes.bulkPut([
     change('a', 'rancher/c-m-eu1', 'checkout', START - 4 * MINUTE, 'alice'),

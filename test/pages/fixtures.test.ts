@@ -5,7 +5,7 @@
  * finds the identities, and the runtime puts exactly the expected number of badges on it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { RESERVED } from '../../lib/correlate';
+import { RESERVED } from '../../lib/correlate/identity';
 import { clearAlertApiCache } from '../../lib/pages/alert-api';
 import { alertmanager } from '../../lib/pages/alertmanager';
 import { INTEGRATIONS, integrationById } from '../../lib/pages/registry';

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { RESERVED } from '../../lib/correlate';
+import { RESERVED } from '../../lib/correlate/identity';
 import { alertmanager } from '../../lib/pages/alertmanager';
 import { rancher } from '../../lib/pages/rancher';
 import { fakeBackground, hosts, loadPage, run, settle, stopAll } from './helpers';

@@ -3,7 +3,9 @@
  * headline over the union, what the watched members looked for, every blind spot.
  */
 import { describe, expect, it } from 'vitest';
-import { type ChangeView, MINUTE, type RankedChange, type SubjectResult } from '../../lib/correlate';
+import type { ChangeView } from '../../lib/change-view';
+import { MINUTE, type RankedChange } from '../../lib/correlate/rank';
+import type { SubjectResult } from '../../lib/correlate/wire';
 import { flattenGroups, memberKey, summariseGroup, summariseGroups } from '../../lib/pages/group-summary';
 
 const T = Date.UTC(2025, 0, 15, 12, 0, 0);

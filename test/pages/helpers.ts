@@ -5,13 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mountBadge } from '../../components/badge/mount';
-import {
-  type CorrelateAnswer,
-  identityOf,
-  type LabelMapping,
-  namesAnything,
-  type SubjectResult,
-} from '../../lib/correlate';
+import { identityOf, type LabelMapping, namesAnything } from '../../lib/correlate/identity';
+import type { CorrelateAnswer, SubjectResult } from '../../lib/correlate/wire';
 import type { PageGroup, PageSubject } from '../../lib/messages';
 import { type Runtime, type RuntimeOptions, startRuntime } from '../../lib/pages/runtime';
 import type { PageIntegration } from '../../lib/pages/types';

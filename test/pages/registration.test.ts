@@ -3,7 +3,6 @@ import {
   matchPatternOf,
   type RegisteredScript,
   type RegistrationApi,
-  requestOrigins,
   SCRIPT_FILE,
   SCRIPT_ID,
   syncContentScripts,
@@ -86,9 +85,8 @@ describe('registration', () => {
       },
     ]);
 
-    // The options page asks, on the user's click; the next sync picks the grant up.
-    expect(await requestOrigins(['https://wiki.example.com'], fake.api)).toBe(true);
-    expect(fake.requested).toEqual([['https://wiki.example.com/*']]);
+    // The options page asks, on the user's click (components/options/store.ts); the next sync picks the grant up.
+    await fake.api.permissions.request({ origins: ['https://wiki.example.com/*'] });
     await syncContentScripts(s1, fake.api);
     expect(fake.scripts()[0]?.matches).toEqual(['https://am.example.com/*', 'https://wiki.example.com/*']);
 

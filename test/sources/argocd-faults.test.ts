@@ -5,7 +5,7 @@
  * is not JSON, and that is an error, never a shorter list.
  */
 import { describe, it } from 'vitest';
-import { argocdAdapter } from '../../lib/sources/argocd';
+import { argocdAdapter } from '../../lib/sources/argocd/adapter';
 import {
   ctx,
   cutOff,

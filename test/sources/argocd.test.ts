@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { JobSnapshot } from '../../lib/model';
-import { applicationsUrl, argocdAdapter, LIST_REUSE_MS, parseClusters } from '../../lib/sources/argocd';
-import { type ArgoApp, jobNameOf, normalizeApp } from '../../lib/sources/argocd-normalize';
+import {
+  applicationsUrl,
+  argocdAdapter,
+  LIST_REUSE_MS,
+  parseClusters,
+} from '../../lib/sources/argocd/adapter';
+import { type ArgoApp, jobNameOf, normalizeApp } from '../../lib/sources/argocd/normalize';
 import {
   ctx,
   expectAllGets,

@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { createHttp } from '../../lib/http';
 import type { JobSnapshot } from '../../lib/model';
-import { confirmArgoCdGone } from '../../lib/sources/argocd';
-import { confirmKubernetesGone, pollKubernetes } from '../../lib/sources/kubernetes';
-import { confirmNomadGone } from '../../lib/sources/nomad';
+import { confirmArgoCdGone } from '../../lib/sources/argocd/adapter';
+import { confirmKubernetesGone, pollKubernetes } from '../../lib/sources/kubernetes/adapter';
+import { confirmNomadGone } from '../../lib/sources/nomad/adapter';
 import { ctx, fixture, jsonReply, respond, routed, source } from './extra-helpers';
 import { FakeKubeApi, makeCtx, makeSource } from './helpers';
 

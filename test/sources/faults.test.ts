@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FetchLike } from '../../lib/http';
 import { createHttp } from '../../lib/http';
-import { KUBERNETES_KINDS } from '../../lib/settings';
+import { KUBERNETES_KINDS } from '../../lib/model';
 import { adapterFor } from '../../lib/sources/registry';
 import { expectFault, FAULTS, type FaultTarget, jsonHeaders, respond } from './extra-helpers';
 import {

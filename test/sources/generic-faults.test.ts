@@ -6,7 +6,7 @@
  */
 import { describe, it } from 'vitest';
 import { homegrownSource } from '../../fleet/extra/homegrown';
-import { genericAdapter } from '../../lib/sources/generic';
+import { genericAdapter } from '../../lib/sources/generic/adapter';
 import {
   ctx,
   cutOff,

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { PollError } from '../../lib/http';
 import type { JobSnapshot } from '../../lib/model';
 import type { SourceSettings } from '../../lib/settings';
-import { fieldValue, genericAdapter, jobsUrl, parseTime, resolveUrl } from '../../lib/sources/generic';
+import { genericAdapter, jobsUrl, resolveUrl } from '../../lib/sources/generic/adapter';
+import { fieldValue, parseTime } from '../../lib/sources/generic/normalize';
 import {
   ctx,
   expectAllGets,

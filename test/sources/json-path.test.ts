@@ -9,7 +9,7 @@ import {
   requireList,
   selectAll,
   selectFirst,
-} from '../../lib/sources/json-path';
+} from '../../lib/sources/generic/json-path';
 
 const doc = {
   data: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KubernetesKind } from '../../lib/settings';
+import type { KubernetesKind } from '../../lib/model';
 import {
   actorOf,
   envEntry,
@@ -7,7 +7,7 @@ import {
   linkOf,
   type NormalizeContext,
   normalizeObject,
-} from '../../lib/sources/kubernetes-normalize';
+} from '../../lib/sources/kubernetes/normalize';
 import { ACTOR_ANNOTATION, fixture, type KubeList, makeSource, secretStrings } from './helpers';
 
 const NOW = Date.parse('2025-03-10T15:00:00Z');

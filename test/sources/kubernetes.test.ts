@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHttp, PollError } from '../../lib/http';
-import { listAll, listUrl, parseListPage, pollKubernetes } from '../../lib/sources/kubernetes';
+import { listAll, listUrl, parseListPage, pollKubernetes } from '../../lib/sources/kubernetes/adapter';
 import { adapterFor } from '../../lib/sources/registry';
 import { ACTOR_ANNOTATION, FakeKubeApi, makeCtx, makeSource, recordingHttp } from './helpers';
 

@@ -6,7 +6,7 @@
  */
 import { describe, it } from 'vitest';
 import type { FetchLike } from '../../lib/http';
-import { NEXT_TOKEN_HEADER, nomadAdapter } from '../../lib/sources/nomad';
+import { NEXT_TOKEN_HEADER, nomadAdapter } from '../../lib/sources/nomad/adapter';
 import {
   ctx,
   expectFault,

@@ -14,7 +14,7 @@ import {
   secretKey,
 } from '../../lib/secrets';
 import { exportSettings, loadSettings, saveSettings } from '../../lib/settings';
-import { nomadAdapter, TOKEN_HEADER } from '../../lib/sources/nomad';
+import { nomadAdapter, TOKEN_HEADER } from '../../lib/sources/nomad/adapter';
 import {
   ctx,
   expectAllGets,

@@ -8,8 +8,8 @@ import {
   nomadAdapter,
   PAGE_SIZE,
   parseRegions,
-} from '../../lib/sources/nomad';
-import { type NomadStub, normalizeJob, summarizeDiff } from '../../lib/sources/nomad-normalize';
+} from '../../lib/sources/nomad/adapter';
+import { type NomadStub, normalizeJob, summarizeDiff } from '../../lib/sources/nomad/normalize';
 import {
   ctx,
   fixture,

@@ -5,12 +5,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KUBERNETES_KINDS } from '../../lib/settings';
+import { KUBERNETES_KINDS } from '../../lib/model';
 import {
   type KubeObject,
   type NormalizeContext,
   normalizeObject,
-} from '../../lib/sources/kubernetes-normalize';
+} from '../../lib/sources/kubernetes/normalize';
 import { ACTOR_ANNOTATION, makeSource } from './helpers';
 
 const SENTINEL = 'SENTINEL-secret-value-7f3a9c';

@@ -5,7 +5,7 @@ import {
   isWatchable,
   parseClusterCollection,
   type SteveCluster,
-} from '../../lib/sources/rancher';
+} from '../../lib/sources/rancher/adapter';
 import { groupFromLabels as groupOf } from '../../lib/sources/shared';
 import { FakeKubeApi, fixture, makeSource } from './helpers';
 

@@ -1,4 +1,4 @@
-/** A home-grown cluster manager: the JSON mapping lib/sources/generic.ts reads, edited as JSON. */
+/** A home-grown cluster manager: the JSON mapping lib/sources/generic/ reads, edited as JSON. */
 import { TextAreaField } from '../fields';
 import type { TypeFieldsProps } from './shared';
 

@@ -1,5 +1,5 @@
 /** Kubernetes and Rancher: which kinds to list, and who made a change. */
-import { KUBERNETES_KINDS } from '../../../lib/settings';
+import { KUBERNETES_KINDS } from '../../../lib/model';
 import { ChoiceGroup, TextField } from '../fields';
 import type { TypeFieldsProps } from './shared';
 

@@ -46,8 +46,8 @@ export function NomadFields({ form, draft, update, errors, secretStored }: TypeF
         type="password"
         autoComplete="new-password"
         label="Nomad ACL token"
-        value={nomad.token}
-        onInput={(token) => set({ token, clearToken: false })}
+        value={draft.token}
+        onInput={(token) => update({ token, clearToken: false })}
         placeholder={secretStored ? '(a token is stored; type to replace it)' : ''}
         help="Kept in this browser only, apart from settings: never exported, sent only as X-Nomad-Token to this Nomad."
         errors={errors('token')}
@@ -57,8 +57,8 @@ export function NomadFields({ form, draft, update, errors, secretStored }: TypeF
           form={form}
           name="clearToken"
           label="Delete the stored token when saving"
-          checked={nomad.clearToken}
-          onChange={(clearToken) => set({ clearToken, token: clearToken ? '' : nomad.token })}
+          checked={draft.clearToken}
+          onChange={(clearToken) => update({ clearToken, token: clearToken ? '' : draft.token })}
         />
       )}
     </>

@@ -1,0 +1,168 @@
+/**
+ * A change as people read it, the same wherever it is shown — the popup's cell detail, a page
+ * badge's popover (components/common/ChangeItem.tsx renders both), the exports: the words for
+ * its type and its actor's kind, its marks, whose jobs it may link to, and its fields as text.
+ *
+ * Decided once, here:
+ * - only a person (or an actor of unknown kind) has "jobs of theirs": a client name, an
+ *   automation or a token (a Nomad accessor id, an Argo CD project token) gets no user link;
+ * - a change that moved the job into `degraded` is marked degraded, whatever else it changed
+ *   (an image update that broke the job is the usual one).
+ */
+import { fillTemplate, safeHttpUrl } from './links';
+import type { Actor, ActorKind, Change, ChangeType, Cluster, FieldChange, FieldValue } from './model';
+import type { Settings } from './settings';
+
+const ACTOR_KIND_WORDS: Record<ActorKind, string> = {
+  person: 'person',
+  automation: 'automation',
+  client: 'client name',
+  token: 'token',
+  unknown: 'unknown kind',
+};
+
+export const CHANGE_TYPE_WORDS: Record<ChangeType, string> = {
+  created: 'created',
+  updated: 'updated',
+  deleted: 'deleted',
+  status: 'status changed',
+};
+
+/** What a change stands out for, besides its count. Glyphs: lib/heat/scale.ts MARKS. */
+export type ChangeMark = 'created' | 'deleted' | 'degraded';
+
+/** A change that moved the job into `degraded` (diff.ts records health as field `health`). */
+export const isDegradingChange = (c: Pick<Change, 'type' | 'fields'>): boolean =>
+  (c.type === 'status' || c.type === 'updated') &&
+  c.fields.some((f) => (f.path === 'health' || f.path === 'health.state') && f.after === 'degraded');
+
+export function markOf(change: Pick<Change, 'type' | 'fields'>): ChangeMark | undefined {
+  if (change.type === 'created') return 'created';
+  if (change.type === 'deleted') return 'deleted';
+  return isDegradingChange(change) ? 'degraded' : undefined;
+}
+
+/** Kinds of actor that have jobs of their own to look at. */
+const HAS_JOBS: ReadonlySet<ActorKind> = new Set<ActorKind>(['person', 'unknown']);
+
+/** The source id is the part of a cluster id before the first `/` (`${sourceId}/${nativeId}`). */
+const sourceIdOf = (clusterId: string): string => {
+  const slash = clusterId.indexOf('/');
+  return slash < 0 ? clusterId : clusterId.slice(0, slash);
+};
+
+/** The jobs of the person who made the change: the source's `links.user` template, filled. */
+export function userJobsLink(
+  change: Pick<Change, 'actor' | 'clusterId' | 'namespace' | 'name' | 'kind'>,
+  cluster: Pick<Cluster, 'sourceId' | 'nativeId' | 'name'> | undefined,
+  settings: Pick<Settings, 'sources'>,
+): string | undefined {
+  const actor = change.actor;
+  if (!actor?.name || !HAS_JOBS.has(actor.kind)) return undefined;
+  const sourceId = cluster?.sourceId ?? sourceIdOf(change.clusterId);
+  const template = settings.sources.find((s) => s.id === sourceId)?.links.user;
+  if (!template) return undefined;
+  return fillTemplate(template, {
+    user: actor.name,
+    cluster: cluster?.nativeId ?? change.clusterId.slice(sourceId.length + 1),
+    clusterName: cluster?.name,
+    namespace: change.namespace,
+    name: change.name,
+    kind: change.kind,
+  });
+}
+
+/** A change as it is shown: the stored change plus its cluster's name, its mark and its links. */
+export interface ChangeView {
+  id: string;
+  clusterId: string;
+  clusterName: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  type: ChangeType;
+  at: number;
+  windowStart: number;
+  windowEnd: number;
+  reportedAt?: number;
+  actor?: Actor;
+  actorStale?: boolean;
+  mark?: ChangeMark;
+  fields: FieldChange[];
+  /** Field changes left out to keep a message small. */
+  moreFields?: number;
+  fromVersion?: number;
+  toVersion?: number;
+  skipped?: number;
+  changeCause?: string;
+  /** The job's console page. */
+  link?: string;
+  /** The jobs of the person who made the change (the source's `links.user` template). */
+  userLink?: string;
+}
+
+export function changeViewOf(
+  change: Change,
+  cluster: Pick<Cluster, 'sourceId' | 'nativeId' | 'name'> | undefined,
+  settings: Pick<Settings, 'sources'>,
+): ChangeView {
+  const view: ChangeView = {
+    id: change.id,
+    clusterId: change.clusterId,
+    clusterName: cluster?.name ?? change.clusterId,
+    kind: change.kind,
+    namespace: change.namespace,
+    name: change.name,
+    type: change.type,
+    at: change.at,
+    windowStart: change.windowStart,
+    windowEnd: change.windowEnd,
+    fields: change.fields,
+  };
+  const mark = markOf(change);
+  const userLink = userJobsLink(change, cluster, settings);
+  if (change.reportedAt !== undefined) view.reportedAt = change.reportedAt;
+  if (change.actor) view.actor = change.actor;
+  if (change.actorStale) view.actorStale = true;
+  if (mark) view.mark = mark;
+  if (change.fromVersion !== undefined) view.fromVersion = change.fromVersion;
+  if (change.toVersion !== undefined) view.toVersion = change.toVersion;
+  if (change.skipped !== undefined) view.skipped = change.skipped;
+  if (change.changeCause) view.changeCause = change.changeCause;
+  if (change.link) view.link = change.link;
+  if (userLink) view.userLink = userLink;
+  return view;
+}
+
+/** The job's console page, when it is an http(s) URL (a remote value never becomes `javascript:`). */
+export const consoleLink = (change: Pick<ChangeView, 'link'>): string | undefined => safeHttpUrl(change.link);
+
+/** "(person, from annotation example.com/changed-by)". */
+export const actorKindText = (actor: Actor): string =>
+  `(${ACTOR_KIND_WORDS[actor.kind] ?? actor.kind}${actor.via ? `, from ${actor.via}` : ''})`;
+
+/** "version 4 → 7", or '' when the API counts no versions. */
+export function versionsText(change: Pick<ChangeView, 'fromVersion' | 'toVersion'>): string {
+  if (change.fromVersion === undefined && change.toVersion === undefined) return '';
+  return `version ${change.fromVersion ?? '?'} → ${change.toVersion ?? '?'}`;
+}
+
+/** "2 versions skipped between polls (came and went unseen)". */
+export const skippedText = (skipped: number): string =>
+  `${skipped} version${skipped === 1 ? '' : 's'} skipped between polls (came and went unseen)`;
+
+/** A field's value as text: lists joined, absent and null said in words, long text cut at `max`. */
+export function valueText(value: FieldValue | undefined, max = Number.POSITIVE_INFINITY): string {
+  if (value === undefined) return '(absent)';
+  if (value === null) return 'null';
+  const text = Array.isArray(value) ? (value.length ? value.join(', ') : '(empty list)') : String(value);
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Field values in a popover or a detail panel: cut where a page of text would start. */
+const SHOWN_VALUE_MAX = 200;
+export const shownValue = (value: FieldValue | undefined): string => valueText(value, SHOWN_VALUE_MAX);
+
+/** `containers[app].image: shop/app:1.4 → shop/app:1.5`, the way an export or a message says it. */
+export const fieldChangeText = (f: FieldChange): string =>
+  `${f.path}: ${valueText(f.before)} → ${valueText(f.after)}`;

@@ -1,0 +1,240 @@
+/**
+ * The answer, made: the subjects a page names, resolved against the clusters and watched jobs,
+ * each given its candidate changes (the named clusters', and the named jobs' elsewhere), ranked
+ * with reasons, its blind spots and its headline; the kept changes as views trimmed for the
+ * message. Pure: query.ts reads what it needs from IndexedDB in two steps (what the subjects
+ * name, then the changes and poll runs since the earliest window) and hands it here.
+ */
+import { type ChangeView, changeViewOf, markOf } from '../change-view';
+import { countGlyph, type HeatLevel, levelForAge, MARKS } from '../heat/scale';
+import type { Change, Cluster, FieldChange, FieldValue, PollRun } from '../model';
+import type { Settings } from '../settings';
+import { namesAnything } from './identity';
+import { type CorrelateOptions, type Placed, placeChanges, type RankedChange, reasonOf } from './rank';
+import { type ClusterRef, indexClusters, type ResolvedSubject, resolveSubject } from './resolve';
+import type { BlindSpot, CorrelateAnswer, Headline, SubjectResult } from './wire';
+
+/** Neighbours' changes (another job) never look as hot as the job's own. */
+const NEIGHBOUR_MAX_LEVEL: HeatLevel = 2;
+
+/** What the headline reads of a change: a stored Change, or the ChangeView a page was sent. */
+export type HeadlineChange = Pick<Change, 'type' | 'fields' | 'actor'>;
+
+export function headlineOf(
+  ranked: readonly Placed[],
+  byId: ReadonlyMap<string, HeadlineChange>,
+  windowMs: number,
+  blind: boolean,
+): Headline {
+  const relevant = ranked.filter((r) => r.timing !== 'after');
+  const afterCount = ranked.length - relevant.length;
+  const top = relevant[0];
+  const change = top ? byId.get(top.id) : undefined;
+  if (!top || !change) {
+    return {
+      count: 0,
+      afterCount,
+      level: 0,
+      glyph: blind ? MARKS.blind : '',
+      ...(blind ? { mark: 'blind' as const } : {}),
+    };
+  }
+  let level = levelForAge(Math.max(0, top.offsetMs), windowMs);
+  if (level === 0) level = 1;
+  if (top.relation === 'same-namespace' || top.relation === 'same-cluster') {
+    level = Math.min(level, NEIGHBOUR_MAX_LEVEL) as HeatLevel;
+  }
+  const mark = markOf(change);
+  return {
+    count: relevant.length,
+    afterCount,
+    level,
+    glyph: mark ? MARKS[mark] : countGlyph(relevant.length),
+    ...(mark ? { mark } : {}),
+    offsetMs: top.offsetMs,
+    timing: top.timing,
+    relation: top.relation,
+    ...(change.actor ? { actor: change.actor.name } : {}),
+  };
+}
+
+/** What one change may weigh in a message. */
+const MAX_FIELDS = 30;
+const MAX_LIST = 20;
+const MAX_TEXT = 300;
+
+function trimValue(value: FieldValue | undefined): FieldValue | undefined {
+  if (typeof value === 'string' && value.length > MAX_TEXT) return `${value.slice(0, MAX_TEXT - 1)}…`;
+  if (Array.isArray(value) && value.length > MAX_LIST) {
+    return [...value.slice(0, MAX_LIST), `… ${value.length - MAX_LIST} more`];
+  }
+  return value;
+}
+
+function trimField(f: FieldChange): FieldChange {
+  const out: FieldChange = { path: f.path };
+  if ('before' in f) out.before = trimValue(f.before);
+  if ('after' in f) out.after = trimValue(f.after);
+  return out;
+}
+
+/** A change as the badge shows it: the shared view (lib/change-view.ts), trimmed for the message. */
+function messageViewOf(change: Change, cluster: Cluster | undefined, settings: Settings): ChangeView {
+  const view = changeViewOf(change, cluster, settings);
+  view.fields = change.fields.slice(0, MAX_FIELDS).map(trimField);
+  if (change.fields.length > MAX_FIELDS) view.moreFields = change.fields.length - MAX_FIELDS;
+  if (view.changeCause) view.changeCause = view.changeCause.slice(0, MAX_TEXT);
+  return view;
+}
+
+interface Window {
+  from: number;
+  to: number;
+}
+
+function windowOf(subject: ResolvedSubject, now: number, o: CorrelateOptions): Window {
+  if (subject.startsAt === undefined) return { from: now - o.consoleLookBackMs, to: now };
+  return { from: subject.startsAt - o.lookBackMs, to: subject.startsAt + o.graceMs };
+}
+
+function blindSpots(
+  runs: readonly PollRun[],
+  clusterIds: readonly string[],
+  window: Window,
+  names: ReadonlyMap<string, Cluster>,
+): BlindSpot[] {
+  const out: BlindSpot[] = [];
+  for (const id of clusterIds) {
+    let ms = 0;
+    for (const run of runs) {
+      if (run.target !== id || run.status === 'ok') continue;
+      const overlap = Math.min(run.to, window.to) - Math.max(run.from, window.from);
+      if (overlap > 0) ms += overlap;
+      // A single failed poll is an instant; count it as a moment we could not see.
+      else if (run.from === run.to && run.from >= window.from && run.from <= window.to) ms += 1;
+    }
+    if (ms > 0) out.push({ clusterId: id, clusterName: names.get(id)?.name ?? id, ms });
+  }
+  return out;
+}
+
+export interface Subject {
+  key: string;
+  labels: Record<string, string>;
+  startsAt?: number;
+}
+
+/** The subjects resolved, each with its window; `from`: where the changes to read begin (none: nothing to read). */
+export interface AnswerPlan {
+  clusters: ReadonlyMap<string, Cluster>;
+  watched: ReadonlySet<string>;
+  subjects: ResolvedSubject[];
+  windows: Window[];
+  from?: number;
+}
+
+export function planAnswer(
+  settings: Settings,
+  subjects: readonly Subject[],
+  clusters: readonly Cluster[],
+  watchedJobNames: readonly string[],
+  now: number,
+  o: CorrelateOptions,
+): AnswerPlan {
+  const refs: ClusterRef[] = clusters.map((c) => ({
+    id: c.id,
+    name: c.name,
+    nativeId: c.nativeId,
+    apiBase: c.apiBase,
+    sourceId: c.sourceId,
+  }));
+  const watched = new Set(watchedJobNames.map((n) => n.toLowerCase()));
+  const index = indexClusters(refs);
+  const resolved = subjects.map((s) => resolveSubject(s, settings.labels, refs, watched, index));
+  const windows = resolved.map((r) => windowOf(r, now, o));
+  const active = resolved.some((r) => namesAnything(r.identity));
+  return {
+    clusters: new Map(clusters.map((c) => [c.id, c])),
+    watched,
+    subjects: resolved,
+    windows,
+    ...(active ? { from: Math.min(...windows.map((w) => w.from)) } : {}),
+  };
+}
+
+/** Changes by lowercased job name and by cluster, so each subject looks only at its candidates. */
+function indexChanges(changes: readonly Change[]) {
+  const byName = new Map<string, Change[]>();
+  const byCluster = new Map<string, Change[]>();
+  const push = (map: Map<string, Change[]>, key: string, change: Change) => {
+    const list = map.get(key);
+    if (list) list.push(change);
+    else map.set(key, [change]);
+  };
+  for (const c of changes) {
+    push(byName, c.name.toLowerCase(), c);
+    push(byCluster, c.clusterId, c);
+  }
+  return { byId: new Map(changes.map((c) => [c.id, c])), byName, byCluster };
+}
+
+export function buildAnswer(
+  plan: AnswerPlan,
+  changes: readonly Change[],
+  runs: readonly PollRun[],
+  settings: Settings,
+  now: number,
+  o: CorrelateOptions,
+): CorrelateAnswer {
+  const { byId, byName, byCluster } = indexChanges(changes);
+  const clusterById = plan.clusters;
+  const views: Record<string, ChangeView> = {};
+  const results: SubjectResult[] = plan.subjects.map((subject, i) => {
+    const window = plan.windows[i] as Window;
+    const isWatched =
+      subject.clusterIds.length > 0 ||
+      subject.jobs.some((j) => plan.watched.has(j)) ||
+      subject.jobs.some((j) => byName.has(j));
+    // Candidates: the named clusters' changes, and the named jobs' changes elsewhere.
+    const candidates: Change[] = [];
+    if (isWatched) {
+      for (const cid of subject.clusterIds) for (const c of byCluster.get(cid) ?? []) candidates.push(c);
+      const seenJob = new Set<string>();
+      for (const j of subject.jobs) {
+        if (seenJob.has(j)) continue;
+        seenJob.add(j);
+        for (const c of byName.get(j) ?? [])
+          if (!subject.clusterIds.includes(c.clusterId)) candidates.push(c);
+      }
+    }
+    const placed = placeChanges(subject, candidates, now, o);
+    const blind = isWatched ? blindSpots(runs, subject.clusterIds, window, clusterById) : [];
+    const windowMs = subject.startsAt === undefined ? o.consoleLookBackMs : o.lookBackMs;
+    const headline = headlineOf(placed, byId, windowMs, blind.length > 0);
+    const kept: RankedChange[] = placed.slice(0, o.limit).map((p) => {
+      const change = byId.get(p.id) as Change;
+      views[p.id] ??= messageViewOf(change, clusterById.get(change.clusterId), settings);
+      return { ...p, reason: reasonOf(subject, p, change) };
+    });
+    const id = subject.identity;
+    return {
+      key: subject.key,
+      watched: isWatched,
+      mode: subject.startsAt === undefined ? 'console' : 'alert',
+      looked: {
+        jobs: id.jobs,
+        clusterLabels: id.clusters,
+        clusters: subject.clusterIds.map((cid) => ({ id: cid, name: clusterById.get(cid)?.name ?? cid })),
+        ...window,
+        ...(id.namespace ? { namespace: id.namespace } : {}),
+        ...(id.kind ? { kind: id.kind } : {}),
+        ...(subject.startsAt !== undefined ? { startsAt: subject.startsAt } : {}),
+      },
+      ranked: kept,
+      total: placed.length,
+      headline,
+      blind,
+    };
+  });
+  return { generatedAt: now, results, changes: views };
+}

@@ -1,0 +1,101 @@
+/**
+ * Resolution: what a subject's identity (identity.ts) names among the clusters and jobs Tattler
+ * knows — cluster names and native ids, a console's origin, free words that are a known cluster
+ * or a watched job. The background's side; pure.
+ */
+import { identityOf, type LabelMapping, type SubjectIdentity } from './identity';
+
+export interface ClusterRef {
+  id: string;
+  name: string;
+  nativeId: string;
+  apiBase: string;
+  sourceId: string;
+}
+
+export interface ResolvedSubject {
+  key: string;
+  identity: SubjectIdentity;
+  /** Watched clusters the subject names. */
+  clusterIds: string[];
+  /** The subject names a cluster at all (perhaps one we don't watch). */
+  namesCluster: boolean;
+  /** Job names to match, lowercased. */
+  jobs: string[];
+  startsAt?: number;
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Clusters whose API a console at `origin` shows (OpenShift: console.apps.X ↔ api.X). */
+export function clustersAtOrigin(origin: string, clusters: readonly ClusterRef[]): ClusterRef[] {
+  const target = originOf(origin);
+  if (!target) return [];
+  const host = new URL(target).hostname;
+  const openshift = /^console-openshift-console\.apps\.(.+)$/.exec(host)?.[1];
+  return clusters.filter((c) => {
+    const api = originOf(c.apiBase);
+    if (!api) return false;
+    if (api === target) return true;
+    return openshift !== undefined && new URL(api).hostname === `api.${openshift}`;
+  });
+}
+
+/** Clusters by lowercased name, native id and id. */
+export type ClusterIndex = ReadonlyMap<string, readonly ClusterRef[]>;
+
+export function indexClusters(clusters: readonly ClusterRef[]): ClusterIndex {
+  const byName = new Map<string, ClusterRef[]>();
+  for (const c of clusters) {
+    for (const n of new Set([c.name.toLowerCase(), c.nativeId.toLowerCase(), c.id.toLowerCase()])) {
+      const list = byName.get(n) ?? [];
+      list.push(c);
+      byName.set(n, list);
+    }
+  }
+  return byName;
+}
+
+export function resolveSubject(
+  subject: { key: string; labels: Record<string, string>; startsAt?: number },
+  mapping: LabelMapping,
+  clusters: readonly ClusterRef[],
+  watchedJobNames: ReadonlySet<string>,
+  byName: ClusterIndex = indexClusters(clusters),
+): ResolvedSubject {
+  const identity = identityOf(subject.labels, mapping);
+  const lower = (s: string) => s.toLowerCase();
+  const ids = new Set<string>();
+  for (const value of identity.clusters) for (const c of byName.get(lower(value)) ?? []) ids.add(c.id);
+  let namesCluster = identity.clusters.length > 0;
+  if (!namesCluster && identity.origin) {
+    const atOrigin = clustersAtOrigin(identity.origin, clusters);
+    for (const c of atOrigin) ids.add(c.id);
+    namesCluster = atOrigin.length > 0;
+  }
+  const jobs = identity.jobs.map(lower);
+  for (const word of identity.words) {
+    const w = lower(word);
+    const named = byName.get(w);
+    if (named) {
+      for (const c of named) ids.add(c.id);
+      namesCluster = true;
+    } else if (watchedJobNames.has(w) && !jobs.includes(w)) {
+      jobs.push(w);
+    }
+  }
+  return {
+    key: subject.key,
+    identity,
+    clusterIds: [...ids],
+    namesCluster,
+    jobs,
+    ...(subject.startsAt !== undefined ? { startsAt: subject.startsAt } : {}),
+  };
+}

@@ -1,0 +1,177 @@
+/**
+ * The heat grid's model, as the popup reads it: columns (clusters, grouped, with coverage and
+ * churn), rows (jobs, with rollout summaries) and cells computed on demand. Built by build.ts.
+ */
+import type { Actor, Change, Cluster, JobSnapshot, PollRun, PollStatus } from '../model';
+import type { HeatLevel } from './scale';
+
+/** What the grid needs to know about one job in one cluster: that it runs there, and whether it is degraded. */
+export interface JobPresence {
+  clusterId: string;
+  rowKey: string;
+  degraded?: boolean;
+}
+
+export interface HeatInput {
+  clusters: readonly Cluster[];
+  /**
+   * The latest snapshot (or just the presence) of each job in each cluster. Undefined: not
+   * known yet — the popup paints the window's changes first and where jobs run a moment later;
+   * no cell is called absent meanwhile, and rows are only the jobs that changed.
+   */
+  jobs?: Iterable<JobPresence | JobSnapshot>;
+  /** At least the changes in the window; older ones are ignored. */
+  changes: readonly Change[];
+  /** At least the poll runs that overlap the window. */
+  polls: readonly PollRun[];
+  windowMs: number;
+  now: number;
+  /**
+   * What each source is called (settings' `sources[].name`, by id). Clusters of different
+   * sources may share a name (Rancher's `prod-eu-1` and Argo CD's); their columns are told
+   * apart by it. A source without an entry goes by its id.
+   */
+  sourceNames?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Why we could not see a cluster during the window. A poll status, or:
+ * `never` — it has not had one good poll yet; `stale` — its last good poll is older than the
+ * window and nothing was polled since (the browser or the extension was off).
+ */
+export type BlindReason = Exclude<PollStatus, 'ok'> | 'never' | 'stale';
+
+export interface Blindness {
+  reason: BlindReason;
+  /** The failing run's message, exactly as recorded. */
+  message?: string;
+  loginUrl?: string;
+  /** The failing span that overlaps the window (the most recent one). */
+  from?: number;
+  to?: number;
+  /** Failing polls in the window. */
+  polls: number;
+  /**
+   * A later poll saw the cluster again. What changed during the gap was then caught by that
+   * poll's diff (state is compared, not events), so the gap costs precision, not changes: the
+   * cell is marked, lightly, instead of hatched as "could not see".
+   */
+  recovered?: boolean;
+}
+
+export interface HeatColumn {
+  index: number;
+  cluster: Cluster;
+  id: string;
+  name: string;
+  /** Region or environment; '' when the cluster has none. */
+  group: string;
+  /** The name of the source that found the cluster (its id when settings give no name). */
+  source: string;
+  /**
+   * Set when another column has the same name: what tells this one apart — its source, and
+   * its native id too when the source also has two clusters of that name.
+   */
+  qualifier?: string;
+  gone: boolean;
+  blind?: Blindness;
+  /** Changes in this cluster within the window, and how many jobs they touched. */
+  changes: number;
+  jobs: number;
+  newestAt?: number;
+  level: HeatLevel;
+  /** Several changes in one cluster: a hot vertical stack worth a flag on the header. */
+  churn: boolean;
+}
+
+export interface HeatGroup {
+  name: string;
+  /** Index of its first column, and how many columns it spans. */
+  start: number;
+  count: number;
+}
+
+export interface Rollout {
+  /** The field that carried the new value: `containers[app].image`. */
+  field: string;
+  value: string;
+  /** The most frequent actor among the rollout's changes, if any was reported. */
+  actor?: Actor;
+  /** How many distinct actors took part. */
+  actors: number;
+  /** Clusters the value reached within the window … */
+  clusters: number;
+  /** … of the clusters where the job runs (or changed); undefined while presence is unknown. */
+  of?: number;
+  firstAt: number;
+  lastAt: number;
+  /** "bob rolled registry/app:1.4.2 to 7 of 12 clusters". */
+  summary: string;
+}
+
+export interface HeatRow {
+  index: number;
+  rowKey: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  /** Changes of this job within the window, all clusters. */
+  changes: number;
+  /** Clusters where it changed within the window. */
+  changedClusters: number;
+  /** Clusters where it runs now or changed within the window (only where it changed, while presence is unknown). */
+  clusters: number;
+  newestAt?: number;
+  level: HeatLevel;
+  rollout?: Rollout;
+}
+
+export interface HeatCell {
+  row: HeatRow;
+  column: HeatColumn;
+  /** Changes in the window, newest first (shared; do not mutate). */
+  changes: readonly Change[];
+  count: number;
+  level: HeatLevel;
+  newest?: Change;
+  created: boolean;
+  deleted: boolean;
+  degraded: boolean;
+  /** No snapshot of the job in that cluster: it does not run there (now). */
+  absent: boolean;
+  /** Polls of that cluster failed (or did not happen) in the window: quiet means nothing. */
+  blind?: Blindness;
+  /** The one or two characters the cell shows. */
+  glyph: string;
+}
+
+export interface HeatIndex {
+  now: number;
+  windowMs: number;
+  windowStart: number;
+  columns: readonly HeatColumn[];
+  groups: readonly HeatGroup[];
+  /** Every row, in display order; filtering picks among them (see viewRows). */
+  rows: readonly HeatRow[];
+  /** Total changes in the window over every cell. */
+  changes: number;
+  /** False while where jobs run is not known yet (see HeatInput.jobs). */
+  presenceKnown: boolean;
+  /** The oldest `firstSeen` of any cluster: since when we have been watching. */
+  watchingSince?: number;
+  /** The cell at a row index and a column index (both into the arrays above). */
+  cell(row: number, column: number): HeatCell;
+  rowIndexOf(rowKey: string): number | undefined;
+  columnIndexOf(clusterId: string): number | undefined;
+  /** Lower-case text a filter matches against: identity, the people who changed it, its rollout. */
+  searchText(row: number): string;
+}
+
+export type RowSort = 'name' | 'recent';
+
+export interface RowFilter {
+  text?: string;
+  changedOnly?: boolean;
+  /** `recent`: jobs by their newest change first, the quiet ones after by name. Default `name`. */
+  sort?: RowSort;
+}

@@ -1,0 +1,99 @@
+/**
+ * The history as the options page handles it: what is stored (counts, live), the sources' state
+ * (each target's latest poll run, and the clusters, live), clearing it and exporting the changes.
+ * The options entrypoint hands `historyStore(db)` to the page; components never see the database.
+ */
+import { latestRuns } from './coverage';
+import type { TattlerDb } from './db';
+import { changesToCsv, changesToJson, exportFileName } from './history-export';
+import { acquireLease, releaseLease } from './lease';
+import { type Live, live } from './live';
+import type { Cluster, PollRun } from './model';
+
+export interface HistoryCounts {
+  changes: number;
+  polls: number;
+  jobs: number;
+  clusters: number;
+}
+
+/** The latest poll run of every target (clusters, discovery sources), and the clusters. */
+export interface Coverage {
+  runs: Map<string, PollRun>;
+  clusters: Cluster[];
+}
+
+export type ClearOutcome = { ok: true; cleared: HistoryCounts } | { ok: false; reason: 'pass-running' };
+
+export interface HistoryExport {
+  fileName: string;
+  mime: string;
+  text: string;
+  changes: number;
+}
+
+export async function countHistory(db: TattlerDb): Promise<HistoryCounts> {
+  return {
+    changes: await db.changes.count(),
+    polls: await db.polls.count(),
+    jobs: await db.jobs.count(),
+    clusters: await db.clusters.count(),
+  };
+}
+
+export async function coverageOf(db: TattlerDb): Promise<Coverage> {
+  return { runs: await latestRuns(db), clusters: await db.clusters.toArray() };
+}
+
+/** How long the options page may hold the pass lease while it clears. */
+const CLEAR_LEASE_MS = 60_000;
+
+/**
+ * Deletes every change, poll run, snapshot and cluster (settings stay). Takes the pass lease, so
+ * a running pass cannot write back what is being cleared; when a pass holds it, clears nothing.
+ */
+export async function clearHistory(db: TattlerDb, now: number): Promise<ClearOutcome> {
+  const owner = `options-${Math.random().toString(36).slice(2)}`;
+  if (!(await acquireLease(db, owner, now, CLEAR_LEASE_MS)).ok) return { ok: false, reason: 'pass-running' };
+  try {
+    const cleared = await db.transaction('rw', [db.changes, db.polls, db.jobs, db.clusters], async () => {
+      const counts = await countHistory(db);
+      await Promise.all([db.changes.clear(), db.polls.clear(), db.jobs.clear(), db.clusters.clear()]);
+      return counts;
+    });
+    return { ok: true, cleared };
+  } finally {
+    await releaseLease(db, owner);
+  }
+}
+
+/** Every stored change as JSON or CSV (lib/history-export.ts), with the clusters' names. */
+export async function exportHistory(
+  db: TattlerDb,
+  kind: 'json' | 'csv',
+  now: number,
+): Promise<HistoryExport> {
+  const [changes, clusters] = await Promise.all([db.changes.toArray(), db.clusters.toArray()]);
+  const names = new Map(clusters.map((c) => [c.id, c.name]));
+  return {
+    fileName: exportFileName(kind, now),
+    mime: kind === 'json' ? 'application/json' : 'text/csv',
+    text: kind === 'json' ? changesToJson(changes, names) : changesToCsv(changes, names),
+    changes: changes.length,
+  };
+}
+
+/** The history's reads and commands, as the options page receives them. */
+export interface HistoryStore {
+  counts(): Live<HistoryCounts>;
+  coverage(): Live<Coverage>;
+  clear(now: number): Promise<ClearOutcome>;
+  exportChanges(kind: 'json' | 'csv', now: number): Promise<HistoryExport>;
+}
+
+export const historyStore = (db: TattlerDb): HistoryStore => ({
+  counts: () => live(() => countHistory(db)),
+  coverage: () => live(() => coverageOf(db)),
+  clear: (now) => clearHistory(db, now),
+  exportChanges: (kind, now) => exportHistory(db, kind, now),
+});

@@ -1,0 +1,328 @@
+/**
+ * Argo CD Application → JobSnapshot. Pure: no I/O, no clock; never throws on an item that passed
+ * the list's shape check (a `metadata.name` string). Shapes follow Argo CD's API
+ * (`v1alpha1Application` in its swagger): `spec.source` or `spec.sources[]`, `spec.destination`,
+ * `status.sync`, `status.health`, `status.history[]` (oldest first), `status.operationState`,
+ * `status.summary.images`.
+ *
+ * Identity. An application is one job in its destination cluster. Its namespace in Tattler is the
+ * *destination* namespace — where the workloads run, and what an alert from that cluster names —
+ * falling back to the application's own namespace (usually `argocd`) when the destination has
+ * none. The console link needs the application's own namespace and uses it.
+ *
+ * A row must be the same job in every cluster, but Argo CD application names are unique per
+ * Argo CD, so ApplicationSets name them per cluster: `checkout-prod-eu-1`. The job's name is the
+ * application's name without its destination cluster's name as a `-<cluster>` suffix or
+ * `<cluster>-` prefix (`checkout`), so one app rolled across clusters reads as one row; the link
+ * keeps the real name.
+ *
+ * Field paths (stable names; `ignoreFields` uses them):
+ *
+ *   project                          string   spec.project
+ *   sync.status                      string   Synced / OutOfSync / Unknown
+ *   sync.revision                    string   the revision the live state was compared to
+ *   sync.revisions                   string[] the same, per source, for multi-source apps
+ *   images                           string[] sorted, status.summary.images
+ *   syncPolicy.automated             boolean  auto-sync on (people turn it off during incidents)
+ *   syncPolicy.automated.prune       boolean  only while auto-sync is on
+ *   syncPolicy.automated.selfHeal    boolean  only while auto-sync is on
+ *   source.repoURL | .path | .targetRevision | .chart                  string
+ *   source.helm.parameters           string[] sorted `name=value`
+ *   source.helm.valueFiles           string[] in order (order matters to Helm)
+ *   source.kustomize.images          string[] sorted
+ *   sources[<i>].…                   the same per source of a multi-source app
+ *
+ * Health is the snapshot's health, not a field: the diff reports moves into and out of
+ * `degraded` by itself, and Healthy ⇄ Progressing during every sync is not a change.
+ */
+import { fillTemplate, safeHttpUrl } from '../../links';
+import type { Actor, FieldValue, Health, HealthState, JobSnapshot } from '../../model';
+import { jobKeyOf, rowKeyOf } from '../../model';
+import { arr, at, bool, type Json, nonEmpty, num, parseIsoTime, rec, str, trimBase } from '../shared';
+import { stableHash } from '../stable-hash';
+import type { PollContext } from '../types';
+
+export const ARGOCD_KIND = 'Application';
+
+export type NormalizeContext = Omit<PollContext, 'http'>;
+
+/** A list item that passed the shape check. */
+export interface ArgoApp {
+  metadata: { name: string; namespace?: unknown; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+const stringList = (v: unknown): string[] => arr(v).filter((x): x is string => typeof x === 'string');
+
+// ---------------------------------------------------------------------------------------------
+// Identity
+
+export interface Destination {
+  server?: string;
+  name?: string;
+  namespace?: string;
+}
+
+export function destinationOf(app: ArgoApp): Destination {
+  const d = rec(at(app, 'spec', 'destination')) ?? {};
+  const out: Destination = {};
+  const server = nonEmpty(d.server);
+  const name = nonEmpty(d.name);
+  const namespace = nonEmpty(d.namespace);
+  if (server) out.server = trimBase(server);
+  if (name) out.name = name;
+  if (namespace) out.namespace = namespace;
+  return out;
+}
+
+/**
+ * Whether an application deploys to a cluster Argo CD knows as `server` (its API URL, the native
+ * id) and `name`. A destination names its cluster by one or the other, never both.
+ */
+export function deploysTo(app: ArgoApp, cluster: { server: string; name: string }): boolean {
+  const d = destinationOf(app);
+  if (d.server !== undefined) return d.server === trimBase(cluster.server);
+  return d.name !== undefined && d.name === cluster.name;
+}
+
+/** `checkout-prod-eu-1` in cluster `prod-eu-1` → `checkout`; any other name as it is. */
+export function jobNameOf(appName: string, clusterName: string): string {
+  if (!clusterName) return appName;
+  if (appName.endsWith(`-${clusterName}`) && appName.length > clusterName.length + 1) {
+    return appName.slice(0, -(clusterName.length + 1));
+  }
+  if (appName.startsWith(`${clusterName}-`) && appName.length > clusterName.length + 1) {
+    return appName.slice(clusterName.length + 1);
+  }
+  return appName;
+}
+
+export const appNamespaceOf = (app: ArgoApp): string | undefined => nonEmpty(app.metadata.namespace);
+
+/** Tattler's namespace for the app: the destination namespace, else the app's own. */
+export const namespaceOf = (app: ArgoApp): string =>
+  destinationOf(app).namespace ?? appNamespaceOf(app) ?? 'argocd';
+
+// ---------------------------------------------------------------------------------------------
+// Fields
+
+function sourceFields(prefix: string, source: Json, out: Record<string, FieldValue>) {
+  for (const key of ['repoURL', 'path', 'targetRevision', 'chart'] as const) {
+    const value = str(source[key]);
+    if (value !== undefined) out[`${prefix}.${key}`] = value;
+  }
+  const helm = rec(source.helm);
+  if (helm) {
+    if (Array.isArray(helm.parameters)) {
+      out[`${prefix}.helm.parameters`] = helm.parameters
+        .map(rec)
+        .filter((p): p is Json => p !== undefined && typeof p.name === 'string')
+        .map((p) => `${p.name as string}=${str(p.value) ?? ''}`)
+        .sort();
+    }
+    if (Array.isArray(helm.valueFiles)) out[`${prefix}.helm.valueFiles`] = stringList(helm.valueFiles);
+  }
+  const kustomize = rec(source.kustomize);
+  if (kustomize && Array.isArray(kustomize.images)) {
+    out[`${prefix}.kustomize.images`] = stringList(kustomize.images).sort();
+  }
+}
+
+export function fieldsOf(app: ArgoApp): Record<string, FieldValue> {
+  const out: Record<string, FieldValue> = {};
+  const spec = rec(app.spec) ?? {};
+  const status = rec(app.status) ?? {};
+  const project = str(spec.project);
+  if (project !== undefined) out.project = project;
+
+  const sync = rec(status.sync) ?? {};
+  const syncStatus = str(sync.status);
+  if (syncStatus !== undefined) out['sync.status'] = syncStatus;
+  const revision = nonEmpty(sync.revision);
+  if (revision !== undefined) out['sync.revision'] = revision;
+  if (Array.isArray(sync.revisions) && sync.revisions.length)
+    out['sync.revisions'] = stringList(sync.revisions);
+
+  const images = at(status, 'summary', 'images');
+  if (Array.isArray(images)) out.images = stringList(images).sort();
+
+  // `automated: {}` means on with defaults; Argo CD 3 may say `enabled: false` to keep the block.
+  const automated = rec(at(spec, 'syncPolicy', 'automated'));
+  const autoOn = automated !== undefined && automated.enabled !== false;
+  out['syncPolicy.automated'] = autoOn;
+  if (autoOn && automated) {
+    out['syncPolicy.automated.prune'] = bool(automated.prune) ?? false;
+    out['syncPolicy.automated.selfHeal'] = bool(automated.selfHeal) ?? false;
+  }
+
+  const single = rec(spec.source);
+  if (single) sourceFields('source', single, out);
+  arr(spec.sources).forEach((s, i) => {
+    const source = rec(s);
+    if (source) sourceFields(`sources[${i}]`, source, out);
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Health
+
+const HEALTH: Record<string, HealthState> = {
+  Healthy: 'healthy',
+  Progressing: 'progressing',
+  Degraded: 'degraded',
+  // Resources that should exist do not: as bad as degraded for the on-call person.
+  Missing: 'degraded',
+  Suspended: 'suspended',
+  Unknown: 'unknown',
+};
+
+export function healthOf(app: ArgoApp): Health {
+  const health = rec(at(app, 'status', 'health')) ?? {};
+  const status = str(health.status);
+  const state = (status !== undefined ? HEALTH[status] : undefined) ?? 'unknown';
+  const parts = [status ?? 'no health reported'];
+  const sync = str(at(app, 'status', 'sync', 'status'));
+  if (sync) parts.push(sync);
+  const message = nonEmpty(health.message);
+  if (message) parts.push(message);
+  return { state, message: parts.join(', ') };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Version, actor and time
+
+export interface HistoryEntry {
+  id: number;
+  deployedAt?: number;
+  initiatedBy?: Json;
+}
+
+/** The newest history entry (highest id; Argo CD keeps the last `revisionHistoryLimit` only). */
+export function newestHistory(app: ArgoApp): HistoryEntry | undefined {
+  let best: HistoryEntry | undefined;
+  for (const item of arr(at(app, 'status', 'history'))) {
+    const h = rec(item);
+    const id = num(h?.id);
+    if (!h || id === undefined) continue;
+    if (best && best.id > id) continue;
+    best = { id };
+    const t = parseIsoTime(h.deployedAt);
+    if (t !== undefined) best.deployedAt = t;
+    const by = rec(h.initiatedBy);
+    if (by) best.initiatedBy = by;
+  }
+  return best;
+}
+
+/**
+ * An `initiatedBy` → who. `automated: true` is Argo CD's own auto-sync. A username `proj:<p>:<role>`
+ * is a project role's JWT, which CI pipelines use: a token, not a person.
+ */
+export function initiatorActor(by: Json | undefined, via: string): Actor | undefined {
+  if (!by) return undefined;
+  if (by.automated === true) return { name: 'automated', kind: 'automation', via };
+  const username = nonEmpty(by.username);
+  if (!username) return undefined;
+  if (username.startsWith('proj:')) return { name: username, kind: 'token', via };
+  return { name: username, kind: 'person', via };
+}
+
+const OPERATION_DONE = new Set(['Succeeded']);
+
+export interface ActorInfo {
+  changedBy?: Actor;
+  changedAt?: number;
+}
+
+/**
+ * Who last changed the application, and when. The newest history entry is the last sync that
+ * completed: its time is `deployedAt`, its author the operation that made it (`operationState`
+ * holds the last operation; newer Argo CD versions also copy `initiatedBy` into the entry). An
+ * operation that started after that entry and did not succeed (failed, running) left no entry
+ * of its own; it is the newest thing that happened, so it wins.
+ */
+export function actorOf(app: ArgoApp): ActorInfo {
+  const history = newestHistory(app);
+  const op = rec(at(app, 'status', 'operationState'));
+  const opBy = rec(at(op, 'operation', 'initiatedBy'));
+  const opTime = parseIsoTime(op?.finishedAt) ?? parseIsoTime(op?.startedAt);
+  const phase = str(op?.phase);
+  const out: ActorInfo = {};
+
+  const opIsNewer =
+    op !== undefined &&
+    opTime !== undefined &&
+    (history?.deployedAt === undefined || (opTime > history.deployedAt && !OPERATION_DONE.has(phase ?? '')));
+  if (opIsNewer) {
+    const actor = initiatorActor(opBy, 'operationState.operation.initiatedBy');
+    if (actor) out.changedBy = actor;
+    out.changedAt = opTime;
+    return out;
+  }
+  if (history?.deployedAt !== undefined) out.changedAt = history.deployedAt;
+  const actor =
+    initiatorActor(opBy, 'operationState.operation.initiatedBy') ??
+    initiatorActor(history?.initiatedBy, 'history.initiatedBy');
+  if (actor) out.changedBy = actor;
+  if (out.changedAt === undefined && opTime !== undefined) out.changedAt = opTime;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Link and snapshot
+
+export function linkOf(app: ArgoApp, namespace: string, ctx: NormalizeContext): string | undefined {
+  const name = app.metadata.name;
+  const template = ctx.source.links?.job;
+  if (template) {
+    // {name} is the application's real name here: a console link must find the application.
+    const filled = fillTemplate(template, {
+      cluster: ctx.nativeId,
+      clusterName: ctx.clusterName,
+      namespace,
+      name,
+      kind: ARGOCD_KIND,
+    });
+    if (filled) return filled;
+  }
+  const base = trimBase(ctx.source.baseUrl ?? ctx.apiBase);
+  const appNs = appNamespaceOf(app);
+  const path = appNs ? `${encodeURIComponent(appNs)}/${encodeURIComponent(name)}` : encodeURIComponent(name);
+  return safeHttpUrl(`${base}/applications/${path}`);
+}
+
+export function normalizeApp(app: ArgoApp, ctx: NormalizeContext): JobSnapshot {
+  const name = jobNameOf(app.metadata.name, ctx.clusterName);
+  const namespace = namespaceOf(app);
+  const rowKey = rowKeyOf(ARGOCD_KIND, namespace, name);
+  const fields = fieldsOf(app);
+  const health = healthOf(app);
+  const history = newestHistory(app);
+  const { changedAt, changedBy } = actorOf(app);
+  const snapshot: JobSnapshot = {
+    key: jobKeyOf(ctx.clusterId, rowKey),
+    clusterId: ctx.clusterId,
+    rowKey,
+    kind: ARGOCD_KIND,
+    namespace,
+    name,
+    // resourceVersion moves at every reconcile (every few minutes, status only); a fingerprint of
+    // what Tattler tracks moves only when something it reports did.
+    versionToken: `h${stableHash([fields, health.state, history?.id ?? null, changedAt ?? null, changedBy?.name ?? null])}`,
+    fields,
+    health,
+    observedAt: ctx.now,
+  };
+  if (history) snapshot.version = history.id;
+  const uid = nonEmpty(app.metadata.uid);
+  if (uid) snapshot.instance = uid;
+  if (changedAt !== undefined) snapshot.changedAt = changedAt;
+  if (changedBy) snapshot.changedBy = changedBy;
+  const link = linkOf(app, namespace, ctx);
+  if (link) snapshot.link = link;
+  // The row's name may be shortened (`checkout` for `checkout-prod-eu-1`): a GET by name needs
+  // the application's own namespace and name.
+  snapshot.ref = `${appNamespaceOf(app) ?? ''}/${app.metadata.name}`;
+  return snapshot;
+}

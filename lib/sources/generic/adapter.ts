@@ -1,0 +1,124 @@
+/**
+ * A home-grown cluster manager, configured rather than coded: settings say which URL lists the
+ * clusters, which lists a cluster's jobs, and where in each JSON answer the values are (paths in
+ * the syntax of json-path.ts). See settings.ts here for every option.
+ *
+ * This is the situation Tattler was first written for: no audit log, only each job's current
+ * state plus "last changed at" and "last changed by". A second change between two polls hides
+ * the first; the diff then still sees the state move, and marks the reported actor stale when the
+ * reported time predates the window. The mapping from JSON to snapshots is normalize.ts; this
+ * file fetches (the cluster list, each cluster's job list) and applies the owner filter.
+ *
+ * Not supported (yet): paged job lists; a request header other than the browser's session.
+ */
+import { type Http, PollError } from '../../http';
+import { safeHttpUrl } from '../../links';
+import type { DiscoveredCluster, JobSnapshot } from '../../model';
+import type { SourceSettings } from '../../settings';
+import { namePredicate, pathOf, trimBase } from '../shared';
+import type { PollContext, PollOk, SourceAdapter } from '../types';
+import { PathNotFoundError, PathSyntaxError } from './json-path';
+import { type JobMapping, listAt, normalizeItem, optionalText, optionsOf, textAt } from './normalize';
+
+/** An absolute http(s) URL, or a path resolved against the source's base URL. */
+export function resolveUrl(url: string, base: string | undefined, what: string): string {
+  let resolved: string | undefined;
+  try {
+    resolved = base ? new URL(url, `${trimBase(base)}/`).href : new URL(url).href;
+  } catch {
+    resolved = undefined;
+  }
+  // A relative path resolves against the base's origin, as links in a page do: `/api/x`.
+  const safe = safeHttpUrl(resolved);
+  if (!safe)
+    throw new PollError(
+      'error',
+      `${what} ${JSON.stringify(url)} is not an http(s) URL${base ? '' : ' (no baseUrl to resolve it against)'}`,
+    );
+  return safe;
+}
+
+/** Mapping errors (a path that finds nothing, a bad path) become an `error` poll naming the URL. */
+function asPollError(error: unknown, url: string): unknown {
+  if (error instanceof PathNotFoundError || error instanceof PathSyntaxError) {
+    return new PollError('error', error.message, url);
+  }
+  return error;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Discovery
+
+export async function discoverGeneric(
+  http: Http,
+  source: SourceSettings,
+): Promise<{ clusters: DiscoveredCluster[]; bytes: number }> {
+  const mapping = optionsOf(source).clusters;
+  if (source.discovery === false || !mapping) return { clusters: [], bytes: 0 };
+  const url = resolveUrl(mapping.url, source.baseUrl, 'generic.clusters.url');
+  const where = pathOf(url).split('?')[0] ?? url;
+  const { body, bytes } = await http.getJson(url);
+  try {
+    const clusters = listAt(body, mapping.list, where).map((item, i): DiscoveredCluster => {
+      const at = `${where} (cluster ${i})`;
+      const id = textAt(item, mapping.id, at);
+      const apiPath = optionalText(item, mapping.apiBase);
+      const cluster: DiscoveredCluster = {
+        nativeId: id,
+        name: optionalText(item, mapping.name) ?? id,
+        // Without an API base per cluster, jobs are read from the manager itself ({cluster} in the URL).
+        apiBase: trimBase(
+          apiPath ? resolveUrl(apiPath, source.baseUrl, `cluster ${id}'s API base`) : (source.baseUrl ?? url),
+        ),
+      };
+      const group = optionalText(item, mapping.group);
+      if (group) cluster.group = group;
+      return cluster;
+    });
+    return { clusters, bytes };
+  } catch (error) {
+    throw asPollError(error, url);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Poll
+
+export function jobsUrl(ctx: PollContext, jobs: JobMapping): string {
+  const filled = jobs.url
+    .replaceAll('{cluster}', encodeURIComponent(ctx.nativeId))
+    .replaceAll('{clusterName}', encodeURIComponent(ctx.clusterName))
+    // A URL prefix, not a path segment: inserted as it is.
+    .replaceAll('{apiBase}', trimBase(ctx.apiBase));
+  return resolveUrl(filled, ctx.source.baseUrl ?? ctx.apiBase, 'generic.jobs.url');
+}
+
+export async function pollGeneric(ctx: PollContext): Promise<PollOk> {
+  const { jobs: mapping } = optionsOf(ctx.source);
+  const url = jobsUrl(ctx, mapping);
+  const where = pathOf(url).split('?')[0] ?? url;
+  const matches = namePredicate(ctx.source.owner.namePattern);
+  const namespaces = new Set(ctx.source.owner.namespaces);
+  const { body, bytes } = await ctx.http.getJson(url);
+  try {
+    const out: JobSnapshot[] = [];
+    const seen = new Set<string>();
+    listAt(body, mapping.list, where).forEach((item, i) => {
+      const job = normalizeItem(item, i, ctx, where);
+      if (!matches(job.name)) return;
+      if (namespaces.size && !namespaces.has(job.namespace)) return;
+      // Two entries for one job would make the diff flip between them: the first one counts.
+      if (seen.has(job.key)) return;
+      seen.add(job.key);
+      out.push(job);
+    });
+    return { jobs: out, bytes };
+  } catch (error) {
+    throw asPollError(error, url);
+  }
+}
+
+export const genericAdapter: SourceAdapter = {
+  discover: discoverGeneric,
+  poll: pollGeneric,
+};

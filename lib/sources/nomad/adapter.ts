@@ -1,0 +1,267 @@
+/**
+ * Nomad: each region is a cluster (`GET /v1/regions`), and a region's jobs are read with the
+ * user's ACL token, sent as `X-Nomad-Token` (Nomad's UI keeps its token in the page's
+ * localStorage, out of an extension's reach, so the user gives Tattler one: lib/secrets.ts).
+ *
+ *   GET /v1/regions                                                    → discovery (no ACL needed)
+ *   GET /v1/jobs?namespace=*&region=<r>&meta=true&per_page=…[&next_token=…]   → the job list
+ *   GET /v1/job/<id>/versions?diffs=true&namespace=<ns>&region=<r>     → one job's versions
+ *
+ * The cost trade-off. The list has no images, counts or submitter; only a job's versions do, and
+ * they cost one request per job. A poll therefore reads versions only for jobs submitted recently:
+ * within `nomad.versionsWithinHours` (24 by default), or since shortly before the last complete
+ * poll when that is longer ago (the watcher passes `lastOkPoll`), so every job that changed
+ * between two polls is read in full. Every other job is built from the list alone. Its version
+ * token (`JobModifyIndex`) is unchanged, so the diff never compares it and the stored snapshot —
+ * with the details read when it last changed — stays. What is lost: a job that has not changed
+ * since before Tattler's first poll is stored without details, so its first change shows the
+ * detail fields as new rather than as before → after, and its submitter only from then on.
+ *
+ * A poll is complete or it fails. A page of the list or a job's versions that cannot be read
+ * after the list began makes the poll `partial` (a missing session stays `auth`).
+ */
+import type { Disappearance } from '../../diff';
+import { type Http, type JsonResponse, PollError } from '../../http';
+import type { DiscoveredCluster, JobSnapshot } from '../../model';
+import { mapPool } from '../../pool';
+import type { SourceSettings } from '../../settings';
+import { namePredicate, pathOf, rec, shapeError, trimBase } from '../shared';
+import type { PollContext, PollOk, SourceAdapter } from '../types';
+import { type NomadStub, type NomadVersions, namespaceOf, normalizeJob } from './normalize';
+
+export const TOKEN_HEADER = 'X-Nomad-Token';
+export const NEXT_TOKEN_HEADER = 'X-Nomad-NextToken';
+export const PAGE_SIZE = 200;
+const MAX_PAGES = 500;
+/** Versions read at once: enough to finish quickly after a gap, few enough to be gentle. */
+const VERSION_READS_IN_FLIGHT = 4;
+/** Read versions of jobs submitted this long before the last poll, too: clocks disagree a little. */
+const CLOCK_SLACK_MS = 10 * 60_000;
+const HOUR = 3_600_000;
+
+const headersFor = (token: string | undefined): Record<string, string> | undefined =>
+  token ? { [TOKEN_HEADER]: token } : undefined;
+
+// ---------------------------------------------------------------------------------------------
+// Discovery
+
+export function parseRegions(body: unknown, url: string): string[] {
+  if (!Array.isArray(body)) throw shapeError('not a list of regions', url);
+  body.forEach((r, i) => {
+    if (typeof r !== 'string' || r === '') throw shapeError(`regions[${i}] is not a region name`, url);
+  });
+  return body as string[];
+}
+
+export async function discoverNomad(
+  http: Http,
+  source: SourceSettings,
+): Promise<{ clusters: DiscoveredCluster[]; bytes: number }> {
+  // Regions listed by hand (`clusters`) need no discovery; without a server there is none to ask.
+  if (source.discovery === false || !source.baseUrl) return { clusters: [], bytes: 0 };
+  const base = trimBase(source.baseUrl);
+  const url = `${base}/v1/regions`;
+  const { body, bytes } = await http.getJson(url);
+  const clusters = parseRegions(body, url).map((region) => ({
+    nativeId: region,
+    name: region,
+    apiBase: base,
+  }));
+  return { clusters, bytes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The job list
+
+export function jobsUrl(
+  apiBase: string,
+  region: string,
+  namespace: string,
+  options: { filter?: string; nextToken?: string } = {},
+): string {
+  const query = new URLSearchParams({ namespace, region, meta: 'true', per_page: String(PAGE_SIZE) });
+  const filter = options.filter?.trim();
+  if (filter) query.set('filter', filter);
+  if (options.nextToken) query.set('next_token', options.nextToken);
+  return `${trimBase(apiBase)}/v1/jobs?${query}`;
+}
+
+export function parseJobList(body: unknown, url: string): NomadStub[] {
+  if (!Array.isArray(body)) throw shapeError('not a list of jobs', url);
+  body.forEach((item, i) => {
+    const job = rec(item);
+    if (!job || typeof job.ID !== 'string' || job.ID === '') throw shapeError(`[${i}] has no ID`, url);
+  });
+  return body as NomadStub[];
+}
+
+/** A failure after the list began: the answer we have is incomplete, unless the session is gone. */
+function unfinished(error: unknown, what: string): unknown {
+  if (!(error instanceof PollError) || error.status === 'auth') return error;
+  return new PollError('partial', `${what}: ${error.message}`, error.url, undefined, error.httpStatus);
+}
+
+async function listJobs(
+  http: Http,
+  ctx: PollContext,
+  namespace: string,
+): Promise<{ jobs: NomadStub[]; bytes: number }> {
+  const jobs: NomadStub[] = [];
+  let bytes = 0;
+  let token: string | undefined;
+  let pages = 0;
+  do {
+    const url = jobsUrl(ctx.apiBase, ctx.nativeId, namespace, {
+      filter: ctx.source.nomad?.filter,
+      nextToken: token,
+    });
+    let res: JsonResponse;
+    try {
+      res = await http.getJson(url, { headers: headersFor(ctx.token) });
+      jobs.push(...parseJobList(res.body, url));
+    } catch (error) {
+      throw pages === 0 ? error : unfinished(error, `job list could not be finished (page ${pages + 1})`);
+    }
+    bytes += res.bytes;
+    const next = res.headers.get(NEXT_TOKEN_HEADER) || undefined;
+    if (next !== undefined && next === token) {
+      throw new PollError('error', `job list did not advance (same next token) on ${pathOf(url)}`, url);
+    }
+    token = next;
+    if (++pages >= MAX_PAGES && token !== undefined) {
+      throw new PollError('error', `job list longer than ${MAX_PAGES} pages on ${pathOf(url)}`, url);
+    }
+  } while (token !== undefined);
+  return { jobs, bytes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Versions
+
+export function versionsUrl(apiBase: string, region: string, stub: NomadStub): string {
+  const query = new URLSearchParams({ diffs: 'true', namespace: namespaceOf(stub), region });
+  return `${trimBase(apiBase)}/v1/job/${encodeURIComponent(stub.ID)}/versions?${query}`;
+}
+
+export function parseVersions(body: unknown, url: string): NomadVersions {
+  const obj = rec(body);
+  if (!obj || !Array.isArray(obj.Versions)) throw shapeError('no Versions list', url);
+  return obj as NomadVersions;
+}
+
+/** The earliest SubmitTime (ms) whose job is read in full; see the top of this file. */
+export function detailThreshold(ctx: Pick<PollContext, 'now' | 'lastOkPoll' | 'source'>): number {
+  const hours = ctx.source.nomad?.versionsWithinHours ?? 24;
+  const recent = ctx.now - hours * HOUR;
+  return ctx.lastOkPoll === undefined ? recent : Math.min(recent, ctx.lastOkPoll - CLOCK_SLACK_MS);
+}
+
+export function needsVersions(stub: NomadStub, threshold: number): boolean {
+  const submitted = typeof stub.SubmitTime === 'number' ? stub.SubmitTime / 1e6 : undefined;
+  // Without a submit time we cannot tell how old the job is: read it.
+  return submitted === undefined || submitted <= 0 || submitted >= threshold;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export async function pollNomad(ctx: PollContext): Promise<PollOk> {
+  const { source, http } = ctx;
+  const matches = namePredicate(source.owner.namePattern);
+  const includeChildren = source.nomad?.includeChildJobs ?? false;
+  const namespaces = source.owner.namespaces.length ? [...new Set(source.owner.namespaces)] : ['*'];
+
+  let bytes = 0;
+  const stubs: NomadStub[] = [];
+  const seen = new Set<string>();
+  for (const namespace of namespaces) {
+    const list = await listJobs(http, ctx, namespace);
+    bytes += list.bytes;
+    for (const stub of list.jobs) {
+      // Periodic and dispatched runs are children (`ParentID`): they appear and vanish by design.
+      if (!includeChildren && typeof stub.ParentID === 'string' && stub.ParentID !== '') continue;
+      if (!matches(stub.ID)) continue;
+      const key = `${namespaceOf(stub)}/${stub.ID}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      stubs.push(stub);
+    }
+  }
+
+  const threshold = detailThreshold(ctx);
+  let failed = false;
+  const jobs: JobSnapshot[] = await mapPool(stubs, VERSION_READS_IN_FLIGHT, async (stub) => {
+    const listed = normalizeJob(stub, undefined, ctx);
+    // Details are read for a job submitted recently, and for any job whose token moved since the
+    // last poll (a new version, or its health): SubmitTime is on the cluster's clock, and a job
+    // unchanged for days still needs its details when its state moves.
+    const moved = ctx.known !== undefined && ctx.known.get(listed.key) !== listed.versionToken;
+    if (failed || !(moved || needsVersions(stub, threshold))) return listed;
+    const url = versionsUrl(ctx.apiBase, ctx.nativeId, stub);
+    try {
+      const res = await http.getJson(url, { headers: headersFor(ctx.token) });
+      bytes += res.bytes;
+      return normalizeJob(stub, parseVersions(res.body, url), ctx);
+    } catch (error) {
+      failed = true;
+      throw unfinished(error, `poll incomplete: versions of job ${stub.ID} could not be read`);
+    }
+  });
+  return { jobs, bytes };
+}
+
+export function jobUrl(apiBase: string, region: string, namespace: string, id: string): string {
+  const query = new URLSearchParams({ namespace, region });
+  return `${trimBase(apiBase)}/v1/job/${encodeURIComponent(id)}?${query}`;
+}
+
+/**
+ * Asks Nomad about each job a complete list left out: 404 ("job not found": purged) is gone. A job
+ * still there is ours when the poll's own tests keep it (name pattern, child jobs) and, with a
+ * `nomad.filter`, when the filtered list still finds it by prefix — Nomad evaluates its filter
+ * language, Tattler does not guess at it.
+ */
+export async function confirmNomadGone(
+  ctx: PollContext,
+  jobs: readonly JobSnapshot[],
+): Promise<Map<string, Disappearance>> {
+  const { source } = ctx;
+  const headers = headersFor(ctx.token);
+  const matches = namePredicate(source.owner.namePattern);
+  const includeChildren = source.nomad?.includeChildJobs ?? false;
+  const out = new Map<string, Disappearance>();
+  for (const job of jobs) {
+    const res = await ctx.http.getJson(jobUrl(ctx.apiBase, ctx.nativeId, job.namespace, job.name), {
+      headers,
+      acceptStatus: [403, 404],
+    });
+    if (res.status === 404) {
+      out.set(job.key, 'gone');
+      continue;
+    }
+    if (res.status === 403) {
+      out.set(job.key, 'unknown');
+      continue;
+    }
+    const found = rec(res.body);
+    const isChild = typeof found?.ParentID === 'string' && found.ParentID !== '';
+    if (!found || !matches(job.name) || (isChild && !includeChildren)) {
+      out.set(job.key, 'elsewhere');
+      continue;
+    }
+    const filter = source.nomad?.filter?.trim();
+    if (!filter) {
+      out.set(job.key, 'present');
+      continue;
+    }
+    const url = `${jobsUrl(ctx.apiBase, ctx.nativeId, job.namespace, { filter })}&prefix=${encodeURIComponent(job.name)}`;
+    const listed = parseJobList((await ctx.http.getJson(url, { headers })).body, url);
+    out.set(job.key, listed.some((s) => s.ID === job.name) ? 'present' : 'elsewhere');
+  }
+  return out;
+}
+
+export const nomadAdapter: SourceAdapter = {
+  discover: discoverNomad,
+  poll: pollNomad,
+  confirmGone: confirmNomadGone,
+};

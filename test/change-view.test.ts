@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { changeViewOf, fieldChangeText, markOf, userJobsLink, valueText } from '../lib/change-view';
+import type { ActorKind, Change } from '../lib/model';
+
+const settings = {
+  sources: [{ id: 'src', links: { user: 'https://console.example/users/{user}/jobs?c={cluster}' } }],
+} as never;
+
+const change = (over: Partial<Change> = {}): Change => ({
+  id: 'x',
+  clusterId: 'src/c-1',
+  jobKey: 'src/c-1|Deployment:shop/checkout',
+  rowKey: 'Deployment:shop/checkout',
+  kind: 'Deployment',
+  namespace: 'shop',
+  name: 'checkout',
+  type: 'updated',
+  windowStart: 0,
+  windowEnd: 10,
+  at: 10,
+  fields: [],
+  ...over,
+});
+
+describe('the user link rule', () => {
+  it('links only people (and actors of unknown kind) to their jobs', () => {
+    const linked = (kind: ActorKind) =>
+      userJobsLink(change({ actor: { name: 'a b', kind } }), undefined, settings) !== undefined;
+    expect((['person', 'unknown', 'client', 'automation', 'token'] as const).filter(linked)).toEqual([
+      'person',
+      'unknown',
+    ]);
+    expect(userJobsLink(change({ actor: { name: 'a b', kind: 'person' } }), undefined, settings)).toBe(
+      'https://console.example/users/a%20b/jobs?c=c-1',
+    );
+  });
+});
+
+describe('marks', () => {
+  it('marks created, deleted, and any change that moved the job into degraded', () => {
+    expect(markOf(change({ type: 'created' }))).toBe('created');
+    expect(markOf(change({ type: 'deleted' }))).toBe('deleted');
+    const degrading = { path: 'health', before: 'healthy', after: 'degraded' };
+    expect(markOf(change({ type: 'status', fields: [degrading] }))).toBe('degraded');
+    expect(
+      markOf(change({ fields: [{ path: 'containers[app].image', before: 'a:1', after: 'a:2' }, degrading] })),
+    ).toBe('degraded');
+    expect(markOf(change({ fields: [{ path: 'health', before: 'degraded', after: 'healthy' }] }))).toBe(
+      undefined,
+    );
+  });
+
+  it('puts the mark and the link on the view', () => {
+    const view = changeViewOf(
+      change({ type: 'created', actor: { name: 'alice', kind: 'person' } }),
+      { sourceId: 'src', nativeId: 'c-1', name: 'prod-1' },
+      settings,
+    );
+    expect(view).toMatchObject({ clusterName: 'prod-1', mark: 'created' });
+    expect(view.userLink).toBe('https://console.example/users/alice/jobs?c=c-1');
+  });
+});
+
+describe('field text', () => {
+  it('says absent, null and empty lists in words, and cuts long values only when asked', () => {
+    expect(valueText(undefined)).toBe('(absent)');
+    expect(valueText(null)).toBe('null');
+    expect(valueText([])).toBe('(empty list)');
+    expect(valueText(['a', 'b'])).toBe('a, b');
+    expect(valueText('x'.repeat(300), 200)).toHaveLength(200);
+    expect(fieldChangeText({ path: 'spec.replicas', before: 3, after: 4 })).toBe('spec.replicas: 3 → 4');
+  });
+});

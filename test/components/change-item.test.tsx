@@ -1,0 +1,145 @@
+// @vitest-environment happy-dom
+/**
+ * One change reads the same wherever it is shown: the popup's cell detail and a page badge's
+ * popover render it from the same stored change, and must say the same words (actor and its
+ * kind, when, versions, fields), carry the same marks (degraded) and offer the same links — a
+ * Nomad token is not a person, so neither place offers "their jobs".
+ */
+import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { badgeRoot, mountBadge } from '../../components/badge/mount';
+import { PopupApp } from '../../components/grid/PopupApp';
+import { answerCorrelate } from '../../lib/correlate/query';
+import type { TattlerDb } from '../../lib/db';
+import type { Change } from '../../lib/model';
+import { popupData } from '../../lib/popup-data';
+import { type Settings, validateSettings } from '../../lib/settings';
+import * as build from '../builders';
+import { fakeApi, MIN, NOW, seedDb } from './fixtures';
+
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+  document.body.innerHTML = '';
+});
+
+const parsed = validateSettings({
+  version: 1,
+  sources: [
+    {
+      id: 'nomad',
+      name: 'Nomad',
+      type: 'nomad',
+      baseUrl: 'https://nomad.example',
+      links: { user: 'https://nomad.example/people/{user}/jobs' },
+    },
+  ],
+});
+if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+const SETTINGS = parsed.value as Settings;
+
+const CLUSTER = build.cluster('nomad', 'eu-west', NOW, {
+  apiBase: 'https://nomad.example',
+  lastOkPoll: NOW - MIN,
+});
+const INGEST = { clusterId: CLUSTER.id, kind: 'NomadJob', namespace: 'data', name: 'ingest' };
+const JOB = build.job(INGEST, NOW - MIN, { versionToken: '8', health: { state: 'degraded' } });
+const base = (id: string, at: number): Change => build.change(INGEST, at, { id, windowEnd: at + 30_000 });
+
+const CHANGES: Change[] = [
+  {
+    // An image update by a token that degraded the job.
+    ...base('by-token', NOW - 4 * MIN),
+    reportedAt: NOW - 4 * MIN,
+    actor: { name: 'token 1a2b3c4d', kind: 'token', via: 'NomadTokenID (ACL token accessor id)' },
+    fields: [
+      { path: 'taskgroups[main].tasks[app].image', before: 'ingest:2.0', after: 'ingest:2.1' },
+      { path: 'health', before: 'healthy', after: 'degraded' },
+    ],
+    fromVersion: 6,
+    toVersion: 8,
+    skipped: 1,
+    link: 'https://nomad.example/ui/jobs/ingest@data',
+  },
+  {
+    // A person's edit, seen between two polls only.
+    ...base('by-alice', NOW - 20 * MIN),
+    actor: { name: 'alice', kind: 'person' },
+    fields: [{ path: 'taskgroups[main].tasks[app].env', before: ['A=1'], after: ['A=1', 'B=2'] }],
+    link: 'https://nomad.example/ui/jobs/ingest@data',
+  },
+];
+
+interface Shown {
+  text: string;
+  links: [string, string | null][];
+}
+
+/** A change item as a person meets it: its text and its links, without the place's own context. */
+function shown(item: Element): Shown {
+  const copy = item.cloneNode(true) as Element;
+  for (const context of copy.querySelectorAll('.change-context')) context.remove();
+  return {
+    text: (copy.textContent ?? '').replace(/\s+/g, ' ').trim(),
+    links: [...copy.querySelectorAll('a')].map((a) => [a.textContent ?? '', a.getAttribute('href')]),
+  };
+}
+
+async function inPopup(db: TattlerDb): Promise<Shown[]> {
+  render(
+    <PopupApp
+      data={popupData(db)}
+      settings={{ ok: true, value: SETTINGS }}
+      api={fakeApi()}
+      clock={() => NOW}
+    />,
+  );
+  fireEvent.click(
+    await screen.findByRole('gridcell', { name: /^ingest in eu-west: 2 changes/ }, { timeout: 5000 }),
+  );
+  const dialog = await screen.findByRole('dialog', { name: 'Changes of ingest in eu-west' });
+  return [...dialog.querySelectorAll('li.change')].map(shown);
+}
+
+async function inBadge(db: TattlerDb): Promise<Shown[]> {
+  const answer = await answerCorrelate(
+    db,
+    SETTINGS,
+    [{ key: 'alert', labels: { cluster: 'eu-west', job_name: 'ingest' }, startsAt: NOW }],
+    NOW,
+  );
+  const result = answer.results[0];
+  if (!result) throw new Error('no result');
+  // The badge reads "now" from the page's clock: the same instant as the popup's.
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(NOW);
+  const host = document.createElement('tattler-badge');
+  document.body.append(host);
+  mountBadge(host, { result, changes: answer.changes, source: 'Alertmanager' });
+  const root = badgeRoot(host) as ShadowRoot;
+  (root.querySelector('button.badge') as HTMLButtonElement).click();
+  await new Promise((r) => setTimeout(r, 0));
+  return [...root.querySelectorAll('[role="dialog"] li.change')].map(shown);
+}
+
+describe('a change in the popup and in a badge', () => {
+  it('reads the same in both places: words, marks and links', async () => {
+    const db = await seedDb({ clusters: [CLUSTER], jobs: [JOB], changes: CHANGES });
+    const popup = await inPopup(db);
+    const badge = await inBadge(db);
+    expect(popup).toHaveLength(2);
+    expect(badge).toEqual(popup);
+
+    const [byToken, byAlice] = popup as [Shown, Shown];
+    // A token is not a person: no "their jobs" link, and it is called a token.
+    expect(byToken.text).toContain('by token 1a2b3c4d (token, from NomadTokenID (ACL token accessor id))');
+    expect(byToken.links.map(([name]) => name)).toEqual(['Open ingest in its console']);
+    // An update that degraded the job is marked so.
+    expect(byToken.text).toContain('updated ! degraded the job by token');
+    expect(byToken.text).toContain('1 version skipped between polls');
+    expect(byAlice.links).toEqual([
+      ['Open ingest in its console', 'https://nomad.example/ui/jobs/ingest@data'],
+      ["Open alice's jobs", 'https://nomad.example/people/alice/jobs'],
+    ]);
+  });
+});
