@@ -9,7 +9,8 @@
  *     member it ranks best for), in rank order;
  *   - headline: computed over that union, as a single alert's is;
  *   - looked: what the watched members named (jobs, clusters; the earliest start);
- *   - blind: every cluster some member could not see, with its longest blind time.
+ *   - blind: every cluster some member could not see, with its longest blind time;
+ *   - covered, notWatched: what the members' answers claim, and what they name unwatched.
  * Pure: the background imports it; it touches neither the DOM nor IndexedDB.
  */
 import type { ChangeView } from '../change-view';
@@ -87,9 +88,15 @@ export function summariseGroup(
   const alert = about.some((m) => m.mode === 'alert');
   const windowMs = alert ? DEFAULT_OPTIONS.lookBackMs : DEFAULT_OPTIONS.consoleLookBackMs;
   const byId = new Map(Object.entries(changes));
+  const covered = new Map(about.flatMap((m) => m.covered.map((c) => [c.id, c] as const)));
+  const notWatched = new Map(
+    members.flatMap((m) => m.notWatched.map((n) => [`${n.job ?? ''}\u0000${n.cluster ?? ''}`, n] as const)),
+  );
   return {
     key,
     watched: watchedMembers.length > 0,
+    covered: [...covered.values()],
+    notWatched: [...notWatched.values()],
     mode: alert ? 'alert' : 'console',
     looked: mergeLooked(about),
     ranked: ranked.slice(0, limit),

@@ -39,6 +39,8 @@ function hot(): BadgeData {
   const result: SubjectResult = {
     key: 'k',
     watched: true,
+    covered: [{ id: 'rancher/c-m-eu1', name: 'prod-eu-1' }],
+    notWatched: [],
     mode: 'alert',
     looked: {
       jobs: ['checkout'],
@@ -103,7 +105,20 @@ function quiet(blind = false): BadgeData {
     headline: blind
       ? { count: 0, afterCount: 0, level: 0, glyph: '?', mark: 'blind' }
       : { count: 0, afterCount: 0, level: 0, glyph: '' },
-    blind: blind ? [{ clusterId: 'rancher/c-m-eu1', clusterName: 'prod-eu-1', ms: 14 * MIN }] : [],
+    blind: blind
+      ? [
+          {
+            clusterId: 'rancher/c-m-eu1',
+            clusterName: 'prod-eu-1',
+            ms: 14 * MIN,
+            from: T - 40 * MIN,
+            to: T - 26 * MIN,
+            reason: 'unreachable',
+            message: 'timeout',
+            recovered: true,
+          },
+        ]
+      : [],
   };
   data.changes = {};
   return data;

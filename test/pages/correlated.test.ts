@@ -33,8 +33,16 @@ beforeEach(async () => {
     build.cluster('rancher', nativeId, START, {
       name,
       apiBase: `https://rancher.example/k8s/clusters/${nativeId}`,
+      lastOkPoll: START + HOUR,
     });
   await db.clusters.bulkPut([cluster('c-m-eu1', 'prod-eu-1'), cluster('c-m-us1', 'prod-us-1')]);
+  // The jobs Tattler watches: their snapshots.
+  await db.jobs.bulkPut([
+    build.job({ clusterId: 'rancher/c-m-eu1', name: 'checkout' }, START),
+    build.job({ clusterId: 'rancher/c-m-us1', name: 'checkout' }, START),
+    build.job({ clusterId: 'rancher/c-m-eu1', name: 'cart' }, START),
+    build.job({ clusterId: 'rancher/c-m-eu1', name: 'payments', namespace: 'billing' }, START),
+  ]);
   await db.changes.bulkPut([
     change('a', 'rancher/c-m-eu1', 'checkout', START - 4 * MINUTE, 'alice'),
     change('b', 'rancher/c-m-us1', 'checkout', START - 25 * MINUTE, 'bob'),
