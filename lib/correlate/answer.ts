@@ -19,6 +19,7 @@ import {
   reasonOf,
 } from './rank';
 import { type ClusterRef, indexClusters, type ResolvedSubject, resolveSubject } from './resolve';
+import { keepEntries } from './rollouts';
 import { staleAfterMs, unseenIn } from './sight';
 import type { BlindSpot, CorrelateAnswer, Headline, NotWatched, SubjectResult } from './wire';
 
@@ -305,7 +306,8 @@ export function buildAnswer(
     const windowMs = subject.startsAt === undefined ? o.consoleLookBackMs : o.lookBackMs;
     const headline = headlineOf(placed, byId, windowMs, blind.length > 0);
     const isWatched = covered.length > 0 || headline.count > 0;
-    const kept: RankedChange[] = placed.slice(0, o.limit).map((p) => {
+    // The first entries (a rollout is one, kept whole), not the first changes.
+    const kept: RankedChange[] = keepEntries(placed, (id) => byId.get(id), o.limit).map((p) => {
       const change = byId.get(p.id) as Change;
       views[p.id] ??= messageViewOf(change, clusterById.get(change.clusterId), settings);
       return { ...p, reason: reasonOf(subject, p, change) };

@@ -1,6 +1,8 @@
 /**
  * A rollout: the same new image or version reaching several clusters — the row's horizontal
- * stripe, in words ("bob rolled registry/app:1.4.2 to 7 of 12 clusters").
+ * stripe, in words ("bob rolled registry/app:1.4.2 to 7 of 12 clusters"). The one rule: the
+ * grid names a row's rollout with it, and a badge's popover folds a rollout's changes into one
+ * entry with it (lib/correlate/rollouts.ts).
  */
 import type { Actor, Change } from '../model';
 import type { Rollout } from './types';
@@ -13,9 +15,32 @@ const ROLLOUT_FIELD = /image|version|chart|revision|tag/i;
 const valueText = (v: unknown): string | undefined =>
   typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
 
+/** What a rollout detector reads of a change. */
+export type RolloutChange = Pick<Change, 'type' | 'fields' | 'at' | 'actor'>;
+
+/** The new images or versions a change brought that may belong to a rollout. */
+export function rolloutValues(c: Pick<Change, 'type' | 'fields'>): { field: string; value: string }[] {
+  if (c.type !== 'updated' && c.type !== 'created') return [];
+  const out: { field: string; value: string }[] = [];
+  for (const f of c.fields) {
+    const value = valueText(f.after);
+    if (value !== undefined && ROLLOUT_FIELD.test(f.path)) out.push({ field: f.path, value });
+  }
+  return out;
+}
+
+/** Who rolled it: "bob", "bob and 2 others", or '' when no change reported an actor. */
+export function rolloutWho(r: Pick<Rollout, 'actor' | 'actors'>, name = (n: string) => n): string {
+  if (!r.actor) return '';
+  const others = r.actors - 1;
+  return others > 0
+    ? `${name(r.actor.name)} and ${others} other${others > 1 ? 's' : ''}`
+    : name(r.actor.name);
+}
+
 /** The same new image or version reaching several clusters: the row's "stripe", in words. */
 export function detectRollout(
-  changesByColumn: ReadonlyMap<number, readonly Change[]>,
+  changesByColumn: ReadonlyMap<number, readonly RolloutChange[]>,
   clustersOfJob: number | undefined,
 ): Rollout | undefined {
   interface Acc {
@@ -29,14 +54,11 @@ export function detectRollout(
   const accs = new Map<string, Acc>();
   for (const [column, list] of changesByColumn) {
     for (const c of list) {
-      if (c.type !== 'updated' && c.type !== 'created') continue;
-      for (const f of c.fields) {
-        const value = valueText(f.after);
-        if (value === undefined || !ROLLOUT_FIELD.test(f.path)) continue;
-        const key = `${f.path}\u0000${value}`;
+      for (const { field, value } of rolloutValues(c)) {
+        const key = `${field}\u0000${value}`;
         let acc = accs.get(key);
         if (!acc) {
-          acc = { field: f.path, value, columns: new Set(), actors: new Map(), firstAt: c.at, lastAt: c.at };
+          acc = { field, value, columns: new Set(), actors: new Map(), firstAt: c.at, lastAt: c.at };
           accs.set(key, acc);
         }
         acc.columns.add(column);
@@ -67,12 +89,7 @@ export function detectRollout(
   const n = best.columns.size;
   const of = clustersOfJob === undefined ? undefined : Math.max(clustersOfJob, n);
   const reach = of === undefined ? `${n} clusters` : `${n} of ${of} clusters`;
-  const others = best.actors.size - 1;
-  const who = top
-    ? others > 0
-      ? `${top.actor.name} and ${others} other${others > 1 ? 's' : ''}`
-      : top.actor.name
-    : '';
+  const who = rolloutWho({ ...(top ? { actor: top.actor } : {}), actors: best.actors.size });
   const summary = who ? `${who} rolled ${best.value} to ${reach}` : `${best.value} reached ${reach}`;
   const rollout: Rollout = {
     field: best.field,

@@ -1,0 +1,138 @@
+/**
+ * One entry per rollout: the same new version reaching several clusters is one entry of a
+ * badge's answer, found by the grid's own rule (lib/heat/rollout.ts), in the place of its
+ * best-ranked change; trimming an answer keeps a rollout whole, so its count of clusters is true.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { answerCorrelate } from '../lib/correlate/query';
+import type { Placed } from '../lib/correlate/rank';
+import { groupRollouts, keepEntries } from '../lib/correlate/rollouts';
+import { openDb } from '../lib/db';
+import { detectRollout } from '../lib/heat/rollout';
+import type { Change } from '../lib/model';
+import { defaultSettings } from '../lib/settings';
+import * as build from './builders';
+import { HOUR, MINUTE } from './builders';
+
+const T = Date.UTC(2025, 0, 15, 14, 30, 0);
+const IMAGE = (tag: string) => `registry.example.com/shop/checkout:${tag}`;
+
+/** checkout's image set to `tag` in cluster `c` by bob, `m` minutes before T. */
+const roll = (id: string, c: string, m: number, tag = '1.4.2', over: Partial<Change> = {}): Change =>
+  build.change({ clusterId: `rancher/${c}`, name: 'checkout' }, T - m * MINUTE, {
+    id,
+    actor: { name: 'bob', kind: 'person' },
+    fields: [{ path: 'containers[app].image', before: IMAGE('1.4.1'), after: IMAGE(tag) }],
+    ...over,
+  });
+
+const placed = (changes: readonly Change[]): Placed[] =>
+  changes.map((c) => ({ id: c.id, relation: 'same-job', timing: 'before', offsetMs: T - c.at }));
+
+const lookup = (changes: readonly Change[]) => {
+  const byId = new Map(changes.map((c) => [c.id, c]));
+  return (id: string) => byId.get(id);
+};
+
+describe('groupRollouts', () => {
+  it('folds the same new image in seven clusters into one entry, where its best change ranks', () => {
+    const scale = build.change({ clusterId: 'rancher/eu1', name: 'cart' }, T - 3 * MINUTE, { id: 'scale' });
+    const rollout = [1, 2, 3, 4, 5, 6, 7].map((i) => roll(`r${i}`, `c${i}`, 29 - i));
+    const all = [scale, ...rollout];
+    const entries = groupRollouts(placed(all), lookup(all));
+    expect(entries.map((e) => (e.kind === 'change' ? e.ranked.id : e.members.map((m) => m.id)))).toEqual([
+      'scale',
+      ['r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7'],
+    ]);
+    const entry = entries[1];
+    if (entry?.kind !== 'rollout') throw new Error('no rollout');
+    expect(entry.rollout).toMatchObject({ clusters: 7, firstAt: T - 28 * MINUTE, lastAt: T - 22 * MINUTE });
+    expect(entry.rollout.summary).toBe(`bob rolled ${IMAGE('1.4.2')} to 7 clusters`);
+  });
+
+  it("is the grid's rule: what the grid names a row's rollout is what the popover folds", () => {
+    const rollout = [1, 2, 3].map((i) => roll(`r${i}`, `c${i}`, 10 - i));
+    const grid = detectRollout(new Map(rollout.map((c, i) => [i, [c]])), undefined);
+    const [entry] = groupRollouts(placed(rollout), lookup(rollout));
+    expect(entry?.kind === 'rollout' ? entry.rollout : undefined).toEqual(grid);
+  });
+
+  it('leaves single changes single: one cluster, different versions, other kinds of change', () => {
+    const changes = [
+      roll('a', 'c1', 5),
+      roll('b', 'c2', 6, '1.4.3'),
+      roll('c', 'c3', 7, '1.4.2', { type: 'deleted' }),
+      build.change({ clusterId: 'rancher/c4', name: 'checkout' }, T - 8 * MINUTE, { id: 'd' }),
+    ];
+    expect(groupRollouts(placed(changes), lookup(changes)).map((e) => e.kind)).toEqual([
+      'change',
+      'change',
+      'change',
+      'change',
+    ]);
+  });
+
+  it('finds each of two rollouts of one job, and keeps another job apart', () => {
+    const cart = (id: string, c: string, m: number) =>
+      build.change({ clusterId: `rancher/${c}`, name: 'cart' }, T - m * MINUTE, {
+        id,
+        fields: [{ path: 'containers[app].image', before: 'cart:1', after: 'checkout:1.4.2' }],
+      });
+    const changes = [
+      roll('new1', 'c1', 2, '1.4.3'),
+      roll('old1', 'c1', 40),
+      roll('new2', 'c2', 3, '1.4.3'),
+      roll('old2', 'c2', 41),
+      roll('old3', 'c3', 42),
+      cart('cart1', 'c1', 50),
+      cart('cart2', 'c2', 51),
+    ];
+    const entries = groupRollouts(placed(changes), lookup(changes));
+    expect(
+      entries.map((e) =>
+        e.kind === 'change' ? e.ranked.id : `${e.rollout.value}: ${e.members.map((m) => m.id)}`,
+      ),
+    ).toEqual([
+      `${IMAGE('1.4.3')}: new1,new2`,
+      `${IMAGE('1.4.2')}: old1,old2,old3`,
+      'checkout:1.4.2: cart1,cart2',
+    ]);
+  });
+
+  it('keeps a rollout whole when an answer is trimmed', () => {
+    const rollout = Array.from({ length: 30 }, (_, i) => roll(`r${i}`, `c${i}`, 60 - i));
+    const other = build.change({ clusterId: 'rancher/c0', name: 'cart' }, T - 1 * MINUTE, { id: 'first' });
+    const all = [other, ...rollout];
+    expect(keepEntries(placed(all), lookup(all), 1).map((r) => r.id)).toEqual(['first']);
+    expect(keepEntries(placed(all), lookup(all), 2)).toHaveLength(31);
+  });
+});
+
+describe('a rollout in the answer', () => {
+  const db = openDb('correlate-rollouts');
+  afterEach(async () => {
+    await db.delete();
+    await db.open();
+  });
+
+  it('sends every cluster a rollout reached, past the limit of entries', async () => {
+    const clusters = Array.from({ length: 25 }, (_, i) =>
+      build.cluster('rancher', `c${i}`, T, { name: `prod-${i}`, lastOkPoll: T + HOUR }),
+    );
+    await db.clusters.bulkPut(clusters);
+    await db.jobs.bulkPut(clusters.map((c) => build.job({ clusterId: c.id, name: 'checkout' }, T)));
+    await db.changes.bulkPut(clusters.map((c, i) => roll(`r${i}`, c.nativeId, 50 - i)));
+    const answer = await answerCorrelate(
+      db,
+      defaultSettings(),
+      [{ key: 'k', labels: { cluster: 'prod-3', deployment: 'checkout' }, startsAt: T }],
+      T + 10 * MINUTE,
+    );
+    const [r] = answer.results;
+    expect(r?.total).toBe(25);
+    expect(r?.ranked).toHaveLength(25);
+    const entries = groupRollouts(r?.ranked ?? [], (id) => answer.changes[id]);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]?.kind === 'rollout' ? entries[0].rollout.clusters : 0).toBe(25);
+  });
+});
