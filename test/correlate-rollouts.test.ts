@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { answerCorrelate } from '../lib/correlate/query';
 import type { Placed } from '../lib/correlate/rank';
 import { groupRollouts, keepEntries } from '../lib/correlate/rollouts';
+import { rolloutTitle } from '../lib/correlate/words';
 import { openDb } from '../lib/db';
 import { detectRollout } from '../lib/heat/rollout';
 import type { Change } from '../lib/model';
@@ -34,6 +35,8 @@ const lookup = (changes: readonly Change[]) => {
   return (id: string) => byId.get(id);
 };
 
+const hhmm = (at: number) => new Date(at).toISOString().slice(11, 16);
+
 describe('groupRollouts', () => {
   it('folds the same new image in seven clusters into one entry, where its best change ranks', () => {
     const scale = build.change({ clusterId: 'rancher/eu1', name: 'cart' }, T - 3 * MINUTE, { id: 'scale' });
@@ -46,8 +49,9 @@ describe('groupRollouts', () => {
     ]);
     const entry = entries[1];
     if (entry?.kind !== 'rollout') throw new Error('no rollout');
-    expect(entry.rollout).toMatchObject({ clusters: 7, firstAt: T - 28 * MINUTE, lastAt: T - 22 * MINUTE });
-    expect(entry.rollout.summary).toBe(`bob rolled ${IMAGE('1.4.2')} to 7 clusters`);
+    expect(rolloutTitle(entry.rollout, 'checkout', hhmm)).toBe(
+      'bob rolled checkout:1.4.2 to 7 clusters, 14:02–14:08',
+    );
   });
 
   it("is the grid's rule: what the grid names a row's rollout is what the popover folds", () => {

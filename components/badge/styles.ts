@@ -155,6 +155,20 @@ export const POPOVER_CSS = `
 .pop .links { display: flex; flex-wrap: wrap; gap: 12px; margin-top: 4px; }
 .pop a { color: var(--tt-link); }
 .pop .more { color: var(--tt-muted); }
+.pop .note { color: var(--tt-muted); font-style: italic; }
+.pop .roll {
+  all: unset;
+  display: flex;
+  gap: 4px;
+  margin-top: 2px;
+  cursor: pointer;
+  font-weight: 600;
+  overflow-wrap: anywhere;
+}
+.pop .roll:focus-visible { outline: 2px solid var(--tt-focus); outline-offset: 1px; }
+.pop .roll .chev { flex: none; width: 1em; color: var(--tt-muted); }
+.pop .members { margin: 4px 0 0 12px; }
+.pop .members[hidden] { display: none; }
 `;
 
 const sheets = new Map<string, CSSStyleSheet>();

@@ -84,7 +84,14 @@ describe('badges from the real answer', () => {
     badge(items[0] as Element)?.click();
     await new Promise((r) => setTimeout(r, 0));
     const root = badgeRoot(items[0]?.querySelector('tattler-badge') as Element) as ShadowRoot;
-    expect([...root.querySelectorAll('.reason')].map((r) => r.textContent)).toEqual([
+    // The same new image in two clusters is one rollout: one entry, which opens to its changes.
+    const entries = root.querySelectorAll('.pop > ol > li');
+    expect(entries).toHaveLength(1);
+    const toggle = root.querySelector('.pop .roll') as HTMLButtonElement;
+    expect(toggle.textContent).toMatch(/^▸alice and 1 other rolled checkout:2 to 2 clusters, .+–.+$/);
+    toggle.click();
+    await new Promise((r) => setTimeout(r, 0));
+    expect([...root.querySelectorAll('.members .reason')].map((r) => r.textContent)).toEqual([
       'same job, same cluster, changed 4 min before the alert started',
       'same job, other cluster, changed 25 min before the alert started',
     ]);
