@@ -137,9 +137,50 @@ export function changeViewOf(
 /** The job's console page, when it is an http(s) URL (a remote value never becomes `javascript:`). */
 export const consoleLink = (change: Pick<ChangeView, 'link'>): string | undefined => safeHttpUrl(change.link);
 
+/** "person", "client name", "token": what kind of actor, in words. */
+export const actorKindWord = (kind: ActorKind): string => ACTOR_KIND_WORDS[kind] ?? kind;
+
 /** "(person, from annotation example.com/changed-by)". */
 export const actorKindText = (actor: Actor): string =>
-  `(${ACTOR_KIND_WORDS[actor.kind] ?? actor.kind}${actor.via ? `, from ${actor.via}` : ''})`;
+  `(${actorKindWord(actor.kind)}${actor.via ? `, from ${actor.via}` : ''})`;
+
+/** Said in place of an actor when the API reported none. */
+export const ACTOR_NOT_REPORTED = 'actor not reported';
+
+/** Said of a change that left the job degraded (mark `degraded`). */
+export const DEGRADED_TEXT = 'degraded the job';
+
+/** Wraps a remote value where it is said (a code span in Markdown); as it is elsewhere. */
+type Remote = (value: string) => string;
+const asIs: Remote = (v) => v;
+
+/** "alice may belong to an earlier change: …" — the actor's time lies before the change's window. */
+export const staleActorText = (change: Pick<ChangeView, 'actor'>, remote: Remote = asIs): string =>
+  `${change.actor ? remote(change.actor.name) : 'The actor'} may belong to an earlier change: the reported time lies before this change's window.`;
+
+/** "seen between polls at 14:02 and 14:03": a change with no reported time. */
+export const betweenPollsText = (
+  change: Pick<ChangeView, 'windowStart' | 'windowEnd'>,
+  time: (at: number) => string,
+): string => `seen between polls at ${time(change.windowStart)} and ${time(change.windowEnd)}`;
+
+/** The link to the job's console, in words. */
+export const consoleLinkText = (change: Pick<ChangeView, 'name'>, remote: Remote = asIs): string =>
+  `Open ${remote(change.name)} in its console`;
+
+/** The link to the jobs of the person who made the change, in words. */
+export const userLinkText = (actor: Actor, remote: Remote = asIs): string =>
+  `Open ${remote(actor.name)}'s jobs`;
+
+/** "3 more fields": field changes left out of a message. */
+export const moreFieldsText = (n: number): string => `${n} more field${n === 1 ? '' : 's'}`;
+
+/** A list field whose entries only moved. */
+export const REORDERED_TEXT = 'same entries, new order';
+
+/** "6 other entries unchanged". */
+export const unchangedEntriesText = (n: number): string =>
+  `${n} other ${n === 1 ? 'entry' : 'entries'} unchanged`;
 
 /** "version 4 → 7", or '' when the API counts no versions. */
 export function versionsText(change: Pick<ChangeView, 'fromVersion' | 'toVersion'>): string {

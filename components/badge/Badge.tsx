@@ -17,7 +17,8 @@
  * not "no changes", and the popover says which cluster, for how long, and why.
  *
  * A rollout (the same new version reaching several clusters) is one entry in the popover that
- * opens to its changes.
+ * opens to its changes; "Copy as incident note" puts the popover's content on the clipboard as
+ * Markdown (CopyNote.tsx).
  *
  * When something changed, the badge is hot: the grid's cell for that heat level (colour and
  * character: the count, or a mark for created/deleted/degraded) followed by
@@ -45,9 +46,11 @@ import {
   rolloutTitle,
 } from '../../lib/correlate/words';
 import { MARKS } from '../../lib/heat/scale';
+import { incidentNote } from '../../lib/incident-note';
 import type { BadgeData } from '../../lib/pages/types';
 import { shortTime } from '../../lib/time-text';
 import { ChangeItem } from '../common/ChangeItem';
+import { CopyNote } from './CopyNote';
 import { adoptStyles, POPOVER_CSS } from './styles';
 
 function Cell({ level, glyph, label }: { level: number; glyph: string; label?: string }) {
@@ -255,6 +258,18 @@ function Popover({ data, anchor, onClose }: PopoverProps) {
         <p>{noChangesText(r)}</p>
       )}
       {r.total > ranked.length ? <p class="more">{r.total - ranked.length} more not shown.</p> : null}
+      <CopyNote
+        note={() =>
+          incidentNote({
+            result: r,
+            changes,
+            source,
+            now: Date.now(),
+            ...(data.labels ? { labels: data.labels } : {}),
+            ...(data.pageUrl ? { pageUrl: data.pageUrl } : {}),
+          })
+        }
+      />
     </div>
   );
 }

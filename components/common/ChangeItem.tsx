@@ -9,12 +9,19 @@
  */
 import type { ComponentChildren } from 'preact';
 import {
+  ACTOR_NOT_REPORTED,
   actorKindText,
+  betweenPollsText,
   CHANGE_TYPE_WORDS,
   type ChangeView,
   consoleLink,
+  consoleLinkText,
+  DEGRADED_TEXT,
+  moreFieldsText,
   shownValue,
   skippedText,
+  staleActorText,
+  userLinkText,
   versionsText,
 } from '../../lib/change-view';
 import { MARKS } from '../../lib/heat/scale';
@@ -31,10 +38,7 @@ function When({ change, now }: { change: ChangeView; now: number }) {
       {' · '}
       {exactTime(change.at)}
       {change.reportedAt === undefined && (
-        <span class="dim">
-          {' '}
-          (seen between polls at {shortTime(change.windowStart, now)} and {shortTime(change.windowEnd, now)})
-        </span>
+        <span class="dim"> ({betweenPollsText(change, (at) => shortTime(at, now))})</span>
       )}
     </p>
   );
@@ -62,7 +66,8 @@ export function ChangeItem({
         {change.mark === 'degraded' && (
           <>
             <span class="ch-mark degraded">
-              <span aria-hidden="true">{MARKS.degraded} </span>degraded the job
+              <span aria-hidden="true">{MARKS.degraded} </span>
+              {DEGRADED_TEXT}
             </span>{' '}
           </>
         )}
@@ -71,15 +76,14 @@ export function ChangeItem({
             by <strong class="actor">{actor.name}</strong> <span class="dim">{actorKindText(actor)}</span>
           </>
         ) : (
-          <span class="dim">actor not reported</span>
+          <span class="dim">{ACTOR_NOT_REPORTED}</span>
         )}
       </p>
       <When change={change} now={now} />
       {change.actorStale && (
         <p class="warn" role="note">
           <span aria-hidden="true">⚠ </span>
-          {actor ? actor.name : 'The actor'} may belong to an earlier change: the reported time lies before
-          this change's window.
+          {staleActorText(change)}
         </p>
       )}
       {(change.skipped ?? 0) > 0 && (
@@ -103,7 +107,7 @@ export function ChangeItem({
             {change.moreFields ? (
               <tr>
                 <td colSpan={2} class="dim">
-                  {change.moreFields} more fields
+                  {moreFieldsText(change.moreFields)}
                 </td>
               </tr>
             ) : null}
@@ -115,12 +119,12 @@ export function ChangeItem({
         <p class="links">
           {open && (
             <a href={open} target="_blank" rel="noopener noreferrer">
-              Open {change.name} in its console
+              {consoleLinkText(change)}
             </a>
           )}
           {jobs && actor && (
             <a href={jobs} target="_blank" rel="noopener noreferrer">
-              Open {actor.name}'s jobs
+              {userLinkText(actor)}
             </a>
           )}
         </p>
