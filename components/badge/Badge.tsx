@@ -226,6 +226,18 @@ function Popover({ data, anchor, onClose }: PopoverProps) {
           ×
         </button>
       </header>
+      <CopyNote
+        note={() =>
+          incidentNote({
+            result: r,
+            changes,
+            source,
+            now: Date.now(),
+            ...(data.labels ? { labels: data.labels } : {}),
+            ...(data.pageUrl ? { pageUrl: data.pageUrl } : {}),
+          })
+        }
+      />
       <p class="looked">
         {source}: looked for {lookedForText(r)}, from {time(l.from)} to {time(l.to)}.{start}
       </p>
@@ -258,18 +270,6 @@ function Popover({ data, anchor, onClose }: PopoverProps) {
         <p>{noChangesText(r)}</p>
       )}
       {r.total > ranked.length ? <p class="more">{r.total - ranked.length} more not shown.</p> : null}
-      <CopyNote
-        note={() =>
-          incidentNote({
-            result: r,
-            changes,
-            source,
-            now: Date.now(),
-            ...(data.labels ? { labels: data.labels } : {}),
-            ...(data.pageUrl ? { pageUrl: data.pageUrl } : {}),
-          })
-        }
-      />
     </div>
   );
 }

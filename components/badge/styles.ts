@@ -169,7 +169,7 @@ export const POPOVER_CSS = `
 .pop .roll .chev { flex: none; width: 1em; color: var(--tt-muted); }
 .pop .members { margin: 4px 0 0 12px; }
 .pop .members[hidden] { display: none; }
-.pop .copy-note { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; margin-top: 10px; }
+.pop .copy-note { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; margin: 0 0 6px; }
 .pop .copy {
   all: unset;
   cursor: pointer;
