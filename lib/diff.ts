@@ -280,6 +280,11 @@ export type Disappearance = 'gone' | 'present' | 'elsewhere' | 'unknown';
 export interface ClusterDiffOptions extends DiffOptions {
   /** Answers of GETs by name for jobs missing from this poll's list; absent means not asked. */
   confirmed?: ReadonlyMap<string, Disappearance>;
+  /**
+   * Jobs the list showed with their stored version token, not given in full (PollOk.unchanged):
+   * present, and as they were stored.
+   */
+  unchanged?: ReadonlySet<string>;
 }
 
 export interface ClusterDiff {
@@ -303,7 +308,16 @@ export function diffCluster(
   const out: ClusterDiff = { changes: [], put: [], remove: [] };
   const seen = new Set<string>();
   let matched = 0;
+  for (const key of opts.unchanged ?? []) {
+    const before = prev.get(key);
+    if (!before || seen.has(key)) continue;
+    seen.add(key);
+    matched++;
+    // Listed as it was stored: nothing moved, but a list that had left it out was wrong.
+    if (before.missing) out.put.push(unmarked(before));
+  }
   for (const snap of curr) {
+    if (seen.has(snap.key)) continue;
     seen.add(snap.key);
     const before = prev.get(snap.key);
     if (before) matched++;

@@ -355,16 +355,18 @@ async function pollCluster(deps: PassDeps, target: Target, summary: PassSummary)
   }
 
   let jobs: JobSnapshot[];
+  let unchanged: ReadonlySet<string>;
   try {
     await assertReadable(deps, cluster.apiBase);
     const result = await adapter.poll(ctx);
     jobs = result.jobs;
+    unchanged = new Set(result.unchanged ?? []);
     summary.bytes += result.bytes;
   } catch (error) {
     return recordFailure(deps, target, summary, startedAt, asPollError(error));
   }
 
-  const listed = new Set(jobs.map((j) => j.key));
+  const listed = new Set([...jobs.map((j) => j.key), ...unchanged]);
   const vanished = stored.filter((j) => !listed.has(j.key));
   let confirmed: Map<string, Disappearance>;
   try {
@@ -419,6 +421,7 @@ async function pollCluster(deps: PassDeps, target: Target, summary: PassSummary)
           ...(lastOk > startedAt ? { clockSetBack: true } : {}),
           ignore,
           confirmed,
+          unchanged,
           ...(clockOffsetMs !== undefined ? { clockOffsetMs } : {}),
         });
         changes = diff.changes;

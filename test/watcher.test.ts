@@ -358,6 +358,21 @@ describe('runPass', () => {
     expect(run?.message).toMatch(/no permission to read http:\/\/127\.0\.0\.1:9/);
   });
 
+  it('takes jobs an adapter lists as unchanged (not in full) as present and as stored', async () => {
+    await pass();
+    clock += 60_000;
+    const listedAs = adapter.poll.bind(adapter);
+    adapter.poll = async (ctx) => {
+      const { bytes } = await listedAs(ctx);
+      // Nothing moved: a metadata-only list says so without the objects.
+      return { jobs: [], unchanged: [...(ctx.known?.keys() ?? [])], bytes };
+    };
+    const s = await pass();
+    expect(s.changes).toBe(0);
+    expect(await db.jobs.count()).toBe(3);
+    expect((await db.jobs.toArray()).filter((j) => j.missing)).toEqual([]);
+  });
+
   it('numbers every flap of a status that goes back and forth under one version: none is lost', async () => {
     const as = (state: 'healthy' | 'degraded') =>
       snapshot({ name: 'cart', versionToken: `v4:${state}`, health: { state } });
