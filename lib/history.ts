@@ -9,6 +9,8 @@ import { changesToCsv, changesToJson, exportFileName } from './history-export';
 import { acquireLease, releaseLease } from './lease';
 import { type Live, live } from './live';
 import type { Cluster, PollRun } from './model';
+import { allChanges } from './store/changes';
+import { clearAll, countJobs } from './store/prune';
 
 export interface HistoryCounts {
   changes: number;
@@ -34,9 +36,9 @@ export interface HistoryExport {
 
 export async function countHistory(db: TattlerDb): Promise<HistoryCounts> {
   return {
-    changes: await db.changes.count(),
+    changes: await db.log.count(),
     polls: await db.polls.count(),
-    jobs: await db.jobs.count(),
+    jobs: await countJobs(db),
     clusters: await db.clusters.count(),
   };
 }
@@ -56,11 +58,8 @@ export async function clearHistory(db: TattlerDb, now: number): Promise<ClearOut
   const owner = `options-${Math.random().toString(36).slice(2)}`;
   if (!(await acquireLease(db, owner, now, CLEAR_LEASE_MS)).ok) return { ok: false, reason: 'pass-running' };
   try {
-    const cleared = await db.transaction('rw', [db.changes, db.polls, db.jobs, db.clusters], async () => {
-      const counts = await countHistory(db);
-      await Promise.all([db.changes.clear(), db.polls.clear(), db.jobs.clear(), db.clusters.clear()]);
-      return counts;
-    });
+    const cleared = await countHistory(db);
+    await clearAll(db);
     return { ok: true, cleared };
   } finally {
     await releaseLease(db, owner);
@@ -73,7 +72,7 @@ export async function exportHistory(
   kind: 'json' | 'csv',
   now: number,
 ): Promise<HistoryExport> {
-  const [changes, clusters] = await Promise.all([db.changes.toArray(), db.clusters.toArray()]);
+  const [changes, clusters] = await Promise.all([allChanges(db), db.clusters.toArray()]);
   const names = new Map(clusters.map((c) => [c.id, c.name]));
   return {
     fileName: exportFileName(kind, now),

@@ -15,6 +15,7 @@ import {
   pollNow,
   readTable,
 } from './harness';
+import { storedChanges } from './stored';
 
 interface Status {
   running: boolean;
@@ -33,7 +34,7 @@ describe('Tattler against the demo fleet', () => {
   let consolePage: Page;
 
   const pass = async () => (await pollNow(ext)) as Status;
-  const changes = () => readTable<Change>(ext, 'changes');
+  const changes = () => storedChanges((t) => readTable(ext, t));
   const clusterId = (name: string) => {
     const c = fleet.clusters().find((x) => x.displayName === name);
     if (!c) throw new Error(`no cluster ${name}`);

@@ -14,6 +14,7 @@ import type { Change, Cluster } from '../../lib/model';
 import { chromiumBrowser, type ExtensionBrowser } from './browsers';
 import { importSettingsThroughOptions, type LaunchedExtension, launchExtension } from './harness';
 import { logInToFleet } from './people';
+import { storedChanges } from './stored';
 
 const POLL_INTERVAL_MS = 30_000;
 
@@ -83,7 +84,7 @@ describe('a worker stopped mid-pass', () => {
 
     const clusters = await browser.readTable<Cluster>('clusters');
     expect(clusters.filter((c) => (c.lastOkPoll ?? 0) < (next?.startedAt ?? 0))).toEqual([]);
-    const changes = await browser.readTable<Change>('changes');
+    const changes = await storedChanges((t) => browser.readTable(t));
     const scaled = changes.filter(
       (c) => c.clusterId === clusterId('prod-eu-2') && c.fields.some((f) => f.path === 'spec.replicas'),
     );

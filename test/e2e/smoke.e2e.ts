@@ -14,6 +14,7 @@ import {
   pollNow,
   readTable,
 } from './harness';
+import { storedJobs } from './stored';
 
 describe('extension smoke test', () => {
   const api = new FakeKubeApi();
@@ -50,7 +51,7 @@ describe('extension smoke test', () => {
       'prod-eu-1',
       'staging-us',
     ]);
-    const jobs = await readTable<JobSnapshot>(ext, 'jobs');
+    const jobs = await storedJobs((t) => readTable(ext, t));
     const checkout = jobs.find((j) => j.clusterId === 'smoke/c-m-abc12' && j.name === 'checkout');
     expect(checkout?.changedBy).toMatchObject({ name: 'alice', kind: 'person' });
     // Every request the extension made was a GET.
