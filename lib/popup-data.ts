@@ -8,7 +8,8 @@
  */
 import { pollRunsSince, type TattlerDb } from './db';
 import { type Live, liveOn } from './live';
-import { LAST_PASS_KEY } from './meta';
+import type { PassSummary } from './messages';
+import { LAST_PASS_KEY, lastPass } from './meta';
 import type { Change, Cluster, PollRun } from './model';
 import { changesOfCell } from './store/changes';
 import { GRID_STAMP_KEY, type GridRecord, readGrid } from './store/grid';
@@ -16,6 +17,8 @@ import { GRID_STAMP_KEY, type GridRecord, readGrid } from './store/grid';
 export interface PopupView {
   clusters: Cluster[];
   polls: PollRun[];
+  /** The last pass's summary, as stored (the background may be asleep). */
+  lastPass?: PassSummary;
   /** Undefined until the first pass stored something. */
   grid?: GridRecord;
 }
@@ -24,13 +27,14 @@ const DAY = 86_400_000;
 
 /** Poll runs reach back a day even for short windows: the header shows each cluster's latest state. */
 export async function loadView(db: TattlerDb, since: number, now = Date.now()): Promise<PopupView> {
-  const [clusters, polls, grid] = await Promise.all([
+  const [clusters, polls, grid, last] = await Promise.all([
     db.clusters.toArray(),
     pollRunsSince(db, Math.min(since, now - DAY)),
     readGrid(db),
+    lastPass(db),
   ]);
   performance.mark('tattler:view-loaded');
-  return { clusters, polls, ...(grid ? { grid } : {}) };
+  return { clusters, polls, ...(grid ? { grid } : {}), ...(last ? { lastPass: last } : {}) };
 }
 
 /** The popup's reads, without the database showing through. */

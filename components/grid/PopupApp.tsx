@@ -121,7 +121,7 @@ function Watching(props: Omit<PopupAppProps, 'settings'> & { settings: Settings 
   });
   const now = index?.now ?? tick;
   const polling = useMemo(
-    () => pollState(activity?.clusters ?? [], activity?.polls ?? [], pass.status),
+    () => pollState(activity?.clusters ?? [], activity?.polls ?? [], pass.status, activity?.lastPass),
     [activity, pass.status],
   );
   const { active, keysAt, onActiveChange } = useActiveCell(index, rows);

@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/pr
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PopupApp } from '../../components/grid/PopupApp';
 import type { StatusAnswer } from '../../lib/messages';
+import { setLastPass } from '../../lib/meta';
 import { popupData } from '../../lib/popup-data';
 import { dropJobs, putChanges, putJobs } from '../../lib/store/write';
 import {
@@ -99,6 +100,24 @@ function openNothing() {
   // The settings error screen never touches the database.
   return undefined as unknown as Parameters<typeof PopupApp>[0]['data'];
 }
+
+describe('a pass that could not write', () => {
+  it('says so above the grid, as an alert, and that nothing is lost', async () => {
+    const db = await seedDb(smallFleet());
+    await setLastPass(db, {
+      startedAt: NOW - MIN,
+      finishedAt: NOW - MIN,
+      clusters: { ok: 3, auth: 0, unreachable: 0, error: 1, partial: 0, gone: 0 },
+      changes: 0,
+      bytes: 0,
+      logins: [],
+      storageError: 'history could not be written: storage full',
+    });
+    render(<PopupApp data={popupData(db)} settings={SETTINGS} api={fakeApi()} clock={clock} />);
+    const alert = await screen.findByRole('alert', {}, { timeout: 5000 });
+    expect(alert.textContent).toMatch(/^history could not be written: storage full: .* nothing is lost/);
+  });
+});
 
 describe('live', () => {
   it('repaints when a pass writes a change, without reopening', async () => {
