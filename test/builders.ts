@@ -162,7 +162,12 @@ export function gridOf(jobs: readonly JobSnapshot[], changes: readonly Change[],
   for (const j of jobs) stateOf(j.clusterId).jobs[j.rowKey] = markOf(j);
   let n = 0;
   for (const c of changes) {
-    const cell = (stateOf(c.clusterId).cells[c.rowKey] ??= { n: ++n, agg: emptyAgg() });
+    const state = stateOf(c.clusterId);
+    let cell = state.cells[c.rowKey];
+    if (!cell) {
+      cell = { n: ++n, agg: emptyAgg() };
+      state.cells[c.rowKey] = cell;
+    }
     addChange(cell.agg, c);
   }
   return packGrid([...states.values()], builtAt);

@@ -17,7 +17,6 @@
  * rebuilt on reading: `k` holds its observed part, the cell its job.
  */
 import type { TattlerDb } from '../db';
-import { safeHttpUrl } from '../links';
 import type { ActorKind, Change, ChangeType, FieldChange, FieldValue } from '../model';
 
 export interface StoredChange {

@@ -120,9 +120,9 @@ export async function storeSnapshots(
   const keys = [...touched].map((b) => bucketKey(state.clusterId, b));
   const found = await db.snapshots.bulkGet(keys);
   const buckets = new Map<number, SnapshotBucket>();
-  [...touched].forEach((b, i) =>
-    buckets.set(b, found[i] ?? { key: keys[i] as string, clusterId: state.clusterId, jobs: {} }),
-  );
+  [...touched].forEach((b, i) => {
+    buckets.set(b, found[i] ?? { key: keys[i] as string, clusterId: state.clusterId, jobs: {} });
+  });
   for (const rowKey of remove) {
     delete buckets.get(bucketOf(rowKey))?.jobs[rowKey];
     delete state.jobs[rowKey];

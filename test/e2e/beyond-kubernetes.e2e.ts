@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExtraSystems, startExtraSystems } from '../../fleet/extra/index';
 import { demoSettings, type Fleet, startFleet } from '../../fleet/index';
-import type { Change, Cluster, JobSnapshot } from '../../lib/model';
+import type { Change, Cluster } from '../../lib/model';
 import {
   badgeParts,
   importSettingsThroughOptions,

@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSettings, type Fleet, startFleet } from '../../fleet/index';
 import type { PassSummary, StatusAnswer } from '../../lib/messages';
-import type { Change, Cluster } from '../../lib/model';
+import type { Cluster } from '../../lib/model';
 import {
   type BrowserName,
   type ExtensionBrowser,

@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSettings, type Fleet, startFleet } from '../../fleet/index';
-import type { Change, Cluster, PollRun } from '../../lib/model';
+import type { Cluster, PollRun } from '../../lib/model';
 import {
   importSettingsThroughOptions,
   type LaunchedExtension,

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Fleet, startFleet } from '../../fleet/index';
-import type { Cluster, JobSnapshot, PollRun } from '../../lib/model';
+import type { Cluster, PollRun } from '../../lib/model';
 import { type LaunchedExtension, launchExtension, readTable } from './harness';
 import { storedJobs } from './stored';
 

@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSettings, type Fleet, startFleet } from '../../fleet/index';
 import type { PassSummary } from '../../lib/messages';
-import type { Change, Cluster } from '../../lib/model';
+import type { Cluster } from '../../lib/model';
 import { chromiumBrowser, type ExtensionBrowser } from './browsers';
 import { importSettingsThroughOptions, type LaunchedExtension, launchExtension } from './harness';
 import { logInToFleet } from './people';

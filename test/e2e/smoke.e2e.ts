@@ -5,7 +5,7 @@
  */
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cluster, JobSnapshot } from '../../lib/model';
+import type { Cluster } from '../../lib/model';
 import { ACTOR_ANNOTATION, FakeKubeApi } from '../sources/helpers';
 import {
   importSettingsThroughOptions,
