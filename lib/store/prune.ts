@@ -1,7 +1,7 @@
 /**
  * Retention: what is older than the retention window goes — changes, poll runs, and clusters
  * gone for that long (with their state and snapshots) — and every cell's aggregate drops what its
- * changes drop, in the same transaction, so the grid's counts stay exact. The cut is at the start
+ * changes drop, and the grid is rebuilt, in the same transaction, so the grid's counts stay exact. The cut is at the start
  * of a UTC day, the grain of the aggregates' folded days.
  */
 import { pruneAgg } from '../aggregate';
@@ -23,7 +23,7 @@ export async function prune(db: TattlerDb, now: number, retentionDays: number): 
   const cutoff = retentionCutoff(now, retentionDays);
   return db.transaction(
     'rw',
-    [db.log, db.cells, db.states, db.snapshots, db.polls, db.clusters],
+    [db.log, db.cells, db.states, db.snapshots, db.polls, db.clusters, db.meta],
     async () => {
       const retired = (await db.clusters
         .filter((c) => c.goneSince !== undefined && c.goneSince < cutoff)
@@ -54,6 +54,8 @@ export async function prune(db: TattlerDb, now: number, retentionDays: number): 
         ? await db.cells.where('clusterId').anyOf(retired).primaryKeys()
         : [];
       await db.cells.bulkDelete([...orphans, ...(retiredCells as number[])]);
+      // The popup reads the grid, not the states: it says what is left, at once.
+      if (changes > 0 || retired.length > 0) await saveGrid(db, packGrid(await db.states.toArray(), now));
       return { changes, polls: await db.polls.where('to').below(cutoff).delete(), clusters: retired.length };
     },
   );
