@@ -11,13 +11,20 @@ import type { Transaction } from 'dexie';
 import { addChange, emptyAgg } from '../aggregate';
 import type { Change, JobSnapshot } from '../model';
 import { type Cell, cellOf, encodeChange, type StoredChange } from './changes';
-import { packGrid } from './grid';
+import { type GridRecord, packGrid } from './grid';
 import { bucketKey, bucketOf, type ClusterState, markOf, type SnapshotBucket } from './state';
 
-export async function upgradeToV3(tx: Transaction): Promise<void> {
-  const jobs = (await tx.table('jobs').toArray()) as JobSnapshot[];
-  const changes = (await tx.table('changes').orderBy('at').toArray()) as Change[];
+/** What version 3 holds for the rows versions 1–2 kept. Pure. */
+export interface V3Rows {
+  states: ClusterState[];
+  buckets: SnapshotBucket[];
+  cells: Cell[];
+  log: StoredChange[];
+  grid: GridRecord;
+}
 
+/** Version 2's jobs and changes → version 3's rows (cells numbered from 1, by first change). */
+export function convertV2(jobs: readonly JobSnapshot[], changes: readonly Change[]): V3Rows {
   const states = new Map<string, ClusterState>();
   const stateOf = (clusterId: string): ClusterState => {
     let s = states.get(clusterId);
@@ -40,33 +47,44 @@ export async function upgradeToV3(tx: Transaction): Promise<void> {
     bucket.jobs[job.rowKey] = job;
   }
 
-  // Cells are numbered in the order their first change happened.
-  const cells = new Map<string, number>();
-  const newCells: Cell[] = [];
-  const rows: StoredChange[] = [];
-  for (const change of changes) {
+  const ordered = [...changes].sort((a, b) => a.at - b.at);
+  const cellNumbers = new Map<string, number>();
+  const cells: Cell[] = [];
+  const log: StoredChange[] = [];
+  for (const change of ordered) {
     const cellKey = `${change.clusterId}\u0000${change.rowKey}`;
-    let n = cells.get(cellKey);
+    let n = cellNumbers.get(cellKey);
     if (n === undefined) {
-      n = newCells.length + 1;
-      cells.set(cellKey, n);
-      newCells.push({ n, ...cellOf(change) });
+      n = cells.length + 1;
+      cellNumbers.set(cellKey, n);
+      cells.push({ n, ...cellOf(change) });
     }
     // Ids are kept as they were (lib/store/changes.ts keeps one of any form), so exports and
     // references to them stay valid.
-    rows.push(encodeChange(change, n));
+    log.push(encodeChange(change, n));
     const state = stateOf(change.clusterId);
-    const cell = (state.cells[change.rowKey] ??= { n, agg: emptyAgg() });
+    let cell = state.cells[change.rowKey];
+    if (!cell) {
+      cell = { n, agg: emptyAgg() };
+      state.cells[change.rowKey] = cell;
+    }
     addChange(cell.agg, change);
   }
+  const lastAt = ordered.length ? (ordered[ordered.length - 1] as Change).at : 0;
+  const all = [...states.values()];
+  return { states: all, buckets: [...buckets.values()], cells, log, grid: packGrid(all, lastAt) };
+}
 
-  await tx.table('cells').bulkAdd(newCells);
-  await tx.table('log').bulkAdd(rows);
-  await tx.table('snapshots').bulkPut([...buckets.values()]);
-  await tx.table('states').bulkPut([...states.values()]);
-  const lastAt = changes.length ? (changes[changes.length - 1] as Change).at : 0;
+export async function upgradeToV3(tx: Transaction): Promise<void> {
+  const jobs = (await tx.table('jobs').toArray()) as JobSnapshot[];
+  const changes = (await tx.table('changes').toArray()) as Change[];
+  const rows = convertV2(jobs, changes);
+  await tx.table('cells').bulkAdd(rows.cells);
+  await tx.table('log').bulkAdd(rows.log);
+  await tx.table('snapshots').bulkPut(rows.buckets);
+  await tx.table('states').bulkPut(rows.states);
   await tx.table('meta').bulkPut([
-    { key: 'grid', value: packGrid([...states.values()], lastAt) },
-    { key: 'grid-at', value: lastAt },
+    { key: 'grid', value: rows.grid },
+    { key: 'grid-at', value: rows.grid.builtAt },
   ]);
 }
