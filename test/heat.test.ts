@@ -214,7 +214,6 @@ describe('cells', () => {
     expect(a.count).toBe(2);
     expect(a.level).toBe(4); // 2 min of 60 ≤ 1/16
     expect(a.newest?.at).toBe(NOW - 2 * MIN);
-    expect(a.recent.map((c) => c.at)).toEqual([NOW - 2 * MIN, NOW - 40 * MIN]);
     expect(a.glyph).toBe('2');
     const b = cellOf(index, 'checkout', 'b');
     expect(b.level).toBe(1);

@@ -6,10 +6,9 @@
  * with history; a cell is computed on demand. Nothing here reads a change: the cell detail reads
  * a cell's changes when it opens.
  */
-import { countSince, newestOf } from '../aggregate';
 import type { Actor } from '../model';
-import type { GridRecord } from '../store/grid';
-import { type ActiveCell, type CellLayout, cellAt } from './cells';
+import { type GridRecord, packedActors, packedCountSince, packedNewest, packedRollout } from '../store/grid';
+import { type ActiveCell, aggsOf, type CellLayout, cellAt } from './cells';
 import { buildColumns, CHURN_MIN_CHANGES } from './columns';
 import { ROLLOUT_MIN_CLUSTERS, type RolloutSighting, rolloutOf } from './rollout';
 import { buildRows } from './rows';
@@ -27,16 +26,17 @@ function activeCells(grid: GridRecord | undefined, windowStart: number): Found[]
   if (!grid) return [];
   const width = grid.clusters.length;
   const out: Found[] = [];
-  for (const [i, n, agg] of grid.cells) {
-    const newest = newestOf(agg);
+  for (let k = 0; k < grid.cells.count; k++) {
+    const newest = packedNewest(grid, k);
     if (newest === undefined || newest < windowStart) continue;
-    const count = countSince(agg, windowStart);
+    const count = packedCountSince(grid, k, windowStart);
     if (count === 0) continue;
+    const i = grid.cells.at[k] as number;
     const r = Math.floor(i / width);
     out.push({
       rowKey: grid.rows[r] as string,
       clusterId: grid.clusters[i - r * width] as string,
-      cell: { n, agg, count },
+      cell: { k, n: grid.cells.n[k] as number, count, newest },
     });
   }
   return out;
@@ -72,11 +72,21 @@ function layout(
     const c = columnIndex.get(f.clusterId);
     if (r !== undefined && c !== undefined) active.set(r * width + c, f.cell);
   }
-  return { width, flags, active };
+  const none = () => {
+    throw new Error('no grid');
+  };
+  return {
+    width,
+    flags,
+    active,
+    aggOf: grid ? aggsOf(grid) : none,
+    actorsOf: grid ? (cell) => packedActors(grid, cell.k) : none,
+  };
 }
 
 /** Counts, newest times, levels, churn, how many clusters a row spans, rollouts. */
 function rate(
+  grid: GridRecord | undefined,
   columns: HeatColumn[],
   rows: HeatRow[],
   cells: CellLayout,
@@ -91,14 +101,14 @@ function rate(
     const c = at - r * width;
     const row = rows[r] as HeatRow;
     const col = columns[c] as HeatColumn;
-    const newest = newestOf(cell.agg) as number;
+    const newest = cell.newest;
     row.changes += cell.count;
     row.changedClusters++;
     if (row.newestAt === undefined || newest > row.newestAt) row.newestAt = newest;
     col.changes += cell.count;
     col.jobs++;
     if (col.newestAt === undefined || newest > col.newestAt) col.newestAt = newest;
-    const mark = cell.agg.rollout;
+    const mark = grid ? packedRollout(grid, cell.k) : undefined;
     if (mark && mark.at >= windowStart) {
       const actor: Actor | undefined = mark.actor
         ? { name: mark.actor, kind: mark.actorKind ?? 'unknown' }
@@ -143,8 +153,10 @@ function searchTextOf(rows: readonly HeatRow[], cells: CellLayout): (row: number
       const actors = new Set<string>();
       for (let c = 0; c < cells.width; c++) {
         const cell = cells.active.get(r * cells.width + c);
-        for (const recent of cell?.agg.recent ?? []) if (recent.actor) actors.add(recent.actor);
-        if (cell?.agg.rollout?.actor) actors.add(cell.agg.rollout.actor);
+        if (!cell) continue;
+        const agg = cells.aggOf(cell);
+        for (const actor of cells.actorsOf(cell)) actors.add(actor);
+        if (agg.rollout?.actor) actors.add(agg.rollout.actor);
       }
       text = [row.rowKey, ...actors, row.rollout?.summary ?? ''].join('\n').toLowerCase();
       cache.set(r, text);
@@ -164,11 +176,18 @@ export function buildHeatIndex(input: HeatInput): HeatIndex {
     new Set(found.map((f) => f.clusterId)),
   );
   // Rows: jobs running in a column shown, and jobs that changed in one within the window.
+  // The grid's rows come in display order, and stay in it.
   const rowKeys: string[] = [];
   if (grid) {
     const gw = grid.clusters.length;
     const shown = grid.clusters.map((id) => columnIndex.has(id));
+    const changed = new Set<string>();
+    for (const f of found) if (columnIndex.has(f.clusterId)) changed.add(f.rowKey);
     grid.rows.forEach((rowKey, r) => {
+      if (changed.has(rowKey)) {
+        rowKeys.push(rowKey);
+        return;
+      }
       for (let c = 0; c < gw; c++) {
         if (shown[c] && grid.flags[r * gw + c] !== 0) {
           rowKeys.push(rowKey);
@@ -177,13 +196,12 @@ export function buildHeatIndex(input: HeatInput): HeatIndex {
       }
     });
   }
-  for (const f of found) if (columnIndex.has(f.clusterId)) rowKeys.push(f.rowKey);
-  const { rows, rowIndex } = buildRows(rowKeys);
+  const { rows, rowIndex } = buildRows(rowKeys, true);
   const cells = layout(grid, found, rows, rowIndex, columns, columnIndex);
   const presenceKnown = grid !== undefined;
   const level = (at: number | undefined): HeatLevel =>
     at === undefined ? 0 : levelForAge(Math.max(0, now - at), windowMs);
-  rate(columns, rows, cells, level, presenceKnown, windowStart);
+  rate(grid, columns, rows, cells, level, presenceKnown, windowStart);
   let changes = 0;
   for (const cell of cells.active.values()) changes += cell.count;
   return {

@@ -4,8 +4,8 @@
  * cells with changes in the window carry their aggregate (lib/aggregate.ts); a cell is computed
  * on demand.
  */
-import { type CellAgg, countSince, type RecentChange } from '../aggregate';
-import { DEGRADED, PRESENT } from '../store/grid';
+import type { CellAgg } from '../aggregate';
+import { DEGRADED, type GridRecord, PRESENT, packedAgg } from '../store/grid';
 import { countGlyph, type HeatLevel, MARKS } from './scale';
 import type { HeatCell, HeatColumn, HeatRow } from './types';
 
@@ -25,11 +25,13 @@ export function cellGlyph(
 
 /** A cell with changes in the window. */
 export interface ActiveCell {
+  /** Its entry in the packed grid. */
+  k: number;
   /** Its number in the store. */
   n: number;
-  agg: CellAgg;
-  /** Changes in the window. */
+  /** Changes in the window, and the newest one's time. */
   count: number;
+  newest: number;
 }
 
 export interface CellLayout {
@@ -38,6 +40,23 @@ export interface CellLayout {
   flags: Uint8Array;
   /** The cells with changes in the window, by row × width + column. */
   active: Map<number, ActiveCell>;
+  /** A cell's aggregate, unpacked from the grid when first asked for. */
+  aggOf(cell: ActiveCell): CellAgg;
+  /** Who made a cell's last few changes. */
+  actorsOf(cell: ActiveCell): readonly string[];
+}
+
+/** Unpacks aggregates on demand, once each. */
+export function aggsOf(grid: GridRecord): (cell: ActiveCell) => CellAgg {
+  const cache = new Map<number, CellAgg>();
+  return (cell) => {
+    let agg = cache.get(cell.k);
+    if (!agg) {
+      agg = packedAgg(grid, cell.k);
+      cache.set(cell.k, agg);
+    }
+    return agg;
+  };
 }
 
 const inWindow = (at: number | undefined, start: number): boolean => at !== undefined && at >= start;
@@ -54,15 +73,14 @@ export function cellAt(
   const at = row.index * layout.width + column.index;
   const flag = layout.flags[at] as number;
   const active = layout.active.get(at);
-  const agg = active?.agg;
-  const recent: RecentChange[] = agg ? agg.recent.filter((r) => r.at >= windowStart) : [];
-  const newest = recent[0];
+  const agg = active ? layout.aggOf(active) : undefined;
+  // The grid keeps a cell's newest change in brief (its full history is read when the cell is opened).
+  const newest = agg?.recent[0] && agg.recent[0].at >= windowStart ? agg.recent[0] : undefined;
   const cell: HeatCell = {
     row,
     column,
     count: active?.count ?? 0,
     level: level(newest?.at),
-    recent,
     created: inWindow(agg?.createdAt, windowStart),
     deleted: inWindow(agg?.deletedAt, windowStart),
     degraded: (flag & DEGRADED) !== 0 || inWindow(agg?.degradedAt, windowStart),
@@ -75,7 +93,3 @@ export function cellAt(
   cell.glyph = cellGlyph(cell);
   return cell;
 }
-
-/** How many changes a cell had at or after `since`; 0 for a cell without history. */
-export const countInWindow = (agg: CellAgg | undefined, since: number): number =>
-  agg ? countSince(agg, since) : 0;

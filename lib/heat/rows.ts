@@ -18,15 +18,19 @@ export function parseRowKey(rowKey: string): { kind: string; namespace: string; 
   };
 }
 
-/** Rows for these row keys, in display order, with their index. */
-export function buildRows(rowKeys: Iterable<string>): { rows: HeatRow[]; rowIndex: Map<string, number> } {
+/** Rows for these row keys, in display order, with their index (`sorted`: they already are). */
+export function buildRows(
+  rowKeys: Iterable<string>,
+  sorted = false,
+): { rows: HeatRow[]; rowIndex: Map<string, number> } {
   const parsed = [...new Set(rowKeys)].map((rowKey) => ({ rowKey, ...parseRowKey(rowKey) }));
-  parsed.sort(
-    (a, b) =>
-      collator.compare(a.name, b.name) ||
-      collator.compare(a.namespace, b.namespace) ||
-      collator.compare(a.kind, b.kind),
-  );
+  if (!sorted)
+    parsed.sort(
+      (a, b) =>
+        collator.compare(a.name, b.name) ||
+        collator.compare(a.namespace, b.namespace) ||
+        collator.compare(a.kind, b.kind),
+    );
   const rows: HeatRow[] = parsed.map((p, index) => ({
     index,
     ...p,

@@ -128,8 +128,6 @@ export interface HeatCell {
   level: HeatLevel;
   /** The newest change in the window, in brief. */
   newest?: RecentChange;
-  /** The newest few changes in the window, in brief, newest first. */
-  recent: readonly RecentChange[];
   created: boolean;
   deleted: boolean;
   degraded: boolean;

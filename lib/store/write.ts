@@ -15,6 +15,21 @@ const byCluster = <T extends { clusterId: string }>(items: readonly T[]): Map<st
   return out;
 };
 
+/**
+ * The newest change any state holds. Seeded history may be set in another time (a test's fixed
+ * clock, an import), and the grid leaves out cells older than its horizon before it was built:
+ * built at the history's own newest time it keeps what any window over that history shows.
+ */
+function newestIn(states: readonly ClusterState[]): number | undefined {
+  let newest: number | undefined;
+  for (const s of states)
+    for (const cell of Object.values(s.cells)) {
+      const at = cell.agg.times[cell.agg.times.length - 1];
+      if (at !== undefined && (newest === undefined || at > newest)) newest = at;
+    }
+  return newest;
+}
+
 async function withStates(
   db: TattlerDb,
   clusterIds: Iterable<string>,
@@ -26,7 +41,8 @@ async function withStates(
       await edit(state);
       await db.states.put(state);
     }
-    await saveGrid(db, packGrid(await db.states.toArray(), Date.now()));
+    const states = await db.states.toArray();
+    await saveGrid(db, packGrid(states, newestIn(states) ?? Date.now()));
   });
 }
 
