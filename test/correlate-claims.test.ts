@@ -11,6 +11,7 @@ import type { SubjectResult } from '../lib/correlate/wire';
 import { openDb, type TattlerDb } from '../lib/db';
 import type { Change, Cluster, PollRun } from '../lib/model';
 import { type Settings, validateSettings } from '../lib/settings';
+import { dropJobs, putChanges, putJobs } from '../lib/store/write';
 import * as build from './builders';
 import { HOUR, MINUTE } from './builders';
 
@@ -73,7 +74,7 @@ beforeEach(async () => {
   ]);
   // checkout runs (and is watched) in prod-eu-1 and prod-eu-2; cart in ap-south-1; Argo CD's
   // prod-eu-1 holds one application of the team's, not checkout.
-  await db.jobs.bulkPut([
+  await putJobs(db, [
     build.job({ clusterId: EU1, name: 'checkout' }, NOW),
     build.job({ clusterId: EU2, name: 'checkout' }, NOW),
     build.job({ clusterId: AP1, name: 'cart' }, NOW),
@@ -115,7 +116,7 @@ describe('what "nothing changed" may claim', () => {
 
     // Changed elsewhere: the change is shown (a fact), and the answer still claims nothing
     // about ap-south-1.
-    await db.changes.put(change('x', EU1, 'checkout', T - 8 * MINUTE));
+    await putChanges(db, [change('x', EU1, 'checkout', T - 8 * MINUTE)]);
     const hot = await answer({ cluster: 'ap-south-1', deployment: 'checkout' });
     expect(hot.watched).toBe(true);
     expect(hot.ranked.map((x) => [x.id, x.relation])).toEqual([['x', 'same-job-other-cluster']]);
@@ -137,8 +138,8 @@ describe('what "nothing changed" may claim', () => {
   });
 
   it('speaks for a job deleted within the window, not for one deleted before it', async () => {
-    await db.jobs.delete(build.jobIdentity({ clusterId: EU2, name: 'checkout' }).key);
-    await db.changes.bulkPut([
+    await dropJobs(db, EU2, [build.jobIdentity({ clusterId: EU2, name: 'checkout' }).key]);
+    await putChanges(db, [
       change('gone', EU2, 'checkout', T - 30 * MINUTE, { type: 'deleted' }),
       change('long-gone', AP1, 'payments', T - 5 * HOUR, { type: 'deleted' }),
     ]);

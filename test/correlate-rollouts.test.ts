@@ -9,9 +9,11 @@ import type { Placed } from '../lib/correlate/rank';
 import { groupRollouts, keepEntries } from '../lib/correlate/rollouts';
 import { rolloutTitle } from '../lib/correlate/words';
 import { openDb } from '../lib/db';
-import { detectRollout } from '../lib/heat/rollout';
+import { buildHeatIndex } from '../lib/heat/build';
+import type { Rollout } from '../lib/heat/types';
 import type { Change } from '../lib/model';
 import { defaultSettings } from '../lib/settings';
+import { putChanges, putJobs } from '../lib/store/write';
 import * as build from './builders';
 import { HOUR, MINUTE } from './builders';
 
@@ -55,10 +57,41 @@ describe('groupRollouts', () => {
   });
 
   it("is the grid's rule: what the grid names a row's rollout is what the popover folds", () => {
-    const rollout = [1, 2, 3].map((i) => roll(`r${i}`, `c${i}`, 10 - i));
-    const grid = detectRollout(new Map(rollout.map((c, i) => [i, [c]])), undefined);
+    // Three clusters got 1.4.2 from bob, a fourth 1.4.2 from carol; one change also moved the
+    // chart: the grid reads each change's first rollout field, and so must the popover.
+    const rollout = [
+      ...[1, 2, 3].map((i) => roll(`r${i}`, `c${i}`, 10 - i)),
+      roll('r4', 'c4', 5, '1.4.2', { actor: { name: 'carol', kind: 'person' } }),
+      roll('r5', 'c5', 4, '1.4.2', {
+        fields: [
+          { path: 'chart', before: 'shop-1.0.0', after: 'shop-1.1.0' },
+          { path: 'containers[app].image', before: IMAGE('1.4.1'), after: IMAGE('1.4.2') },
+        ],
+      }),
+    ];
+    const clusters = [1, 2, 3, 4, 5].map((i) => build.cluster('rancher', `c${i}`, T));
+    const jobs = clusters.map((c) => build.job({ clusterId: c.id, name: 'checkout' }, T));
+    const grid = buildHeatIndex({
+      clusters,
+      polls: [],
+      windowMs: HOUR,
+      now: T,
+      grid: build.gridOf(jobs, rollout, T),
+    }).rows[0]?.rollout;
     const [entry] = groupRollouts(placed(rollout), lookup(rollout));
-    expect(entry?.kind === 'rollout' ? entry.rollout : undefined).toEqual(grid);
+    if (entry?.kind !== 'rollout' || !grid) throw new Error('no rollout');
+    const same = (r: Rollout) => ({
+      field: r.field,
+      value: r.value,
+      clusters: r.clusters,
+      actor: r.actor,
+      actors: r.actors,
+      firstAt: r.firstAt,
+      lastAt: r.lastAt,
+    });
+    expect(same(entry.rollout)).toEqual(same(grid));
+    expect(same(entry.rollout)).toMatchObject({ value: IMAGE('1.4.2'), clusters: 4, actors: 2 });
+    expect(entry.members.map((m) => m.id)).toEqual(['r1', 'r2', 'r3', 'r4']);
   });
 
   it('leaves single changes single: one cluster, different versions, other kinds of change', () => {
@@ -124,8 +157,14 @@ describe('a rollout in the answer', () => {
       build.cluster('rancher', `c${i}`, T, { name: `prod-${i}`, lastOkPoll: T + HOUR }),
     );
     await db.clusters.bulkPut(clusters);
-    await db.jobs.bulkPut(clusters.map((c) => build.job({ clusterId: c.id, name: 'checkout' }, T)));
-    await db.changes.bulkPut(clusters.map((c, i) => roll(`r${i}`, c.nativeId, 50 - i)));
+    await putJobs(
+      db,
+      clusters.map((c) => build.job({ clusterId: c.id, name: 'checkout' }, T)),
+    );
+    await putChanges(
+      db,
+      clusters.map((c, i) => roll(`r${i}`, c.nativeId, 50 - i)),
+    );
     const answer = await answerCorrelate(
       db,
       defaultSettings(),

@@ -14,6 +14,7 @@ import {
   betweenPollsText,
   CHANGE_TYPE_WORDS,
   type ChangeView,
+  clockText,
   consoleLink,
   consoleLinkText,
   DEGRADED_TEXT,
@@ -86,6 +87,7 @@ export function ChangeItem({
           {staleActorText(change)}
         </p>
       )}
+      {clockText(change.clockOffsetMs) && <p class="dim clock">{clockText(change.clockOffsetMs)}</p>}
       {(change.skipped ?? 0) > 0 && (
         <p class="skipped">
           {skippedText(change.skipped as number)}

@@ -1,15 +1,16 @@
 /**
  * The background's side of the page integrations: answers `correlate`, `correlate-groups` and `watched-jobs`
- * requests from IndexedDB. Reads only, in two steps — the clusters and watched jobs' row keys (to
- * resolve what the subjects name), then the changes and poll runs since the earliest window and
- * the clusters where the named jobs are watched (index keys only) —
- * and leaves the rest to the pure answer.ts. The background (entrypoints/background/service.ts)
+ * requests from IndexedDB. Reads only, in two steps — the clusters and where each job runs (the
+ * cluster states: to resolve what the subjects name, and to say where a named job is watched),
+ * then the changes and poll runs since the earliest window — and leaves the rest to the pure answer.ts. The background (entrypoints/background/service.ts)
  * hands it every request it does not answer itself.
  */
-import { changesBetween, pollRunsSince, type TattlerDb } from '../db';
+import { pollRunsSince, type TattlerDb } from '../db';
 import type { Request } from '../messages';
 import { flattenGroups, summariseGroups } from '../pages/group-summary';
 import type { Settings } from '../settings';
+import { changesBetween } from '../store/changes';
+import { clustersByRowKey, presentRowKeys } from '../store/presence';
 import { buildAnswer, planAnswer, rowKeyParts, type Subject, type WatchedJob } from './answer';
 import { type CorrelateOptions, DEFAULT_OPTIONS } from './rank';
 import { staleAfterMs } from './sight';
@@ -26,32 +27,11 @@ const MAX_NAMES = 5000;
 /** Ranked changes kept per member of a group before the merge trims the group's to the limit. */
 const GROUP_MEMBER_LIMIT = 500;
 
-/** Row keys (`kind:namespace/name`) of every watched job, from the index alone. */
-function watchedRowKeys(db: TattlerDb): Promise<string[]> {
-  return db.jobs.orderBy('rowKey').uniqueKeys() as Promise<string[]>;
-}
-
-/** Names of watched jobs, from the index of row keys (`kind:namespace/name`) only. */
+/** Names of watched jobs, from the row keys (`kind:namespace/name`) of the cluster states. */
 export async function watchedJobNames(db: TattlerDb): Promise<string[]> {
   const names = new Set<string>();
-  for (const rowKey of await watchedRowKeys(db)) names.add(rowKeyParts(rowKey).name);
+  for (const rowKey of await presentRowKeys(db)) names.add(rowKeyParts(rowKey).name);
   return [...names].sort().slice(0, MAX_NAMES);
-}
-
-/** Where each of these jobs is watched: the clusters of their snapshots, from the index alone. */
-async function watchedJobsOf(db: TattlerDb, rowKeys: readonly string[]): Promise<WatchedJob[]> {
-  if (rowKeys.length === 0) return [];
-  const out: WatchedJob[] = [];
-  await db.jobs
-    .where('rowKey')
-    .anyOf(rowKeys as string[])
-    .eachKey((key, cursor) => {
-      const rowKey = key as string;
-      const primary = cursor.primaryKey as string;
-      // The primary key is `${clusterId}|${rowKey}` (model.ts jobKeyOf).
-      out.push({ clusterId: primary.slice(0, primary.length - rowKey.length - 1), rowKey });
-    });
-  return out;
 }
 
 export interface AnswerOptions extends Partial<CorrelateOptions> {}
@@ -64,17 +44,21 @@ export async function answerCorrelate(
   options: AnswerOptions = {},
 ): Promise<CorrelateAnswer> {
   const o: CorrelateOptions = { ...DEFAULT_OPTIONS, ...options };
-  const [clusters, rowKeys] = await Promise.all([db.clusters.toArray(), watchedRowKeys(db)]);
-  const plan = planAnswer(settings, subjects, clusters, rowKeys, now, o);
-  const [changes, runs, watchedJobs] =
+  // Where each job runs, from the cluster states in one read: the names resolve what the
+  // subjects name, the clusters say where a named job is watched.
+  const [clusters, where] = await Promise.all([db.clusters.toArray(), clustersByRowKey(db)]);
+  const plan = planAnswer(settings, subjects, clusters, [...where.keys()], now, o);
+  const watchedJobs: WatchedJob[] = plan.rowKeys.flatMap((rowKey) =>
+    (where.get(rowKey) ?? []).map((clusterId) => ({ clusterId, rowKey })),
+  );
+  const [changes, runs] =
     plan.from === undefined
-      ? [[], [], []]
+      ? [[], []]
       : await Promise.all([
           changesBetween(db, plan.from, Number.POSITIVE_INFINITY),
           // From a little earlier: a failing run that ended just before the window still hid
           // the cluster until the next good poll.
           pollRunsSince(db, plan.from - staleAfterMs(settings.pollIntervalSec)),
-          watchedJobsOf(db, plan.rowKeys),
         ]);
   return buildAnswer(plan, changes, runs, watchedJobs, settings, now, o);
 }

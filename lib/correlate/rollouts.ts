@@ -7,7 +7,13 @@
  * ranked list by it. Pure: the background keeps whole entries when it trims an answer, and the
  * badge groups what it was sent the same way.
  */
-import { detectRollout, ROLLOUT_MIN_CLUSTERS, type RolloutChange, rolloutValues } from '../heat/rollout';
+import {
+  ROLLOUT_MIN_CLUSTERS,
+  type RolloutChange,
+  type RolloutSighting,
+  rolloutOf,
+  sightingOf,
+} from '../heat/rollout';
 import type { Rollout } from '../heat/types';
 import type { Change } from '../model';
 import type { Placed } from './rank';
@@ -36,55 +42,48 @@ export function groupRollouts<R extends Placed>(
   ranked: readonly R[],
   changeOf: (id: string) => GroupedChange | undefined,
 ): Entry<R>[] {
-  // Per job, the changes by cluster: the grid's rows and columns.
-  const byJob = new Map<string, { ids: string[]; clusters: Set<string> }>();
+  // Per job, each change's sighting, its cluster a column: the grid's rows and columns.
+  const byJob = new Map<string, { ids: string[]; sightings: RolloutSighting[] }>();
+  const columnOf = new Map<string, number>();
   for (const r of ranked) {
     const c = changeOf(r.id);
-    if (!c || rolloutValues(c).length === 0) continue;
+    if (!c) continue;
+    let column = columnOf.get(c.clusterId);
+    if (column === undefined) {
+      column = columnOf.size;
+      columnOf.set(c.clusterId, column);
+    }
+    const seen = sightingOf(c, column);
+    if (!seen) continue;
     const key = jobOf(c);
     let job = byJob.get(key);
     if (!job) {
-      job = { ids: [], clusters: new Set() };
+      job = { ids: [], sightings: [] };
       byJob.set(key, job);
     }
     job.ids.push(r.id);
-    job.clusters.add(c.clusterId);
+    job.sightings.push(seen);
   }
-  const rolloutOf = new Map<string, { key: string; rollout: Rollout }>();
-  for (const [job, { ids, clusters }] of byJob) {
-    if (clusters.size < ROLLOUT_MIN_CLUSTERS) continue;
-    let left = ids;
+  const entryOf = new Map<string, { key: string; rollout: Rollout }>();
+  for (const [job, { ids, sightings }] of byJob) {
+    let left = ids.map((id, i) => ({ id, seen: sightings[i] as RolloutSighting }));
     // The widest rollout first, then the next among what is left (a job rolled twice).
-    for (;;) {
-      const columns = new Map<number, GroupedChange[]>();
-      const index = new Map<string, number>();
-      for (const id of left) {
-        const c = changeOf(id) as GroupedChange;
-        let col = index.get(c.clusterId);
-        if (col === undefined) {
-          col = index.size;
-          index.set(c.clusterId, col);
-        }
-        const list = columns.get(col);
-        if (list) list.push(c);
-        else columns.set(col, [c]);
-      }
-      const found = detectRollout(columns, undefined);
-      if (!found) break;
-      const members = left.filter((id) =>
-        rolloutValues(changeOf(id) as GroupedChange).some(
-          (v) => v.field === found.field && v.value === found.value,
-        ),
+    while (new Set(left.map((l) => l.seen.column)).size >= ROLLOUT_MIN_CLUSTERS) {
+      const found = rolloutOf(
+        left.map((l) => l.seen),
+        undefined,
       );
+      if (!found) break;
       const entry = { key: `${job}\u0000${found.field}\u0000${found.value}`, rollout: found };
-      for (const id of members) rolloutOf.set(id, entry);
-      left = left.filter((id) => !rolloutOf.has(id));
+      for (const l of left)
+        if (l.seen.field === found.field && l.seen.value === found.value) entryOf.set(l.id, entry);
+      left = left.filter((l) => !entryOf.has(l.id));
     }
   }
   const out: Entry<R>[] = [];
   const open = new Map<string, R[]>();
   for (const r of ranked) {
-    const entry = rolloutOf.get(r.id);
+    const entry = entryOf.get(r.id);
     if (!entry) {
       out.push({ kind: 'change', ranked: r });
       continue;

@@ -1,46 +1,29 @@
 /**
  * A rollout: the same new image or version reaching several clusters — the row's horizontal
  * stripe, in words ("bob rolled registry/app:1.4.2 to 7 of 12 clusters"). The one rule: the
- * grid names a row's rollout with it, and a badge's popover folds a rollout's changes into one
- * entry with it (lib/correlate/rollouts.ts).
+ * grid names a row's rollout with it (from its cells' rollout marks), and a badge's popover folds
+ * a rollout's changes into one entry with it (lib/correlate/rollouts.ts, from the changes). Both
+ * read a change's rollout value the way a cell's aggregate keeps it (lib/aggregate.ts).
  */
+import { rolloutOf as rolloutValueOf } from '../aggregate';
 import type { Actor, Change } from '../model';
 import type { Rollout } from './types';
 
 /** A row names a rollout once the same new image or version reached this many clusters. */
 export const ROLLOUT_MIN_CLUSTERS = 2;
-/** Fields whose new value identifies a rollout: images, chart or app versions, revisions. */
-const ROLLOUT_FIELD = /image|version|chart|revision|tag/i;
 
-const valueText = (v: unknown): string | undefined =>
-  typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
-
-/** What a rollout detector reads of a change. */
-export type RolloutChange = Pick<Change, 'type' | 'fields' | 'at' | 'actor'>;
-
-/** The new images or versions a change brought that may belong to a rollout. */
-export function rolloutValues(c: Pick<Change, 'type' | 'fields'>): { field: string; value: string }[] {
-  if (c.type !== 'updated' && c.type !== 'created') return [];
-  const out: { field: string; value: string }[] = [];
-  for (const f of c.fields) {
-    const value = valueText(f.after);
-    if (value !== undefined && ROLLOUT_FIELD.test(f.path)) out.push({ field: f.path, value });
-  }
-  return out;
-}
-
-/** Who rolled it: "bob", "bob and 2 others", or '' when no change reported an actor. */
-export function rolloutWho(r: Pick<Rollout, 'actor' | 'actors'>, name = (n: string) => n): string {
-  if (!r.actor) return '';
-  const others = r.actors - 1;
-  return others > 0
-    ? `${name(r.actor.name)} and ${others} other${others > 1 ? 's' : ''}`
-    : name(r.actor.name);
+/** One cluster's new value of a rollout-ish field (from a change, or from a cell's aggregate). */
+export interface RolloutSighting {
+  column: number;
+  field: string;
+  value: string;
+  at: number;
+  actor?: Actor;
 }
 
 /** The same new image or version reaching several clusters: the row's "stripe", in words. */
-export function detectRollout(
-  changesByColumn: ReadonlyMap<number, readonly RolloutChange[]>,
+export function rolloutOf(
+  sightings: Iterable<RolloutSighting>,
   clustersOfJob: number | undefined,
 ): Rollout | undefined {
   interface Acc {
@@ -52,24 +35,27 @@ export function detectRollout(
     lastAt: number;
   }
   const accs = new Map<string, Acc>();
-  for (const [column, list] of changesByColumn) {
-    for (const c of list) {
-      for (const { field, value } of rolloutValues(c)) {
-        const key = `${field}\u0000${value}`;
-        let acc = accs.get(key);
-        if (!acc) {
-          acc = { field, value, columns: new Set(), actors: new Map(), firstAt: c.at, lastAt: c.at };
-          accs.set(key, acc);
-        }
-        acc.columns.add(column);
-        acc.firstAt = Math.min(acc.firstAt, c.at);
-        acc.lastAt = Math.max(acc.lastAt, c.at);
-        if (c.actor?.name) {
-          const a = acc.actors.get(c.actor.name);
-          if (a) a.n++;
-          else acc.actors.set(c.actor.name, { actor: c.actor, n: 1 });
-        }
-      }
+  for (const s of sightings) {
+    const key = `${s.field}\u0000${s.value}`;
+    let acc = accs.get(key);
+    if (!acc) {
+      acc = {
+        field: s.field,
+        value: s.value,
+        columns: new Set(),
+        actors: new Map(),
+        firstAt: s.at,
+        lastAt: s.at,
+      };
+      accs.set(key, acc);
+    }
+    acc.columns.add(s.column);
+    acc.firstAt = Math.min(acc.firstAt, s.at);
+    acc.lastAt = Math.max(acc.lastAt, s.at);
+    if (s.actor?.name) {
+      const a = acc.actors.get(s.actor.name);
+      if (a) a.n++;
+      else acc.actors.set(s.actor.name, { actor: s.actor, n: 1 });
     }
   }
   let best: Acc | undefined;
@@ -103,4 +89,23 @@ export function detectRollout(
   if (top) rollout.actor = top.actor;
   if (of !== undefined) rollout.of = of;
   return rollout;
+}
+
+/** Who rolled it: "bob", "bob and 2 others", or '' when no change reported an actor. */
+export function rolloutWho(r: Pick<Rollout, 'actor' | 'actors'>, name = (n: string) => n): string {
+  if (!r.actor) return '';
+  const others = r.actors - 1;
+  return others > 0
+    ? `${name(r.actor.name)} and ${others} other${others > 1 ? 's' : ''}`
+    : name(r.actor.name);
+}
+
+/** What the rule reads of a change. */
+export type RolloutChange = Pick<Change, 'type' | 'fields' | 'at' | 'actor'>;
+
+/** A change seen in a column, as a sighting: the image or version it set, if any. */
+export function sightingOf(change: RolloutChange, column: number): RolloutSighting | undefined {
+  const set = rolloutValueOf(change);
+  if (!set) return undefined;
+  return { column, ...set, at: change.at, ...(change.actor ? { actor: change.actor } : {}) };
 }

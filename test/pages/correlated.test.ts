@@ -13,6 +13,7 @@ import { openDb, type TattlerDb } from '../../lib/db';
 import type { Change } from '../../lib/model';
 import { alertmanager } from '../../lib/pages/alertmanager';
 import { defaultSettings } from '../../lib/settings';
+import { putChanges, putJobs } from '../../lib/store/write';
 import * as build from '../builders';
 import { fixture, loadPage, run, settle, stopAll } from './helpers';
 
@@ -37,13 +38,13 @@ beforeEach(async () => {
     });
   await db.clusters.bulkPut([cluster('c-m-eu1', 'prod-eu-1'), cluster('c-m-us1', 'prod-us-1')]);
   // The jobs Tattler watches: their snapshots.
-  await db.jobs.bulkPut([
+  await putJobs(db, [
     build.job({ clusterId: 'rancher/c-m-eu1', name: 'checkout' }, START),
     build.job({ clusterId: 'rancher/c-m-us1', name: 'checkout' }, START),
     build.job({ clusterId: 'rancher/c-m-eu1', name: 'cart' }, START),
     build.job({ clusterId: 'rancher/c-m-eu1', name: 'payments', namespace: 'billing' }, START),
   ]);
-  await db.changes.bulkPut([
+  await putChanges(db, [
     change('a', 'rancher/c-m-eu1', 'checkout', START - 4 * MINUTE, 'alice'),
     change('b', 'rancher/c-m-us1', 'checkout', START - 25 * MINUTE, 'bob'),
   ]);
