@@ -16,21 +16,12 @@
  */
 import {
   ACTOR_NOT_REPORTED,
-  actorKindWord,
   betweenPollsText,
-  CHANGE_TYPE_WORDS,
   type ChangeView,
-  consoleLink,
-  consoleLinkText,
-  DEGRADED_TEXT,
-  moreFieldsText,
+  changeParts,
   REORDERED_TEXT,
   shownValue,
-  skippedText,
-  staleActorText,
   unchangedEntriesText,
-  userLinkText,
-  versionsText,
 } from './change-view';
 import type { LabelMapping } from './correlate/identity';
 import type { RankedChange } from './correlate/rank';
@@ -126,29 +117,18 @@ function fieldLine(f: FieldChange): string {
   return `${code(f.path)}: ${parts.join(', ')}`;
 }
 
-/** What the popover's change item says, as nested list lines (without the heading line). */
+/** What the popover's change item says (the same parts, in its order), as nested list lines. */
 function changeDetails(change: ChangeView, ranked: RankedChange | undefined): string[] {
-  const lines: string[] = [];
-  const actor = change.actor;
-  lines.push(
-    actor
-      ? `By ${code(actor.name)} (${actorKindWord(actor.kind)}${actor.via ? `, from ${code(actor.via)}` : ''})`
-      : `By: ${ACTOR_NOT_REPORTED}`,
-  );
-  if (change.actorStale) lines.push(`⚠ ${staleActorText(change, code)}`);
+  const p = changeParts(change, code);
+  const lines: string[] = [p.actor ? `By ${p.actor.name} ${p.actor.kind}` : `By: ${ACTOR_NOT_REPORTED}`];
+  if (p.stale) lines.push(`⚠ ${p.stale}`);
+  if (p.clock) lines.push(p.clock);
   if (ranked) lines.push(`Why shown: ${ranked.reason}`);
-  const versions = versionsText(change);
-  if ((change.skipped ?? 0) > 0)
-    lines.push(`${skippedText(change.skipped as number)}${versions ? ` · ${versions}` : ''}`);
-  else if (versions) lines.push(versions);
-  for (const f of change.fields) lines.push(fieldLine(f));
-  if (change.moreFields) lines.push(`${moreFieldsText(change.moreFields)} not listed`);
-  if (change.changeCause) lines.push(`Cause: ${code(change.changeCause)}`);
-  const links = [
-    link(consoleLinkText(change, code), consoleLink(change)),
-    actor ? link(userLinkText(actor, code), change.userLink) : undefined,
-  ].filter(Boolean);
-  if (links.length > 0) lines.push(links.join(' · '));
+  if (p.versions) lines.push(p.versions.text);
+  for (const f of p.fields) lines.push(fieldLine(f));
+  if (p.moreFields) lines.push(`${p.moreFields} not listed`);
+  if (p.cause) lines.push(p.cause);
+  if (p.links.length > 0) lines.push(p.links.map((l) => link(l.text, l.href)).join(' · '));
   return lines;
 }
 
@@ -160,8 +140,10 @@ function whenText(change: ChangeView, r: SubjectResult, now: number): string {
 }
 
 /** The change's type, and its mark when it left the job degraded. */
-const changeHead = (change: ChangeView): string =>
-  `**${CHANGE_TYPE_WORDS[change.type]}**${change.mark === 'degraded' ? ` (${DEGRADED_TEXT})` : ''}`;
+const changeHead = (change: ChangeView): string => {
+  const p = changeParts(change);
+  return `**${p.type}**${p.degraded ? ` (${p.degraded})` : ''}`;
+};
 
 const indent = (lines: readonly string[], depth: number): string[] =>
   lines.map((l) => `${'  '.repeat(depth)}- ${l}`);
