@@ -28,7 +28,7 @@ import type { RankedChange } from './correlate/rank';
 import { type Entry, groupRollouts } from './correlate/rollouts';
 import type { SubjectResult } from './correlate/wire';
 import {
-  blindText,
+  coverageTexts,
   headingText,
   lookedForText,
   noChangesText,
@@ -211,17 +211,12 @@ export function incidentNote(input: NoteInput): string {
   out.push('');
 
   out.push('### Coverage', '');
-  const time = (t: number) => utcClock(t, l.from);
-  if (r.blind.length > 0)
-    out.push(
-      ...indent(
-        r.blind.map((b) => blindText(b, r, now, time, code)),
-        0,
-      ),
-    );
-  else if (r.covered.length > 0)
-    out.push(`- Tattler saw ${[...new Set(r.covered.map((c) => code(c.name)))].join(', ')} throughout.`);
-  else out.push('- Tattler does not watch what this alert names; the changes above are its neighbours’.');
+  out.push(
+    ...indent(
+      coverageTexts(r, now, (t) => utcClock(t, l.from), code).map((c) => c.text),
+      0,
+    ),
+  );
   out.push('');
 
   out.push('### What Tattler does not know', '');

@@ -38,7 +38,7 @@ import { type Entry, groupRollouts } from '../../lib/correlate/rollouts';
 import { headlineText } from '../../lib/correlate/wire';
 import {
   accessibleName,
-  blindText,
+  coverageTexts,
   headingText,
   lookedForText,
   noChangesText,
@@ -246,9 +246,9 @@ function Popover({ data, anchor, onClose }: PopoverProps) {
           {notWatchedText(n)}
         </p>
       ))}
-      {r.blind.map((b) => (
-        <p class="warn" key={b.clusterId}>
-          {blindText(b, r, now, time)}
+      {coverageTexts(r, now, time).map((c) => (
+        <p class={c.kind === 'gap' ? 'warn' : c.kind === 'seen' ? 'seen' : 'note'} key={c.text}>
+          {c.text}
         </p>
       ))}
       {entries.length > 0 ? (

@@ -145,6 +145,34 @@ export function blindText(
   return `Could not see ${remote(b.clusterName)} for ${durationText(b.ms)}${of} (${span}): ${why}. ${after}`;
 }
 
+/**
+ * What the claim covers, each gap on its own line: "Tattler saw prod-eu-1 throughout." for the
+ * clusters it speaks for and saw all along, then each cluster it could not see for a while
+ * (blindText), or — claiming nothing — that the changes shown are only its neighbours'.
+ */
+export function coverageTexts(
+  r: SubjectResult,
+  now: number,
+  time: TimeText,
+  remote: Remote = asIs,
+): { text: string; kind: 'seen' | 'unclaimed' | 'gap' }[] {
+  const blind = new Set(r.blind.map((b) => b.clusterId));
+  const seen = unique(r.covered.filter((c) => !blind.has(c.id)).map((c) => c.name));
+  const out: { text: string; kind: 'seen' | 'unclaimed' | 'gap' }[] = [];
+  if (seen.length > 0)
+    out.push({ text: `Tattler saw ${seen.map(remote).join(', ')} throughout.`, kind: 'seen' });
+  else if (r.covered.length === 0)
+    out.push({
+      text:
+        r.ranked.length > 0
+          ? 'Tattler does not watch what this alert names: it claims nothing about it, and the changes shown are its neighbours’.'
+          : 'Tattler does not watch what this alert names: it claims nothing about it.',
+      kind: 'unclaimed',
+    });
+  for (const b of r.blind) out.push({ text: blindText(b, r, now, time, remote), kind: 'gap' });
+  return out;
+}
+
 /** "Tattler does not watch checkout in ap-south-1: it cannot say what changed to it there." */
 export function notWatchedText(n: NotWatched, remote: Remote = asIs): string {
   if (n.job && n.cluster)

@@ -151,6 +151,45 @@ describe('the popover', () => {
   });
 });
 
+describe('what the claim covers', () => {
+  const lines = (root: ShadowRoot) =>
+    [...root.querySelectorAll('.pop > p.seen, .pop > p.warn, .pop > p.note')].map((p) => p.textContent);
+
+  it('names the clusters seen throughout, then each gap', async () => {
+    const d = data();
+    d.result.notWatched = [];
+    d.result.covered = [
+      { id: 'rancher/c-6', name: 'prod-6' },
+      { id: 'rancher/c-7', name: 'prod-7' },
+    ];
+    const { root } = await open(d);
+    const shown = lines(root);
+    expect(shown[0]).toBe('Tattler saw prod-6 throughout.');
+    expect(shown[1]).toMatch(/^Could not see prod-7 for 55 min /);
+    expect(shown).toHaveLength(2);
+  });
+
+  it('says it claims nothing when it watches nothing the alert names', async () => {
+    const d = data();
+    d.result.covered = [];
+    d.result.blind = [];
+    const { root } = await open(d);
+    expect(lines(root)).toEqual([
+      'Tattler does not watch checkout in staging-7: it cannot say what changed to it there.',
+      'Tattler does not watch what this alert names: it claims nothing about it, and the changes shown are its neighbours’.',
+    ]);
+  });
+
+  it('says the same in the note', async () => {
+    const d = data();
+    d.result.covered.push({ id: 'rancher/c-6', name: 'prod-6' });
+    const note = incidentNote({ ...d, now: T + 10 * MIN });
+    expect(note).toContain(
+      '### Coverage\n\n- Tattler saw `prod-6` throughout.\n- Could not see `prod-7` for 55 min',
+    );
+  });
+});
+
 describe('Copy as incident note', () => {
   it('writes the note to the clipboard and says "Copied" in a live region', async () => {
     const writeText = vi.fn(async (_: string) => {});
