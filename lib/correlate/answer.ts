@@ -144,7 +144,7 @@ export interface AnswerPlan {
   from?: number;
 }
 
-/** A watched job in one cluster: a stored snapshot says Tattler watches it there. */
+/** A watched job in one cluster: the cluster's state holds it (lib/store/presence.ts). */
 export interface WatchedJob {
   clusterId: string;
   rowKey: string;
@@ -200,7 +200,7 @@ interface Coverage {
 }
 
 /**
- * What a subject's answer may claim. A named job counts where a snapshot says Tattler watches
+ * What a subject's answer may claim. A named job counts where the cluster's state says Tattler watches
  * it, or where a change to it was seen within the window (it was watched then: deleted since,
  * or gone from the owner filter).
  */
