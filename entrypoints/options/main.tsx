@@ -12,11 +12,13 @@ import { openDb } from '../../lib/db';
 import { historyStore } from '../../lib/history';
 import { createHttp } from '../../lib/http';
 import { INTEGRATIONS } from '../../lib/pages/registry';
+import { openSecretStore } from '../../lib/secret-store';
 import { SETTINGS_KEY } from '../../lib/settings';
 import { adapterFor } from '../../lib/sources/registry';
 
 const io: OptionsIo = {
   storage: browser.storage.local,
+  secrets: openSecretStore(),
   onSettingsChanged(callback) {
     const listener = (changes: Record<string, unknown>, area: string) => {
       if (area === 'local' && SETTINGS_KEY in changes) callback();
@@ -31,7 +33,7 @@ const io: OptionsIo = {
   },
   declaredOrigins: browser.runtime.getManifest().host_permissions ?? [],
   history: historyStore(openDb()),
-  http: (timeoutMs) => createHttp({ timeoutMs }),
+  http: (timeoutMs, secrets) => createHttp({ timeoutMs, ...(secrets ? { secrets } : {}) }),
   adapterFor: (type) => adapterFor(type),
   estimate: () => navigator.storage.estimate(),
   download(fileName, mime, text) {
