@@ -24,6 +24,7 @@ import {
   type StatusAnswer,
 } from '../../lib/messages';
 import { lastPass, lastPrune } from '../../lib/meta';
+import { builtInPatternsOf } from '../../lib/pages/built-in';
 import type { RegistrationApi } from '../../lib/pages/registration';
 import { matchPatternOf } from '../../lib/permissions';
 import { openSecretStore } from '../../lib/secret-store';
@@ -290,7 +291,11 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
   });
 
   /** Content scripts on the origins the user named for page integrations (and granted). */
-  const syncPages = serializedPageSync(currentSettings, browser as unknown as RegistrationApi);
+  const syncPages = serializedPageSync(
+    currentSettings,
+    browser as unknown as RegistrationApi,
+    builtInPatternsOf(browser.runtime),
+  );
 
   browser.storage.onChanged.addListener((changes, area) => {
     if (area !== 'local' || !Object.keys(changes).some((k) => k === 'settings' || k === SECRETS_CHANGED_KEY))

@@ -11,6 +11,7 @@ import '../../components/first-run/first-run.css';
 import { openDb } from '../../lib/db';
 import { historyStore } from '../../lib/history';
 import { createHttp } from '../../lib/http';
+import { builtInPatterns } from '../../lib/pages/built-in';
 import { INTEGRATIONS } from '../../lib/pages/registry';
 import { openSecretStore } from '../../lib/secret-store';
 import { SETTINGS_KEY } from '../../lib/settings';
@@ -47,14 +48,24 @@ const io: OptionsIo = {
   },
 };
 
-const integrations = INTEGRATIONS.map(({ id, name, kind, onLoopback }) => ({ id, name, kind, onLoopback }));
+// "Built in on the demo fleet" only where the manifest runs the integrations by itself (the demo build).
+const builtIn = builtInPatterns(browser.runtime.getManifest()).length > 0;
+const integrations = INTEGRATIONS.map(({ id, name, kind, onLoopback }) => ({
+  id,
+  name,
+  kind,
+  onLoopback: onLoopback && builtIn,
+}));
+
+/** `#demo=<loopback URL>` (scripts/demo.ts opens it): offered by the demo build only (wxt.config.ts). */
+const demoUrl = () => (import.meta.env.MODE === 'demo' ? demoFromHash(location.hash) : undefined);
 
 function mount() {
   render(
     <OptionsApp
       io={io}
       integrations={integrations}
-      {...(demoFromHash(location.hash) ? { demoUrl: demoFromHash(location.hash) as string } : {})}
+      {...(demoUrl() ? { demoUrl: demoUrl() as string } : {})}
     />,
     document.getElementById('app') as HTMLElement,
   );
