@@ -176,6 +176,8 @@ export const REPORTED_TIME_PRECISION_MS = 1000;
  * (±0.5 s around the middle of the second) and the answer took some time to arrive.
  */
 export const CLOCK_OFFSET_PRECISION_MS = 500;
+/** A cluster clock this far from the browser's is worth saying, with the change it skewed. */
+export const CLOCK_NOTE_MS = 2000;
 
 /** Attaches what the API reports about who and when, and whether that report can be trusted. */
 function attribute(change: Change, snap: JobSnapshot, opts: DiffOptions): Change {
@@ -185,7 +187,8 @@ function attribute(change: Change, snap: JobSnapshot, opts: DiffOptions): Change
   if (reported !== undefined) {
     change.reportedAt = reported;
     const offset = opts.clockOffsetMs;
-    if (offset !== undefined) change.clockOffsetMs = offset;
+    // Kept (and shown) when large enough to matter; smaller offsets are read through all the same.
+    if (offset !== undefined && Math.abs(offset) >= CLOCK_NOTE_MS) change.clockOffsetMs = offset;
     // On the browser's clock, which the window is on.
     const t = reported - (offset ?? 0);
     const tolerance = REPORTED_TIME_PRECISION_MS + (offset !== undefined ? CLOCK_OFFSET_PRECISION_MS : 0);
@@ -280,6 +283,11 @@ export type Disappearance = 'gone' | 'present' | 'elsewhere' | 'unknown';
 export interface ClusterDiffOptions extends DiffOptions {
   /** Answers of GETs by name for jobs missing from this poll's list; absent means not asked. */
   confirmed?: ReadonlyMap<string, Disappearance>;
+  /**
+   * Jobs the list showed with their stored version token, not given in full (PollOk.unchanged):
+   * present, and as they were stored.
+   */
+  unchanged?: ReadonlySet<string>;
 }
 
 export interface ClusterDiff {
@@ -303,7 +311,16 @@ export function diffCluster(
   const out: ClusterDiff = { changes: [], put: [], remove: [] };
   const seen = new Set<string>();
   let matched = 0;
+  for (const key of opts.unchanged ?? []) {
+    const before = prev.get(key);
+    if (!before || seen.has(key)) continue;
+    seen.add(key);
+    matched++;
+    // Listed as it was stored: nothing moved, but a list that had left it out was wrong.
+    if (before.missing) out.put.push(unmarked(before));
+  }
   for (const snap of curr) {
+    if (seen.has(snap.key)) continue;
     seen.add(snap.key);
     const before = prev.get(snap.key);
     if (before) matched++;

@@ -336,3 +336,31 @@ describe('clock skew', () => {
     expect(c?.actorStale).toBe(true);
   });
 });
+
+describe('diffCluster with jobs listed as unchanged (not given in full)', () => {
+  const jobs = fleetOfSnapshots(5);
+  const prevMap = new Map(jobs.map((j) => [j.key, j]));
+  const W = { windowStart: 10_000, windowEnd: 20_000 };
+
+  it('keeps them as stored: no change, nothing to write, and not missing', () => {
+    const unchanged = new Set(jobs.slice(1).map((j) => j.key));
+    const moved = {
+      ...(jobs[0] as JobSnapshot),
+      versionToken: 'moved',
+      fields: { ...jobs[0]?.fields, 'spec.replicas': 9 },
+    };
+    const d = diffCluster(prevMap, [moved], { ...W, unchanged });
+    expect(d.changes.map((c) => [c.type, c.name])).toEqual([['updated', 'svc-0']]);
+    expect(d.put).toEqual([moved]);
+    expect(d.remove).toEqual([]);
+  });
+
+  it('clears the mark of one a lying list had left out', () => {
+    const marked = new Map(prevMap);
+    const first = jobs[0] as JobSnapshot;
+    marked.set(first.key, { ...first, missing: { windowStart: 1, windowEnd: 2 } });
+    const d = diffCluster(marked, [], { ...W, unchanged: new Set(jobs.map((j) => j.key)) });
+    expect(d.changes).toEqual([]);
+    expect(d.put).toEqual([first]);
+  });
+});

@@ -134,7 +134,7 @@ describe('tokens an older version kept in browser.storage.local', () => {
 
   it('move to the store, bound to their source’s origin, and leave storage.local', async () => {
     const s = store();
-    const local = legacy({ settings: { version: 1 }, [`secret:nomad-prod`]: `${TOKEN}` });
+    const local = legacy({ settings: { version: 1 }, 'secret:nomad-prod': TOKEN });
     expect(await migrateLegacySecrets(local, s, [nomad()], NOW)).toBe(1);
     expect(local.data).toEqual({ settings: { version: 1 } });
     expect(await s.get('nomad-prod')).toEqual({

@@ -36,7 +36,14 @@ export interface PollContext {
 }
 
 export interface PollOk {
+  /** Full snapshots: every job listed, or — with `unchanged` — only the new ones and those that moved. */
   jobs: JobSnapshot[];
+  /**
+   * Keys of jobs the list shows with the version token `known` has for them: present and
+   * unchanged, so neither fetched in full nor normalized again (a metadata-only list tells this
+   * for free). The watcher keeps their stored snapshots. Absent: every listed job is in `jobs`.
+   */
+  unchanged?: readonly string[];
   bytes: number;
 }
 

@@ -3,6 +3,7 @@ import { cellLabel, columnLabel } from '../../components/grid/labels';
 import { buildHeatIndex } from '../../lib/heat/build';
 import type { Cluster, PollRun } from '../../lib/model';
 import * as build from '../builders';
+import { gridOf, snapshot } from '../builders';
 
 const NOW = 1_800_000_000_000;
 const MIN = 60_000;
@@ -22,10 +23,7 @@ describe('labels for gaps in polling', () => {
     const build = (lastOkPoll: number) =>
       buildHeatIndex({
         clusters: [cluster('b', lastOkPoll)],
-        jobs: [
-          { key: 'src/b|Deployment:shop/checkout', clusterId: 'src/b', rowKey: 'Deployment:shop/checkout' },
-        ],
-        changes: [],
+        grid: gridOf([snapshot({ clusterId: 'src/b', name: 'checkout' })], []),
         polls: [gap],
         windowMs: 60 * MIN,
         now: NOW,

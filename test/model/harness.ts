@@ -19,6 +19,7 @@ import { createHttp } from '../../lib/http';
 import type { Change } from '../../lib/model';
 import { type Settings, validateSettings } from '../../lib/settings';
 import { adapterFor } from '../../lib/sources/registry';
+import { allChanges } from '../../lib/store/changes';
 import { runPass } from '../../lib/watcher';
 import { type Attr, ClusterOracle, type Expected } from './oracle';
 import {
@@ -440,7 +441,7 @@ export class Harness {
 
   /** Differences between what was stored and what the oracle expects; empty when they agree. */
   async compare(): Promise<string[]> {
-    const stored = await this.db.changes.toArray();
+    const stored = await allChanges(this.db);
     const problems: string[] = [];
     // An update says who made it: the person who made the last spec change in it.
     const keyOf = (clusterId: string, rowKey: string, type: string, attrs: readonly string[], by?: string) =>
