@@ -29,7 +29,12 @@ import {
 import { storedChanges } from './stored';
 
 /** Reads until `ok` holds; the error names what was awaited and what was last seen. */
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 30_000) {
+export async function eventually<T>(
+  read: () => Promise<T>,
+  ok: (v: T) => boolean,
+  what: string,
+  ms = 30_000,
+) {
   const until = Date.now() + ms;
   let last = await read();
   while (!ok(last)) {
@@ -41,7 +46,8 @@ async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, what
   return last;
 }
 
-const shown = (tab: Tab, pattern: RegExp, what: string) =>
+/** Waits until the tab shows text matching `pattern`; resolves with all its text. */
+export const shown = (tab: Tab, pattern: RegExp, what: string) =>
   eventually(
     () => tab.text(),
     (t) => pattern.test(t),
