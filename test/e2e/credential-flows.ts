@@ -254,6 +254,17 @@ export function credentialFlows(name: BrowserName) {
         message: expect.stringContaining(`is on ${B}, which is not this source's origin (${A})`),
       });
       expect(atB.slice(before)).toEqual([]);
+      // And the options page, where the source is set up, says why.
+      const options = await browser.open('options.html');
+      try {
+        await shown(
+          options,
+          /there: .* is on http:\/\/localhost:\d+, which is not this source's origin/,
+          'the error',
+        );
+      } finally {
+        await options.close();
+      }
     });
 
     it("B never saw the token or A's session", () => {
