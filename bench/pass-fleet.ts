@@ -10,7 +10,8 @@
  *
  *   node --import tsx bench/pass-fleet.ts --clusters 200 --jobs 250 --changes 50
  *
- * Prints one JSON line, `{"url": "http://127.0.0.1:<port>"}`, then serves until stdin closes.
+ * Prints one JSON line, `{"url": "http://127.0.0.1:<port>", "clusterIds": […]}`, then serves
+ * until stdin closes (bench/pass-fleet-process.ts starts it).
  * `POST /_bench/step` moves to the next state: `changes` jobs spread over the fleet get a new
  * image (a new resourceVersion and generation), as a rollout would write them.
  */
@@ -177,7 +178,8 @@ function buildAll() {
 }
 buildAll();
 server.listen(0, '127.0.0.1', () => {
-  console.log(JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  console.log(JSON.stringify({ url, clusterIds: [...byId.keys()] }));
 });
 process.stdin.on('end', () => server.close(() => process.exit(0)));
 process.stdin.resume();

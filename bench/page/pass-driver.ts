@@ -132,3 +132,12 @@ export async function pass(settings?: unknown): Promise<PassTiming> {
 export async function usage(): Promise<number> {
   return (await navigator.storage.estimate()).usage ?? 0;
 }
+
+/** Records per table of the background's database: what a pass left behind. */
+export async function counts(): Promise<Record<string, number>> {
+  const db = await database();
+  const out: Record<string, number> = {};
+  const tx = db.transaction([...db.objectStoreNames]);
+  for (const name of db.objectStoreNames) out[name] = await request(tx.objectStore(name).count());
+  return out;
+}
