@@ -8,12 +8,13 @@
  */
 import { launchExtension } from '../test/e2e/harness';
 import { type CpuProfile, printSelfTime } from './cpu-profile';
+import { DIST } from './extension';
 
 const dir = process.env.BENCH_PROFILE;
 if (!dir) throw new Error('BENCH_PROFILE must name a profile seeded by bench/popup.ts');
 const query = process.argv[2] ? `?window=${process.argv[2]}` : '';
 
-const ext = await launchExtension({ profileDir: dir, viewport: { width: 800, height: 600 } });
+const ext = await launchExtension({ dist: DIST, profileDir: dir, viewport: { width: 800, height: 600 } });
 try {
   const page = await ext.context.newPage();
   const cdp = await ext.context.newCDPSession(page);
