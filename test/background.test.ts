@@ -28,11 +28,15 @@ describe('background service', () => {
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
   let fake: FakeBackgroundBrowser;
+  /** How far the background's clock is ahead of the test's: a quiet cluster's turn comes with time. */
+  let ahead = 0;
   const granted = new Set(['https://am.example.com/*']);
 
   beforeEach(async () => {
     fake = resetFakeBrowser(granted);
+    ahead = 0;
     bg = startBackground({
+      now: () => Date.now() + ahead,
       browser: fakeBrowser as unknown as BrowserApi,
       adapterFor,
       dbName: `bg-${Math.random()}`,
@@ -85,6 +89,9 @@ describe('background service', () => {
     checkout.metadata.generation = Number(checkout.metadata.generation) + 1;
     checkout.spec.replicas = 7;
     try {
+      // Nothing changed at first sight: the cluster is quiet, and the alarm's pass asks about it
+      // when its turn comes (settings.quietPollSec, 10 minutes by default).
+      ahead += 10 * 60_000;
       await fireAlarm();
       await passSettled(idle);
       const changes = await bg.db.changes.toArray();

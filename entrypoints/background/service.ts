@@ -24,6 +24,7 @@ import {
   type StatusAnswer,
 } from '../../lib/messages';
 import { lastPass, lastPrune } from '../../lib/meta';
+import { AlertedClusters, clustersNamedByAlerts } from '../../lib/pace';
 import type { RegistrationApi } from '../../lib/pages/registration';
 import { matchPatternOf } from '../../lib/permissions';
 import { isSecretKey, loadSecrets } from '../../lib/secrets';
@@ -61,10 +62,13 @@ export interface PassAttempt {
 
 export interface BackgroundHandle {
   db: TattlerDb;
-  /** Runs a pass unless one is already running (then waits for that one). */
-  runPassNow(): Promise<PassSummary | undefined>;
+  /**
+   * Runs a pass unless one is already running (then waits for that one). `eager`: the user (or
+   * new settings) asked, so quiet clusters are polled too (lib/pace.ts).
+   */
+  runPassNow(eager?: boolean): Promise<PassSummary | undefined>;
   /** The same, saying why when no pass ran. */
-  requestPass(): Promise<PassAttempt>;
+  requestPass(eager?: boolean): Promise<PassAttempt>;
 }
 
 export function startBackground(options: BackgroundOptions): BackgroundHandle {
@@ -76,6 +80,8 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
   // One id per background instance: a lease with another owner is not this instance's.
   const owner = backgroundOwner();
   let running: { since: number; attempt: Promise<PassAttempt> } | undefined;
+  // Clusters the alerts open on pages name: polled every pass while they are (lib/pace.ts).
+  const alerted = new AlertedClusters();
 
   // A browser runs one background instance at a time: a lease found now was left by the one
   // before, stopped mid-pass. Passes wait for this, so the first one (often the alarm that woke
@@ -105,7 +111,7 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
     return defaultSettings();
   }
 
-  async function pass(): Promise<PassAttempt> {
+  async function pass(eager: boolean): Promise<PassAttempt> {
     await ready;
     const loaded = await loadSettings(browser.storage.local);
     if (!loaded.ok) {
@@ -145,6 +151,8 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
         adapterFor: options.adapterFor,
         now,
         canRead,
+        alerted: alerted.current(now()),
+        eager,
         secrets: await loadSecrets(
           browser.storage.local,
           settings.sources.map((s) => s.id),
@@ -180,7 +188,7 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
     await db.meta.put({ key: 'last-prune', value: now() });
   }
 
-  function requestPass(): Promise<PassAttempt> {
+  function requestPass(eager = false): Promise<PassAttempt> {
     if (running) {
       const { since, attempt } = running;
       return attempt.then((result) =>
@@ -195,7 +203,7 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
           : result,
       );
     }
-    const attempt = pass()
+    const attempt = pass(eager)
       .catch((error): PassAttempt => {
         console.error('Tattler: pass failed', error);
         return {
@@ -212,7 +220,7 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
     return attempt;
   }
 
-  const runPassNow = () => requestPass().then((a) => a.summary);
+  const runPassNow = (eager = false) => requestPass(eager).then((a) => a.summary);
 
   async function scheduleAlarm() {
     const settings = await currentSettings();
@@ -233,7 +241,7 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
   }
 
   async function pollNow(): Promise<StatusAnswer> {
-    const { notStarted } = await requestPass();
+    const { notStarted } = await requestPass(true);
     return { ...(await status()), ...(notStarted ? { notStarted } : {}) };
   }
 
@@ -247,13 +255,17 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
         // Page integrations: correlate an alert with changes, list watched job names.
         const handled = handlePageRequest(request, db, await currentSettings(), now());
         if (handled === undefined) throw new Error(`Tattler: no handler for ${request.type}`);
-        return handled;
+        // An alert open on a page makes the clusters it names hot for a while.
+        return handled.then((answer) => {
+          alerted.note(clustersNamedByAlerts(answer), now());
+          return answer;
+        });
       }
     }
   }
 
   // The listener returns the pass, so the event is not over until the pass is.
-  browser.alarms.onAlarm.addListener((alarm) => (alarm.name === PASS_ALARM ? runPassNow() : undefined));
+  browser.alarms.onAlarm.addListener((alarm) => (alarm.name === PASS_ALARM ? runPassNow(false) : undefined));
 
   browser.runtime.onMessage.addListener((message: unknown, sender) => {
     // Only the extension's own pages and content scripts reach onMessage; check anyway, and
@@ -270,7 +282,7 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
   browser.storage.onChanged.addListener((changes, area) => {
     if (area !== 'local' || !Object.keys(changes).some((k) => k === 'settings' || isSecretKey(k))) return;
     // New or edited sources (or a token entered): adjust the schedule and look at once.
-    void scheduleAlarm().then(runPassNow);
+    void scheduleAlarm().then(() => runPassNow(true));
     void syncPages();
   });
   browser.permissions?.onAdded?.addListener(() => void syncPages());

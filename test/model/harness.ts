@@ -17,6 +17,7 @@ import type { Dexie } from 'dexie';
 import { openDb, type TattlerDb } from '../../lib/db';
 import { createHttp } from '../../lib/http';
 import type { Change } from '../../lib/model';
+import { unpaced } from '../../lib/pace';
 import { type Settings, validateSettings } from '../../lib/settings';
 import { adapterFor } from '../../lib/sources/registry';
 import { runPass } from '../../lib/watcher';
@@ -317,6 +318,7 @@ export class Harness {
       http: createHttp({ fetch: this.world.fetch(control), timeoutMs: 60_000 }),
       adapterFor,
       now: this.browserNow,
+      pace: unpaced(this.settings),
     });
   }
 
