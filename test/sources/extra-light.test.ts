@@ -1,0 +1,127 @@
+/**
+ * Light on the other APIs, against the demo fleet's Argo CD, Nomad and home-grown manager, whose
+ * traffic counters say what each pass cost: Argo CD's list trimmed with `fields=` and an
+ * application read in full only when it moved; Nomad's blocking query by index; the home-grown
+ * manager's ETag.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type ExtraSystems, type SystemName, startExtraSystems } from '../../fleet/extra/index';
+import type { TrafficRow } from '../../fleet/traffic';
+import { openDb, type TattlerDb } from '../../lib/db';
+import { createHttp, type FetchLike } from '../../lib/http';
+import { unpaced } from '../../lib/pace';
+import { type Settings, validateSettings } from '../../lib/settings';
+import { adapterFor } from '../../lib/sources/registry';
+import { runPass } from '../../lib/watcher';
+
+const T0 = Date.parse('2026-12-01T10:00:00Z');
+const MIN = 60_000;
+let t = T0;
+let systems: ExtraSystems;
+let cookies: Record<string, string>;
+
+beforeAll(async () => {
+  systems = await startExtraSystems({ clock: () => t, seed: 3 });
+  cookies = {
+    [new URL(systems.urls.argocd).origin]: await systems.argocd.login('tattler'),
+    [new URL(systems.urls.homegrown).origin]: await systems.homegrown.login('tattler'),
+  };
+});
+afterAll(() => systems.close());
+
+/** The browser's cookie jar: each host's session cookie with every request to it. */
+const fetchWithCookies: FetchLike = (input, init) => {
+  const cookie = cookies[new URL(input).origin];
+  return fetch(input, {
+    ...init,
+    headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
+  });
+};
+
+function settingsFor(system: SystemName): Settings {
+  const parsed = validateSettings({
+    version: 1,
+    sources: (systems.settingsFragment() as { type: string }[]).filter((s) =>
+      system === 'homegrown' ? s.type === 'generic' : s.type === system,
+    ),
+  });
+  if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+  return parsed.value;
+}
+
+describe.each(['argocd'] as const)('%s', (system) => {
+  let db: TattlerDb;
+  const traffic = () => systems[system].traffic;
+  const rows = (match: Partial<TrafficRow>) =>
+    traffic()
+      .list()
+      .filter((r) =>
+        Object.entries(match).every(([k, v]) => (r as unknown as Record<string, unknown>)[k] === v),
+      );
+  const pass = () => {
+    const settings = settingsFor(system);
+    return runPass({
+      db,
+      settings,
+      http: createHttp({ fetch: fetchWithCookies }),
+      adapterFor,
+      now: () => t,
+      pace: unpaced(settings),
+      secrets: systems.secrets(),
+    });
+  };
+
+  beforeEach(async () => {
+    db = openDb(`extra-light-${Math.random()}`);
+    t += 10 * MIN;
+    await pass(); // first sight
+    traffic().reset();
+  });
+
+  if (system === 'argocd') {
+    it('a steady pass reads one trimmed list and no application in full', async () => {
+      t += MIN;
+      const s = await pass();
+      expect(s.changes).toBe(0);
+      expect(rows({ resource: 'applications' }).map((r) => [r.verb, r.as, r.requests])).toEqual([
+        ['list', 'fields', 1],
+      ]);
+      const trimmed = rows({ resource: 'applications', as: 'fields' })[0] as TrafficRow;
+      // The first sight's full list, for comparison: the trimmed one is a fraction of it.
+      traffic().reset();
+      await fetchWithCookies(`${systems.urls.argocd}/api/v1/applications?projects=shop`, {});
+      const full = rows({ resource: 'applications', as: 'object' })[0] as TrafficRow;
+      expect(trimmed.bytes).toBeLessThan(full.bytes / 2);
+    });
+
+    it('a sync reads exactly that application in full, and records who synced it', async () => {
+      const [app = ''] = systems.argocd.appNames();
+      t += MIN;
+      systems.argocd.apply({
+        type: 'sync',
+        app,
+        by: 'bob',
+        image: 'registry.example.com/shop/checkout:9.9.9',
+      });
+      t += MIN;
+      const s = await pass();
+      expect(s.changes).toBe(1);
+      expect(rows({ resource: 'applications' }).map((r) => [r.verb, r.as, r.requests])).toEqual([
+        ['list', 'fields', 1],
+        ['get', 'object', 1],
+      ]);
+      const [change] = await db.changes.toArray();
+      expect(change?.actor?.name).toBe('bob');
+    });
+
+    it('reads the full list instead when most applications of a cluster moved', async () => {
+      t += MIN;
+      for (const app of systems.argocd.appNames()) systems.argocd.apply({ type: 'push', app });
+      t += MIN;
+      const s = await pass();
+      expect(s.changes).toBe(systems.argocd.appNames().length); // each went OutOfSync
+      expect(rows({ resource: 'applications', verb: 'get' })).toEqual([]);
+      expect(rows({ resource: 'applications', verb: 'list' }).map((r) => r.as)).toEqual(['fields', 'object']);
+    });
+  }
+});
