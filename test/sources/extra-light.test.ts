@@ -49,7 +49,7 @@ function settingsFor(system: SystemName): Settings {
   return parsed.value;
 }
 
-describe.each(['argocd'] as const)('%s', (system) => {
+describe.each(['argocd', 'nomad'] as const)('%s', (system) => {
   let db: TattlerDb;
   const traffic = () => systems[system].traffic;
   const rows = (match: Partial<TrafficRow>) =>
@@ -77,6 +77,56 @@ describe.each(['argocd'] as const)('%s', (system) => {
     await pass(); // first sight
     traffic().reset();
   });
+
+  if (system === 'nomad') {
+    it('a steady pass is one blocking query per region, its first page only, and no versions', async () => {
+      t += MIN;
+      const started = Date.now();
+      const s = await pass();
+      expect(s.changes).toBe(0);
+      expect(
+        rows({ system: 'nomad' })
+          .map((r) => `${r.cluster ?? '(discovery)'} ${r.resource} ${r.requests}`)
+          .sort(),
+      ).toEqual(
+        ['(discovery) regions 1', ...systems.nomad.regions.map((region) => `${region} jobs 1`)].sort(),
+      );
+      // Nothing moved: each query waited its short `wait` before answering with the same index.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+      const sent = systems.nomad.requests.filter((r) => r.path.startsWith('/v1/jobs')).slice(-2);
+      for (const r of sent) {
+        const q = new URL(r.path, 'http://x').searchParams;
+        expect(q.get('index')).toMatch(/^\d+$/);
+        expect(q.get('wait')).toBe('500ms');
+      }
+    });
+
+    it('a submit is answered at once with a new index: the whole list, and the versions of that job only', async () => {
+      const [region = ''] = systems.nomad.regions;
+      const [key = ''] = systems.nomad.jobKeys(region);
+      const [namespace, job] = key.split('/') as [string, string];
+      t += MIN;
+      systems.nomad.apply({
+        type: 'submit',
+        region,
+        namespace,
+        job,
+        by: 'alice',
+        image: 'registry.example.com/x:2.0.0',
+      });
+      t += MIN;
+      const s = await pass();
+      expect(s.changes).toBe(1);
+      expect(rows({ system: 'nomad', cluster: region, resource: 'versions' }).map((r) => r.requests)).toEqual(
+        [1],
+      );
+      // Every page of the region's list (the fleet pages every 2 jobs), the other region's first only.
+      const pages = Math.ceil(systems.nomad.jobKeys(region).length / 2);
+      expect(rows({ system: 'nomad', cluster: region, resource: 'jobs' })[0]?.requests).toBe(pages);
+      const [change] = await db.changes.toArray();
+      expect(change?.actor?.name).toMatch(/^token /);
+    });
+  }
 
   if (system === 'argocd') {
     it('a steady pass reads one trimmed list and no application in full', async () => {
