@@ -465,7 +465,10 @@ function selectFields(app: Json, fields: string): Json {
     for (const p of parts) value = (value as Json | undefined)?.[p];
     if (value === undefined && APP_FIELDS[path] === 'omit') continue;
     let at = out;
-    for (const p of parts.slice(0, -1)) at = (at[p] ??= {}) as Json;
+    for (const p of parts.slice(0, -1)) {
+      at[p] ??= {};
+      at = at[p] as Json;
+    }
     at[parts[parts.length - 1] as string] = value === undefined ? null : structuredClone(value);
   }
   return out;

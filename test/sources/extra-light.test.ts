@@ -49,7 +49,7 @@ function settingsFor(system: SystemName): Settings {
   return parsed.value;
 }
 
-describe.each(['argocd', 'nomad'] as const)('%s', (system) => {
+describe.each(['argocd', 'nomad', 'homegrown'] as const)('%s', (system) => {
   let db: TattlerDb;
   const traffic = () => systems[system].traffic;
   const rows = (match: Partial<TrafficRow>) =>
@@ -77,6 +77,40 @@ describe.each(['argocd', 'nomad'] as const)('%s', (system) => {
     await pass(); // first sight
     traffic().reset();
   });
+
+  if (system === 'homegrown') {
+    it('a steady pass asks with If-None-Match, and a 304 (no body) means every job is unchanged', async () => {
+      t += MIN;
+      const s = await pass();
+      expect(s.changes).toBe(0);
+      expect(
+        rows({ resource: 'jobs' })
+          .map((r) => `${r.cluster} ${r.status} ${r.requests} ${r.bytes}`)
+          .sort(),
+      ).toEqual(
+        systems.homegrown
+          .clusterIds()
+          .map((id) => `${id} 304 1 0`)
+          .sort(),
+      );
+    });
+
+    it('an edit is a new list (200, a new ETag) in that cluster only, and is recorded', async () => {
+      const [cluster = ''] = systems.homegrown.clusterIds();
+      const [job = ''] = systems.homegrown.jobNames(cluster);
+      t += MIN;
+      systems.homegrown.apply({ type: 'edit', cluster, job, by: 'alice', replicas: 5 });
+      t += MIN;
+      const s = await pass();
+      expect(s.changes).toBe(1);
+      expect(rows({ resource: 'jobs', status: 200 }).map((r) => [r.cluster, r.requests])).toEqual([
+        [cluster, 1],
+      ]);
+      t += MIN;
+      await pass();
+      expect(rows({ resource: 'jobs', status: 200 })[0]?.requests).toBe(1);
+    });
+  }
 
   if (system === 'nomad') {
     it('a steady pass is one blocking query per region, its first page only, and no versions', async () => {
