@@ -282,7 +282,9 @@ async function backgroundFigure(alerts: number, changes: number): Promise<number
       lastSeen: now,
     })),
   );
-  await db.changes.bulkPut(
+  const { putChanges } = await import('../lib/store/write');
+  await putChanges(
+    db,
     Array.from({ length: changes }, (_, i) => ({
       id: `ch${i}`,
       clusterId: `r/c-${i % 4}`,

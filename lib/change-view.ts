@@ -85,6 +85,8 @@ export interface ChangeView {
   windowStart: number;
   windowEnd: number;
   reportedAt?: number;
+  /** The cluster clock minus the browser's, when it was far enough off to say (lib/diff.ts). */
+  clockOffsetMs?: number;
   actor?: Actor;
   actorStale?: boolean;
   mark?: ChangeMark;
@@ -129,9 +131,21 @@ export function changeViewOf(
   if (change.toVersion !== undefined) view.toVersion = change.toVersion;
   if (change.skipped !== undefined) view.skipped = change.skipped;
   if (change.changeCause) view.changeCause = change.changeCause;
+  if (change.clockOffsetMs !== undefined) view.clockOffsetMs = change.clockOffsetMs;
   if (change.link) view.link = change.link;
   if (userLink) view.userLink = userLink;
   return view;
+}
+
+/**
+ * "The cluster's clock is 12 s behind this browser's; its reported times were read accordingly."
+ * Undefined when no offset worth saying was measured.
+ */
+export function clockText(offsetMs: number | undefined): string | undefined {
+  if (offsetMs === undefined) return undefined;
+  const s = Math.round(Math.abs(offsetMs) / 1000);
+  const amount = s >= 120 ? `${Math.round(s / 60)} min` : `${s} s`;
+  return `The cluster's clock is ${amount} ${offsetMs < 0 ? 'behind' : 'ahead of'} this browser's; its reported times were read accordingly.`;
 }
 
 /** The job's console page, when it is an http(s) URL (a remote value never becomes `javascript:`). */

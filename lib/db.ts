@@ -1,16 +1,23 @@
 /**
  * IndexedDB through Dexie: the history Tattler keeps. Schema versions are only ever appended;
- * test/db.test.ts fills the previous version and opens the current one.
+ * test/db.test.ts fills each earlier version and opens the current one.
  *
- * Tables
- *   clusters  every cluster ever discovered (gone ones keep `goneSince`)
- *   jobs      the latest snapshot of each job in each cluster (the diff's "previous")
- *   changes   every detected change; indexed by time and by row key + cluster for the grid
- *   polls     runs of consecutive polls with one outcome: the coverage the grid shows gaps in
- *   meta      small key/value records: the pass lease, when watching started
+ * Tables (since version 3; lib/store/ reads and writes them)
+ *   clusters   every cluster ever discovered (gone ones keep `goneSince`)
+ *   states     one record per cluster: each job's version token and marks, each cell's aggregate
+ *   snapshots  the jobs' last snapshots, a few buckets per cluster (the diff's "before")
+ *   cells      one job in one cluster, numbered: what a logged change points at
+ *   log        every detected change, compact (lib/store/changes.ts)
+ *   polls      runs of consecutive polls with one outcome: the coverage the grid shows gaps in
+ *   meta       small records: the pass lease, the last pass, the packed grid (lib/store/grid.ts)
+ * Versions 1–2 kept one row per job (`jobs`) and one wide row per change (`changes`); version 3
+ * moves both into the shapes above (lib/store/upgrade.ts).
  */
-import { Dexie, type EntityTable } from 'dexie';
-import type { Change, Cluster, JobSnapshot, PollRun } from './model';
+import { Dexie, type EntityTable, type Transaction } from 'dexie';
+import type { Cluster, PollRun } from './model';
+import type { Cell, StoredChange } from './store/changes';
+import type { ClusterState, SnapshotBucket } from './store/state';
+import { upgradeToV3 } from './store/upgrade';
 
 export interface MetaRecord {
   key: string;
@@ -19,16 +26,24 @@ export interface MetaRecord {
 
 export type TattlerDb = Dexie & {
   clusters: EntityTable<Cluster, 'id'>;
-  jobs: EntityTable<JobSnapshot, 'key'>;
-  changes: EntityTable<Change, 'id'>;
+  states: EntityTable<ClusterState, 'clusterId'>;
+  snapshots: EntityTable<SnapshotBucket, 'key'>;
+  cells: EntityTable<Cell, 'n'>;
+  log: EntityTable<StoredChange, 'n'>;
   polls: EntityTable<PollRun, 'id'>;
   meta: EntityTable<MetaRecord, 'key'>;
 };
 
 export const DB_NAME = 'tattler';
 
+export interface SchemaVersion {
+  version: number;
+  stores: Record<string, string | null>;
+  upgrade?: (tx: Transaction) => Promise<void>;
+}
+
 /** Every schema version, oldest first. Append; never edit a published entry. */
-export const SCHEMA_VERSIONS: ReadonlyArray<{ version: number; stores: Record<string, string> }> = [
+export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
   {
     version: 1,
     stores: {
@@ -44,54 +59,32 @@ export const SCHEMA_VERSIONS: ReadonlyArray<{ version: number; stores: Record<st
     version: 2,
     stores: { jobs: 'key, clusterId, rowKey, health.state' },
   },
+  {
+    // Shaped for the pass and the popup: per-cluster records instead of a row per job, compact
+    // changes under numbered cells, aggregates kept with them (see the top of this file).
+    version: 3,
+    stores: {
+      jobs: null,
+      changes: null,
+      states: 'clusterId',
+      snapshots: 'key, clusterId',
+      cells: '++n, &[clusterId+rowKey], clusterId',
+      log: '++n, at, [c+at]',
+    },
+    upgrade: upgradeToV3,
+  },
 ];
 
 export function openDb(name = DB_NAME, upTo = SCHEMA_VERSIONS.length): TattlerDb {
   const db = new Dexie(name) as TattlerDb;
-  for (const { version, stores } of SCHEMA_VERSIONS.slice(0, upTo)) db.version(version).stores(stores);
+  for (const { version, stores, upgrade } of SCHEMA_VERSIONS.slice(0, upTo)) {
+    const v = db.version(version).stores(stores);
+    if (upgrade) v.upgrade(upgrade);
+  }
   return db;
 }
 
-/** Changes whose best-estimate time lies in [from, to], newest first. */
-export function changesBetween(
-  db: TattlerDb,
-  from: number,
-  to = Number.POSITIVE_INFINITY,
-): Promise<Change[]> {
-  return db.changes.where('at').between(from, to, true, true).reverse().toArray();
-}
-
-/** Changes of one job in one cluster, newest first. */
-export async function changesOfCell(db: TattlerDb, rowKey: string, clusterId: string): Promise<Change[]> {
-  const list = await db.changes.where('[rowKey+clusterId]').equals([rowKey, clusterId]).toArray();
-  return list.sort((a, b) => b.at - a.at);
-}
-
-/** Poll runs that overlap [from, to]. */
+/** Poll runs that overlap [from, now]. */
 export function pollRunsSince(db: TattlerDb, from: number): Promise<PollRun[]> {
   return db.polls.where('to').aboveOrEqual(from).toArray();
-}
-
-/**
- * Drops what is older than the retention window: changes, poll runs, and clusters gone for
- * that long (with their last snapshots). Returns what it removed.
- */
-export async function prune(
-  db: TattlerDb,
-  now: number,
-  retentionDays: number,
-): Promise<{ changes: number; polls: number; clusters: number }> {
-  const cutoff = now - retentionDays * 86_400_000;
-  return db.transaction('rw', [db.changes, db.polls, db.clusters, db.jobs], async () => {
-    const retired = await db.clusters
-      .filter((c) => c.goneSince !== undefined && c.goneSince < cutoff)
-      .primaryKeys();
-    for (const id of retired) await db.jobs.where('clusterId').equals(id).delete();
-    await db.clusters.bulkDelete(retired);
-    return {
-      changes: await db.changes.where('at').below(cutoff).delete(),
-      polls: await db.polls.where('to').below(cutoff).delete(),
-      clusters: retired.length,
-    };
-  });
 }

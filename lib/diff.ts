@@ -176,6 +176,8 @@ export const REPORTED_TIME_PRECISION_MS = 1000;
  * (±0.5 s around the middle of the second) and the answer took some time to arrive.
  */
 export const CLOCK_OFFSET_PRECISION_MS = 500;
+/** A cluster clock this far from the browser's is worth saying, with the change it skewed. */
+export const CLOCK_NOTE_MS = 2000;
 
 /** Attaches what the API reports about who and when, and whether that report can be trusted. */
 function attribute(change: Change, snap: JobSnapshot, opts: DiffOptions): Change {
@@ -185,7 +187,8 @@ function attribute(change: Change, snap: JobSnapshot, opts: DiffOptions): Change
   if (reported !== undefined) {
     change.reportedAt = reported;
     const offset = opts.clockOffsetMs;
-    if (offset !== undefined) change.clockOffsetMs = offset;
+    // Kept (and shown) when large enough to matter; smaller offsets are read through all the same.
+    if (offset !== undefined && Math.abs(offset) >= CLOCK_NOTE_MS) change.clockOffsetMs = offset;
     // On the browser's clock, which the window is on.
     const t = reported - (offset ?? 0);
     const tolerance = REPORTED_TIME_PRECISION_MS + (offset !== undefined ? CLOCK_OFFSET_PRECISION_MS : 0);

@@ -7,8 +7,13 @@ import { latestRuns } from './coverage';
 import type { TattlerDb } from './db';
 import { changesToCsv, changesToJson, exportFileName } from './history-export';
 import { acquireLease, releaseLease } from './lease';
-import { type Live, live } from './live';
+import { type Live, liveOn } from './live';
+import type { PassSummary } from './messages';
+import { LAST_PASS_KEY, lastPass } from './meta';
 import type { Cluster, PollRun } from './model';
+import { allChanges } from './store/changes';
+import { GRID_STAMP_KEY } from './store/grid';
+import { clearAll, countJobs } from './store/prune';
 
 export interface HistoryCounts {
   changes: number;
@@ -21,6 +26,8 @@ export interface HistoryCounts {
 export interface Coverage {
   runs: Map<string, PollRun>;
   clusters: Cluster[];
+  /** The last pass's summary (a storage failure is the page's news too). */
+  lastPass?: PassSummary;
 }
 
 export type ClearOutcome = { ok: true; cleared: HistoryCounts } | { ok: false; reason: 'pass-running' };
@@ -34,15 +41,20 @@ export interface HistoryExport {
 
 export async function countHistory(db: TattlerDb): Promise<HistoryCounts> {
   return {
-    changes: await db.changes.count(),
+    changes: await db.log.count(),
     polls: await db.polls.count(),
-    jobs: await db.jobs.count(),
+    jobs: await countJobs(db),
     clusters: await db.clusters.count(),
   };
 }
 
 export async function coverageOf(db: TattlerDb): Promise<Coverage> {
-  return { runs: await latestRuns(db), clusters: await db.clusters.toArray() };
+  const last = await lastPass(db);
+  return {
+    runs: await latestRuns(db),
+    clusters: await db.clusters.toArray(),
+    ...(last ? { lastPass: last } : {}),
+  };
 }
 
 /** How long the options page may hold the pass lease while it clears. */
@@ -56,11 +68,8 @@ export async function clearHistory(db: TattlerDb, now: number): Promise<ClearOut
   const owner = `options-${Math.random().toString(36).slice(2)}`;
   if (!(await acquireLease(db, owner, now, CLEAR_LEASE_MS)).ok) return { ok: false, reason: 'pass-running' };
   try {
-    const cleared = await db.transaction('rw', [db.changes, db.polls, db.jobs, db.clusters], async () => {
-      const counts = await countHistory(db);
-      await Promise.all([db.changes.clear(), db.polls.clear(), db.jobs.clear(), db.clusters.clear()]);
-      return counts;
-    });
+    const cleared = await countHistory(db);
+    await clearAll(db);
     return { ok: true, cleared };
   } finally {
     await releaseLease(db, owner);
@@ -73,7 +82,7 @@ export async function exportHistory(
   kind: 'json' | 'csv',
   now: number,
 ): Promise<HistoryExport> {
-  const [changes, clusters] = await Promise.all([db.changes.toArray(), db.clusters.toArray()]);
+  const [changes, clusters] = await Promise.all([allChanges(db), db.clusters.toArray()]);
   const names = new Map(clusters.map((c) => [c.id, c.name]));
   return {
     fileName: exportFileName(kind, now),
@@ -91,9 +100,16 @@ export interface HistoryStore {
   exportChanges(kind: 'json' | 'csv', now: number): Promise<HistoryExport>;
 }
 
+/**
+ * Re-read once a pass ends (or the grid is rebuilt, or the history cleared) — never per cluster a
+ * pass commits: an open options page re-running its counts over the whole history on every
+ * commit made each pass about three times slower (issue 19).
+ */
+const afterPass = (db: TattlerDb) => () => db.meta.bulkGet([LAST_PASS_KEY, GRID_STAMP_KEY]);
+
 export const historyStore = (db: TattlerDb): HistoryStore => ({
-  counts: () => live(() => countHistory(db)),
-  coverage: () => live(() => coverageOf(db)),
+  counts: () => liveOn(afterPass(db), () => countHistory(db)),
+  coverage: () => liveOn(afterPass(db), () => coverageOf(db)),
   clear: (now) => clearHistory(db, now),
   exportChanges: (kind, now) => exportHistory(db, kind, now),
 });

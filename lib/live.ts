@@ -19,3 +19,26 @@ export function live<T>(query: () => Promise<T>): Live<T> {
     },
   };
 }
+
+/**
+ * A live read that watches a small record (`watch`: a stamp written once per pass) and loads the
+ * rest (`load`) only when that changes: what a page shows may be large, and a liveQuery re-runs
+ * whenever anything it read is written — for a pass, that is once per cluster otherwise.
+ */
+export function liveOn<T>(watch: () => Promise<unknown>, load: () => Promise<T>): Live<T> {
+  return {
+    subscribe(onValue, onError) {
+      let latest = 0;
+      const subscription = liveQuery(watch).subscribe({
+        next: () => {
+          const mine = ++latest;
+          load().then((value) => {
+            if (mine === latest) onValue(value);
+          }, onError);
+        },
+        error: onError,
+      });
+      return () => subscription.unsubscribe();
+    },
+  };
+}

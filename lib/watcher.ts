@@ -15,7 +15,7 @@
 import { type ClockBook, withClockBook } from './clock-offset';
 import { recordPoll } from './coverage';
 import type { TattlerDb } from './db';
-import { compileIgnore, type Disappearance, diffCluster, withOccurrence } from './diff';
+import { compileIgnore, type Disappearance, diffCluster } from './diff';
 import { createHostGate, type HostGate } from './host-gate';
 import { type Http, PollError } from './http';
 import type { PassSummary } from './messages';
@@ -25,6 +25,7 @@ import {
   type DiscoveredCluster,
   discoveryTarget,
   type JobSnapshot,
+  jobKeyOf,
   type PollStatus,
 } from './model';
 import {
@@ -40,6 +41,16 @@ import { mapPool } from './pool';
 import type { Settings, SourceSettings } from './settings';
 import type { PollContext, SourceAdapter } from './sources/types';
 import { describeStorageError } from './storage-errors';
+import { rebuildGrid } from './store/grid';
+import { recordChanges } from './store/record';
+import {
+  type ClusterState,
+  emptyState,
+  loadSnapshots,
+  replaceSnapshots,
+  rowKeyOfJob,
+  storeSnapshots,
+} from './store/state';
 
 export interface WatcherDeps {
   db: TattlerDb;
@@ -76,6 +87,8 @@ interface PassDeps extends WatcherDeps {
   now: () => number;
   pace: PacePolicy;
   gate: HostGate;
+  /** Some commit changed what the grid shows (jobs, marks, changes): rebuild it at the end. */
+  gridDirty: boolean;
 }
 
 /** A storage failure is the pass's news, not only a cluster's: the popup says so (summary.storage). */
@@ -124,7 +137,7 @@ export async function runPass(deps: WatcherDeps): Promise<PassSummary> {
   const gate = createHostGate(deps.http, { policy: pace, holds, now });
   // One measuring Http for the pass: reported times are judged by each cluster's clock.
   const { http, book } = withClockBook(gate.http, now);
-  const pass: PassDeps = { ...deps, http, book, now, pace, gate };
+  const pass: PassDeps = { ...deps, http, book, now, pace, gate, gridDirty: false };
 
   try {
     await retireClustersOfRemovedSources(deps.db, deps.settings, summary.startedAt);
@@ -181,6 +194,14 @@ export async function runPass(deps: WatcherDeps): Promise<PassSummary> {
   });
   if (paced.quiet + paced.held + paced.overBudget > 0) summary.paced = paced;
 
+  if (pass.gridDirty) {
+    // The popup paints from one packed record: rebuilt once per pass that moved anything.
+    try {
+      await rebuildGrid(deps.db, now());
+    } catch (error) {
+      noteStorageFailure(pass, summary, error);
+    }
+  }
   summary.finishedAt = now();
   const notAsked = paced.quiet + paced.held + paced.overBudget;
   log(
@@ -374,32 +395,6 @@ function paceOutcome(deps: PassDeps, { cluster }: Target, outcome: PollOutcome) 
   );
 }
 
-/** The same observation about to be stored twice: a bug, which must not pass silently. */
-export class DuplicateChangeError extends Error {
-  override name = 'DuplicateChangeError';
-}
-
-/**
- * Gives each change its id for good: the plain id, or `#n` for a repeat of the same transition
- * (observed again in a later window). The same transition in the same window is the same
- * observation stored twice — that throws, and the transaction with it.
- */
-async function numberRepeats(db: TattlerDb, changes: Change[]): Promise<void> {
-  const taken: Change[] = [];
-  for (const c of changes) {
-    const stored = await db.changes.where(':id').between(c.id, `${c.id}#\uffff`, true, true).toArray();
-    const same = [...stored, ...taken].filter((s) => s.id === c.id || s.id.startsWith(`${c.id}#`));
-    if (same.some((s) => s.windowStart === c.windowStart && s.windowEnd === c.windowEnd)) {
-      throw new DuplicateChangeError(`the same change was about to be recorded twice (${c.id})`);
-    }
-    c.id = withOccurrence(
-      c.id,
-      same.map((s) => s.id),
-    );
-    taken.push(c);
-  }
-}
-
 async function pollCluster(deps: PassDeps, target: Target, summary: PassSummary): Promise<PollStatus> {
   const { db, now, book } = deps;
   const { source, cluster } = target;
@@ -419,22 +414,28 @@ async function pollCluster(deps: PassDeps, target: Target, summary: PassSummary)
 
   const baselineKey = baselineKeyOf(source);
   // What is stored for this cluster: its version tokens tell the adapter what moved (so it reads
-  // details only for that), and its jobs are what a list may have left out. Read outside the
-  // commit: the network in between is more than an IndexedDB transaction can wait for.
-  let stored: JobSnapshot[];
+  // details only for that), and its jobs are what a list may have left out. One record, read
+  // outside the commit: the network in between is more than a transaction can wait for.
+  let stored: ClusterState;
+  let baseline: boolean;
   try {
-    const record = await db.clusters.get(cluster.id);
-    const baseline = isBaseline(record, baselineKey);
-    stored = baseline ? [] : await db.jobs.where('clusterId').equals(cluster.id).toArray();
-    if (!baseline) ctx.known = new Map(stored.map((j) => [j.key, j.versionToken]));
-    // What the adapter remembered is about what it was asked before: a new owner filter starts afresh.
-    if (!baseline && record?.memo !== undefined) ctx.memo = record.memo;
+    // The cluster record was read by this pass's discovery (its pace and memo with it); the
+    // commit re-reads it and drops this poll if another was committed meanwhile.
+    baseline = isBaseline(cluster, baselineKey);
+    stored = (await db.states.get(cluster.id)) ?? emptyState(cluster.id);
+    if (!baseline) {
+      ctx.known = new Map(
+        Object.entries(stored.jobs).map(([rowKey, mark]) => [jobKeyOf(cluster.id, rowKey), mark.t]),
+      );
+      // What the adapter remembered is about what it was asked before: a new owner filter starts afresh.
+      if (cluster.memo !== undefined) ctx.memo = cluster.memo;
+    }
   } catch (error) {
     return recordFailure(deps, target, summary, startedAt, storageFailure(deps, summary, error));
   }
 
   let jobs: JobSnapshot[];
-  let unchanged: ReadonlySet<string>;
+  let unchanged: Set<string>;
   let memo: unknown;
   try {
     await assertReadable(deps, cluster.apiBase);
@@ -448,12 +449,27 @@ async function pollCluster(deps: PassDeps, target: Target, summary: PassSummary)
   }
 
   const listed = new Set([...jobs.map((j) => j.key), ...unchanged]);
-  const vanished = stored.filter((j) => !listed.has(j.key));
-  let confirmed: Map<string, Disappearance>;
-  try {
-    confirmed = await confirmDisappearance(adapter, ctx, vanished);
-  } catch (error) {
-    return recordFailure(deps, target, summary, startedAt, asPollError(error));
+  const vanishedRows = baseline
+    ? []
+    : Object.keys(stored.jobs)
+        .filter((rowKey) => !listed.has(jobKeyOf(cluster.id, rowKey)))
+        .sort();
+  let confirmed: Map<string, Disappearance> = new Map();
+  if (vanishedRows.length) {
+    let vanished: JobSnapshot[];
+    try {
+      const snapshots = await loadSnapshots(db, stored, vanishedRows);
+      vanished = vanishedRows
+        .map((rowKey) => snapshots.get(jobKeyOf(cluster.id, rowKey)))
+        .filter((s): s is JobSnapshot => s !== undefined);
+    } catch (error) {
+      return recordFailure(deps, target, summary, startedAt, storageFailure(deps, summary, error));
+    }
+    try {
+      confirmed = await confirmDisappearance(adapter, ctx, vanished);
+    } catch (error) {
+      return recordFailure(deps, target, summary, startedAt, asPollError(error));
+    }
   }
   const stillThere = [...confirmed].filter(([, answer]) => answer === 'present').map(([key]) => key);
   if (stillThere.length) {
@@ -477,57 +493,89 @@ async function pollCluster(deps: PassDeps, target: Target, summary: PassSummary)
   const ignore = compileIgnore(source.ignoreFields);
   let added: number;
   try {
-    added = await db.transaction('rw', [db.clusters, db.jobs, db.changes, db.polls], async () => {
-      const fresh = await db.clusters.get(cluster.id);
-      if ((fresh?.commits ?? 0) !== (cluster.commits ?? 0)) {
-        // Another poll of this cluster was committed while this one was out (a pass that outlived
-        // its worker's lease): what this one saw may be older than what is stored, and writing it
-        // would roll the record back. Counting commits, not comparing times: clocks jump.
-        deps.log?.(`poll ${cluster.name}: dropped, a newer poll was already recorded`);
-        return 0;
-      }
-      const previous = await db.jobs.where('clusterId').equals(cluster.id).toArray();
-      let changes: Change[] = [];
-      if (isBaseline(fresh, baselineKey)) {
-        const listed = new Set(jobs.map((j) => j.key));
-        const dropped = previous.filter((j) => !listed.has(j.key)).map((j) => j.key);
-        if (dropped.length) await db.jobs.bulkDelete(dropped);
-        if (jobs.length) await db.jobs.bulkPut(jobs);
-      } else {
-        const lastOk = fresh?.lastOkPoll as number;
-        const diff = diffCluster(new Map(previous.map((j) => [j.key, j])), jobs, {
-          // A clock set back since the last poll must not make a window end before it starts.
-          windowStart: Math.min(lastOk, finishedAt),
-          windowEnd: finishedAt,
-          ...(lastOk > startedAt ? { clockSetBack: true } : {}),
-          ignore,
-          confirmed,
-          unchanged,
-          ...(clockOffsetMs !== undefined ? { clockOffsetMs } : {}),
-        });
-        changes = diff.changes;
-        if (diff.remove.length) await db.jobs.bulkDelete(diff.remove);
-        if (diff.put.length) await db.jobs.bulkPut(diff.put);
-        if (changes.length) {
-          await numberRepeats(db, changes);
-          // add, not put: an id already stored means two observations were given one id.
-          await db.changes.bulkAdd(changes);
+    added = await db.transaction(
+      'rw',
+      [db.clusters, db.states, db.snapshots, db.cells, db.log, db.polls],
+      async () => {
+        const fresh = await db.clusters.get(cluster.id);
+        if ((fresh?.commits ?? 0) !== (cluster.commits ?? 0)) {
+          // Another poll of this cluster was committed while this one was out (a pass that
+          // outlived its worker's lease): what this one saw may be older than what is stored, and
+          // writing it would roll the record back. Counting commits, not comparing times: clocks jump.
+          deps.log?.(`poll ${cluster.name}: dropped, a newer poll was already recorded`);
+          return 0;
         }
-      }
-      // The next window starts when this poll started: a change made while the list was being
-      // read may or may not be in it, so the windows overlap rather than leave a gap.
-      await db.clusters.update(cluster.id, {
-        lastOkPoll: startedAt,
-        commits: (fresh?.commits ?? 0) + 1,
-        baselineKey,
-        ...(clockOffsetMs !== undefined ? { clockOffsetMs } : {}),
-        // Remembered with the poll it describes, or not at all (undefined removes an old one).
-        memo,
-        pace: paceOutcome(deps, target, { startedAt, at: finishedAt, status: 'ok', changes: changes.length }),
-      });
-      await recordPoll(db, { target: cluster.id, sourceId: source.id, status: 'ok', at: startedAt });
-      return changes.length;
-    });
+        const state = (await db.states.get(cluster.id)) ?? emptyState(cluster.id);
+        let changes: Change[] = [];
+        let dirty = false;
+        if (isBaseline(fresh, baselineKey)) {
+          // What exists is not news: stored without a flood of "created". Cells keep their history.
+          await replaceSnapshots(db, state, jobs);
+          dirty = true;
+        } else {
+          // Jobs given in full with the token already stored did not move either.
+          const moved: JobSnapshot[] = [];
+          for (const job of jobs) {
+            const mark = state.jobs[rowKeyOfJob(cluster.id, job.key)];
+            if (mark && !mark.m && mark.t === job.versionToken && mark.i === job.instance)
+              unchanged.add(job.key);
+            else moved.push(job);
+          }
+          // The diff needs the "before" of what moved, vanished, or comes back after a list left it out.
+          const needed = new Set<string>();
+          for (const job of moved) needed.add(rowKeyOfJob(cluster.id, job.key));
+          for (const [rowKey, mark] of Object.entries(state.jobs)) {
+            if (mark.m || !listed.has(jobKeyOf(cluster.id, rowKey))) needed.add(rowKey);
+          }
+          const prev = await loadSnapshots(db, state, needed);
+          const lastOk = fresh?.lastOkPoll as number;
+          const diff = diffCluster(prev, moved, {
+            // A clock set back since the last poll must not make a window end before it starts.
+            windowStart: Math.min(lastOk, finishedAt),
+            windowEnd: finishedAt,
+            ...(lastOk > startedAt ? { clockSetBack: true } : {}),
+            ignore,
+            confirmed,
+            unchanged,
+            ...(clockOffsetMs !== undefined ? { clockOffsetMs } : {}),
+          });
+          changes = diff.changes;
+          await storeSnapshots(
+            db,
+            state,
+            diff.put,
+            diff.remove.map((key) => rowKeyOfJob(cluster.id, key)),
+          );
+          await recordChanges(db, state, changes);
+          dirty = diff.put.length > 0 || diff.remove.length > 0 || changes.length > 0;
+        }
+        // Nothing moved: the state record stays as it is (a steady pass writes no state).
+        if (dirty) {
+          await db.states.put(state);
+          deps.gridDirty = true;
+        }
+        // The next window starts when this poll started: a change made while the list was being
+        // read may or may not be in it, so the windows overlap rather than leave a gap.
+        await db.clusters.update(cluster.id, {
+          lastOkPoll: startedAt,
+          commits: (fresh?.commits ?? 0) + 1,
+          baselineKey,
+          ...(clockOffsetMs !== undefined ? { clockOffsetMs } : {}),
+          // The adapter's memo and the pace live on the cluster record, which every committed poll
+          // writes anyway: a steady pass still writes no state record. The memo is remembered with
+          // the poll it describes, or not at all (undefined removes an old one).
+          memo,
+          pace: paceOutcome(deps, target, {
+            startedAt,
+            at: finishedAt,
+            status: 'ok',
+            changes: changes.length,
+          }),
+        });
+        await recordPoll(db, { target: cluster.id, sourceId: source.id, status: 'ok', at: startedAt });
+        return changes.length;
+      },
+    );
   } catch (error) {
     // Nothing of this poll was written (the transaction is all or nothing), so the next good
     // poll's window still starts at the last recorded one: nothing is lost, only late.

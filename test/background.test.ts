@@ -15,6 +15,7 @@ import {
 import { adapterFor } from '../lib/sources/registry';
 import { type FakeBackgroundBrowser, resetFakeBrowser } from './helpers/fake-background';
 import { ACTOR_ANNOTATION, FakeKubeApi } from './sources/helpers';
+import { changeCount, changesIn, jobsIn } from './store-view';
 
 describe('background service', () => {
   const api = new FakeKubeApi({ pageSize: 2 });
@@ -76,9 +77,9 @@ describe('background service', () => {
     await passSettled();
     const idle = (await bg.runPassNow())?.finishedAt;
     expect(await bg.db.clusters.count()).toBeGreaterThan(0);
-    const jobs = await bg.db.jobs.count();
+    const jobs = (await jobsIn(bg.db)).length;
     expect(jobs).toBeGreaterThan(0);
-    expect(await bg.db.changes.count()).toBe(0);
+    expect(await changeCount(bg.db)).toBe(0);
 
     const checkout = api.lists.deployments?.items.find((i) => i.metadata.name === 'checkout') as unknown as {
       metadata: Record<string, unknown> & { annotations: Record<string, string> };
@@ -94,7 +95,7 @@ describe('background service', () => {
       ahead += 10 * 60_000;
       await fireAlarm();
       await passSettled(idle);
-      const changes = await bg.db.changes.toArray();
+      const changes = await changesIn(bg.db);
       expect(changes.length).toBeGreaterThan(0);
       const c = changes.find((x) => x.name === 'checkout');
       expect(c?.type).toBe('updated');

@@ -5,7 +5,11 @@
  * so no builder reads the wall clock. Tests pass what their assertions depend on (ids, times,
  * actors, fields) explicitly; the defaults are what none of them looks at.
  */
+
+import { addChange, emptyAgg } from '../lib/aggregate';
 import { type Change, type Cluster, type JobSnapshot, jobKeyOf, rowKeyOf } from '../lib/model';
+import { type GridRecord, packGrid } from '../lib/store/grid';
+import { type ClusterState, emptyState, markOf } from '../lib/store/state';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -139,4 +143,32 @@ export function fleetOfSnapshots(n: number, clusterId = 'demo/c-1'): JobSnapshot
     );
   }
   return out;
+}
+
+/**
+ * The packed grid (lib/store/grid.ts) Tattler would store for these jobs and changes: where each
+ * job runs, and each cell's aggregate — what the popup's model is built from.
+ */
+export function gridOf(jobs: readonly JobSnapshot[], changes: readonly Change[], builtAt = 0): GridRecord {
+  const states = new Map<string, ClusterState>();
+  const stateOf = (clusterId: string) => {
+    let s = states.get(clusterId);
+    if (!s) {
+      s = emptyState(clusterId);
+      states.set(clusterId, s);
+    }
+    return s;
+  };
+  for (const j of jobs) stateOf(j.clusterId).jobs[j.rowKey] = markOf(j);
+  let n = 0;
+  for (const c of changes) {
+    const state = stateOf(c.clusterId);
+    let cell = state.cells[c.rowKey];
+    if (!cell) {
+      cell = { n: ++n, agg: emptyAgg() };
+      state.cells[c.rowKey] = cell;
+    }
+    addChange(cell.agg, c);
+  }
+  return packGrid([...states.values()], builtAt);
 }

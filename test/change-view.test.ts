@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { changeViewOf, fieldChangeText, markOf, userJobsLink, valueText } from '../lib/change-view';
+import {
+  changeViewOf,
+  clockText,
+  fieldChangeText,
+  markOf,
+  userJobsLink,
+  valueText,
+} from '../lib/change-view';
 import type { ActorKind, Change } from '../lib/model';
 
 const settings = {
@@ -69,5 +76,15 @@ describe('field text', () => {
     expect(valueText(['a', 'b'])).toBe('a, b');
     expect(valueText('x'.repeat(300), 200)).toHaveLength(200);
     expect(fieldChangeText({ path: 'spec.replicas', before: 3, after: 4 })).toBe('spec.replicas: 3 → 4');
+  });
+});
+
+describe('a cluster clock that is off', () => {
+  it('is said, with the change it skewed, in seconds or minutes, behind or ahead', () => {
+    expect(clockText(undefined)).toBeUndefined();
+    expect(clockText(-12_400)).toBe(
+      "The cluster's clock is 12 s behind this browser's; its reported times were read accordingly.",
+    );
+    expect(clockText(5 * 60_000)).toMatch(/is 5 min ahead of this browser's/);
   });
 });

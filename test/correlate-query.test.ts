@@ -7,6 +7,7 @@ import { openDb, type TattlerDb } from '../lib/db';
 import { parseRequest } from '../lib/messages';
 import type { Change, Cluster, JobSnapshot } from '../lib/model';
 import { type Settings, validateSettings } from '../lib/settings';
+import { putChanges, putJobs } from '../lib/store/write';
 import * as build from './builders';
 
 const T = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -58,13 +59,13 @@ beforeEach(async () => {
   n += 1;
   db = openDb(`correlate-query-${n}`);
   await db.clusters.bulkPut([cluster('c-m-eu1', 'prod-eu-1'), cluster('c-m-us1', 'prod-us-1')]);
-  await db.jobs.bulkPut([
+  await putJobs(db, [
     job('rancher/c-m-eu1', 'checkout'),
     job('rancher/c-m-us1', 'checkout'),
     job('rancher/c-m-eu1', 'cart'),
     job('rancher/c-m-eu1', 'payments', 'billing'),
   ]);
-  await db.changes.bulkPut([
+  await putChanges(db, [
     change('a', 'rancher/c-m-eu1', 'checkout', T - 4 * MINUTE, {
       actor: { name: 'alice', kind: 'person', via: 'annotation example.com/changed-by' },
       reportedAt: T - 4 * MINUTE,

@@ -12,6 +12,7 @@ import { type Settings, validateSettings } from '../lib/settings';
 import type { PollContext, SourceAdapter } from '../lib/sources/types';
 import { runPass, type WatcherDeps } from '../lib/watcher';
 import { MINUTE, snapshot } from './builders';
+import { changesIn } from './store-view';
 
 const HOST = 'http://rancher.test';
 const cluster = (id: string): DiscoveredCluster => ({
@@ -130,12 +131,13 @@ describe('the watcher and its pace', () => {
     expect(turns('c-3')).toHaveLength(1);
     const [found = -1] = turns('c-2');
     expect(turns('c-2')).toEqual(Array.from({ length: 10 - found }, (_, i) => found + i));
-    expect((await db.changes.toArray()).map((c) => [c.clusterId, c.type])).toEqual([['demo/c-2', 'updated']]);
+    expect((await changesIn(db)).map((c) => [c.clusterId, c.type])).toEqual([['demo/c-2', 'updated']]);
     // The grid: none of the clusters waiting for its turn is "could not see", even in a short window.
     const clusters = await db.clusters.toArray();
     const { columns } = buildColumns(
-      { clusters, changes: [], polls: await db.polls.toArray(), windowMs: 5 * MINUTE, now: clock },
+      { clusters, polls: await db.polls.toArray(), windowMs: 5 * MINUTE, now: clock },
       clock - 5 * MINUTE,
+      new Set(),
     );
     expect(columns.map((c) => c.blind)).toEqual([undefined, undefined, undefined]);
     expect(columns.map((c) => c.pace)).toEqual([

@@ -11,8 +11,10 @@ import {
 import { unpaced } from '../lib/pace';
 import { defaultSettings, type Settings, validateSettings } from '../lib/settings';
 import type { PollContext, SourceAdapter } from '../lib/sources/types';
+import { putJobs } from '../lib/store/write';
 import { runPass } from '../lib/watcher';
 import { snapshot } from './builders';
+import { changeCount, changesIn, jobIn, jobsIn } from './store-view';
 
 /** An adapter whose answers the test scripts: clusters to discover, jobs or a failure per cluster. */
 class ScriptedAdapter implements SourceAdapter {
@@ -102,8 +104,8 @@ describe('runPass', () => {
     const s = await pass();
     expect(s.changes).toBe(0);
     expect(s.clusters.ok).toBe(2);
-    expect(await db.changes.count()).toBe(0);
-    expect(await db.jobs.count()).toBe(3);
+    expect(await changeCount(db)).toBe(0);
+    expect((await jobsIn(db)).length).toBe(3);
     expect((await db.clusters.get('demo/c-1'))?.name).toBe('prod-eu-1');
   });
 
@@ -124,7 +126,7 @@ describe('runPass', () => {
     ]);
     const s = await pass();
     expect(s.changes).toBe(1);
-    const [c] = await db.changes.toArray();
+    const [c] = await changesIn(db);
     expect(c).toMatchObject({
       clusterId: 'demo/c-1',
       name: 'checkout',
@@ -134,7 +136,7 @@ describe('runPass', () => {
       at: clock - 1_000,
       actor: { name: 'bob' },
     });
-    expect((await db.jobs.get(c?.jobKey as string))?.versionToken).toBe('200');
+    expect((await jobIn(db, c?.jobKey as string))?.versionToken).toBe('200');
   });
 
   it('records a job missing from two complete polls as deleted, between the last poll that saw it and now', async () => {
@@ -143,14 +145,14 @@ describe('runPass', () => {
     clock += 60_000;
     adapter.answers.set('c-1', [snapshot({ name: 'checkout' })]);
     await pass();
-    expect(await db.changes.count()).toBe(0);
+    expect(await changeCount(db)).toBe(0);
     clock += 60_000;
     await pass();
-    const changes = await db.changes.toArray();
+    const changes = await changesIn(db);
     expect(changes.map((c) => [c.type, c.name, c.windowStart, c.windowEnd])).toEqual([
       ['deleted', 'cart', lastSeen, clock],
     ]);
-    expect(await db.jobs.where('clusterId').equals('demo/c-1').count()).toBe(1);
+    expect((await jobsIn(db, 'demo/c-1')).length).toBe(1);
   });
 
   it('never takes a well-formed empty list for "every job deleted", and nothing comes back "created"', async () => {
@@ -159,7 +161,7 @@ describe('runPass', () => {
     adapter.answers.set('c-1', []);
     const s = await pass();
     expect(s.changes).toBe(0);
-    expect(await db.jobs.where('clusterId').equals('demo/c-1').count()).toBe(2);
+    expect((await jobsIn(db, 'demo/c-1')).length).toBe(2);
     // Meanwhile a real change to checkout: it must read as that change, not as "created".
     clock += 60_000;
     adapter.answers.set('c-1', [
@@ -172,7 +174,7 @@ describe('runPass', () => {
       snapshot({ name: 'cart' }),
     ]);
     await pass();
-    const changes = await db.changes.toArray();
+    const changes = await changesIn(db);
     expect(changes.map((c) => [c.type, c.name, c.fields.map((f) => f.path)])).toEqual([
       ['updated', 'checkout', ['spec.replicas']],
     ]);
@@ -190,8 +192,8 @@ describe('runPass', () => {
     const s = await pass();
     expect(asked).toEqual([['cart', 'checkout']]);
     expect(s.clusters.partial).toBe(1);
-    expect(await db.changes.count()).toBe(0);
-    expect(await db.jobs.where('clusterId').equals('demo/c-1').count()).toBe(2);
+    expect(await changeCount(db)).toBe(0);
+    expect((await jobsIn(db, 'demo/c-1')).length).toBe(2);
     const runs = await db.polls.where('target').equals('demo/c-1').toArray();
     expect(runs.at(-1)?.message).toMatch(/the list left out 2 jobs that still exist/);
     // The window did not move: the next good poll compares with the last good one.
@@ -204,7 +206,7 @@ describe('runPass', () => {
     clock += 60_000;
     adapter.answers.set('c-1', [snapshot({ name: 'checkout' })]);
     await pass();
-    expect((await db.changes.toArray()).map((c) => [c.type, c.name])).toEqual([['deleted', 'cart']]);
+    expect((await changesIn(db)).map((c) => [c.type, c.name])).toEqual([['deleted', 'cart']]);
   });
 
   it('asks about a few first when many vanish at once, and stops at the first that is still there', async () => {
@@ -228,8 +230,8 @@ describe('runPass', () => {
     clock += 60_000;
     adapter.answers.set('c-1', [snapshot({ name: 'checkout' })]);
     await pass();
-    expect(await db.changes.count()).toBe(0);
-    expect(await db.jobs.where('clusterId').equals('demo/c-1').count()).toBe(1);
+    expect(await changeCount(db)).toBe(0);
+    expect((await jobsIn(db, 'demo/c-1')).length).toBe(1);
   });
 
   const faults: [string, Error, PollStatus][] = [
@@ -253,15 +255,15 @@ describe('runPass', () => {
       const s = await pass();
       expect(s.changes).toBe(0);
       expect(s.clusters[status]).toBe(1);
-      expect(await db.changes.count()).toBe(0);
-      expect(await db.jobs.where('clusterId').equals('demo/c-1').count()).toBe(2);
+      expect(await changeCount(db)).toBe(0);
+      expect((await jobsIn(db, 'demo/c-1')).length).toBe(2);
       const runs = await db.polls.where('target').equals('demo/c-1').toArray();
       expect(runs.map((r) => r.status)).toEqual(['ok', status]);
       // The next good poll compares against the last good one: the job list never went empty.
       clock += 60_000;
       adapter.answers.set('c-1', [snapshot({ name: 'checkout' }), snapshot({ name: 'cart' })]);
       await pass();
-      expect(await db.changes.count()).toBe(0);
+      expect(await changeCount(db)).toBe(0);
     });
   }
 
@@ -285,13 +287,13 @@ describe('runPass', () => {
     expect(adapter.polled).toEqual(['c-1']);
     expect((await db.clusters.get('demo/c-2'))?.goneSince).toBe(clock);
     expect(s.clusters.gone).toBe(1);
-    expect(await db.changes.count()).toBe(0);
+    expect(await changeCount(db)).toBe(0);
     // It comes back: no longer gone, and compared against what it had.
     clock += 60_000;
     adapter.clusters = [cluster('c-1', 'prod-eu-1'), cluster('c-2', 'prod-eu-2')];
     await pass();
     expect((await db.clusters.get('demo/c-2'))?.goneSince).toBeUndefined();
-    expect(await db.changes.count()).toBe(0);
+    expect(await changeCount(db)).toBe(0);
   });
 
   it('keeps polling the clusters it knows when discovery fails, and marks none gone', async () => {
@@ -330,7 +332,7 @@ describe('runPass', () => {
     clock += 60_000;
     adapter.answers.set('c-1', [snapshot({ name: 'checkout' })]);
     await pass(settingsWith({ owner: { labelSelector: 'app.kubernetes.io/part-of=other' } }));
-    expect(await db.changes.count()).toBe(0);
+    expect(await changeCount(db)).toBe(0);
   });
 
   it('compresses consecutive polls with one outcome into one run', async () => {
@@ -378,8 +380,8 @@ describe('runPass', () => {
     };
     const s = await pass();
     expect(s.changes).toBe(0);
-    expect(await db.jobs.count()).toBe(3);
-    expect((await db.jobs.toArray()).filter((j) => j.missing)).toEqual([]);
+    expect((await jobsIn(db)).length).toBe(3);
+    expect((await jobsIn(db)).filter((j) => j.missing)).toEqual([]);
   });
 
   it('numbers every flap of a status that goes back and forth under one version: none is lost', async () => {
@@ -392,14 +394,14 @@ describe('runPass', () => {
       adapter.answers.set('c-1', [snapshot({ name: 'checkout' }), as(state)]);
       await pass();
     }
-    const changes = await db.changes.orderBy('at').toArray();
+    const changes = await changesIn(db);
     expect(changes.map((c) => c.fields[0]?.after)).toEqual(['degraded', 'healthy', 'degraded', 'healthy']);
     expect(new Set(changes.map((c) => c.id)).size).toBe(4);
   });
 
   it('refuses to store the same observation twice, loudly, and loses nothing', async () => {
     await pass();
-    const before = await db.jobs.get(jobKeyOf('demo/c-1', snapshot({ name: 'checkout' }).rowKey));
+    const before = await jobIn(db, jobKeyOf('demo/c-1', snapshot({ name: 'checkout' }).rowKey));
     const cluster1 = await db.clusters.get('demo/c-1');
     clock += 60_000;
     adapter.answers.set('c-1', [
@@ -412,14 +414,14 @@ describe('runPass', () => {
       snapshot({ name: 'cart' }),
     ]);
     await pass();
-    expect(await db.changes.count()).toBe(1);
+    expect(await changeCount(db)).toBe(1);
     // Put the cluster back as it was, as a bug replaying a commit would, and poll at the same moment.
-    await db.jobs.put(before as JobSnapshot);
+    await putJobs(db, [before as JobSnapshot]);
     await db.clusters.put(cluster1 as Cluster);
     const s = await pass();
     expect(s.clusters.error).toBe(1);
     expect(s.storageError).toMatch(/recorded twice.*a bug in Tattler/);
-    expect(await db.changes.count()).toBe(1);
+    expect(await changeCount(db)).toBe(1);
   });
 
   it('judges reported times by the cluster clock, measured from the Date of its answers', async () => {
@@ -454,7 +456,7 @@ describe('runPass', () => {
       snapshot({ name: 'cart' }),
     ]);
     await run();
-    const [c] = await db.changes.toArray();
+    const [c] = await changesIn(db);
     expect(c?.actorStale).toBeUndefined();
     expect(Math.abs((c?.at ?? 0) - (clock - 5_000))).toBeLessThanOrEqual(600);
     expect(Math.abs(((await db.clusters.get('demo/c-1'))?.clockOffsetMs ?? 0) - skew)).toBeLessThanOrEqual(
@@ -476,7 +478,7 @@ describe('runPass', () => {
     ]);
     const s = await pass();
     expect(s.changes).toBe(1);
-    const [c] = await db.changes.toArray();
+    const [c] = await changesIn(db);
     expect(c?.windowStart).toBeLessThanOrEqual(c?.windowEnd as number);
   });
 
@@ -548,19 +550,19 @@ describe('runPass under faults of its own storage and of concurrent passes', () 
     await pass();
     clock += 60_000;
     adapter.answers.set('c-1', moved());
-    failing.add('changes');
+    failing.add('log');
     const s = await pass();
     expect(s.storageError).toBe('history could not be written: storage full');
     expect(s.clusters.error).toBe(1);
     expect(s.clusters.ok).toBe(1);
-    expect(await db.changes.count()).toBe(0);
+    expect(await changeCount(db)).toBe(0);
     // Nothing of the failed commit was written: the snapshot is the old one …
-    expect((await db.jobs.get(jobKeyOf('demo/c-1', snapshot().rowKey)))?.versionToken).toBe('100');
+    expect((await jobIn(db, jobKeyOf('demo/c-1', snapshot().rowKey)))?.versionToken).toBe('100');
     // … so once storage works again, the next poll records the change.
     failing.clear();
     clock += 60_000;
     await pass();
-    expect((await db.changes.toArray()).map((c) => [c.clusterId, c.type])).toEqual([['demo/c-1', 'updated']]);
+    expect((await changesIn(db)).map((c) => [c.clusterId, c.type])).toEqual([['demo/c-1', 'updated']]);
   });
 
   it('ends a pass only when every cluster it started has finished, even when one failed to write', async () => {
@@ -570,7 +572,7 @@ describe('runPass under faults of its own storage and of concurrent passes', () 
     adapter.gates.set('c-2', new Promise<void>((r) => (releaseSlow = r)));
     adapter.answers.set('c-1', moved());
     adapter.answers.set('c-2', moved());
-    failing.add('changes');
+    failing.add('log');
     let ended = false;
     const running = pass().then((s) => {
       ended = true;
@@ -582,7 +584,7 @@ describe('runPass under faults of its own storage and of concurrent passes', () 
     releaseSlow();
     const s = await running;
     expect(s.clusters.ok + s.clusters.error).toBe(2);
-    expect((await db.changes.toArray()).map((c) => c.clusterId)).toEqual(['demo/c-2']);
+    expect((await changesIn(db)).map((c) => c.clusterId)).toEqual(['demo/c-2']);
   });
 
   it('drops a slow, old poll rather than write an older state over a newer one', async () => {
@@ -598,13 +600,13 @@ describe('runPass under faults of its own storage and of concurrent passes', () 
     clock += 60_000;
     adapter.answers.set('c-1', moved());
     await pass();
-    expect(await db.changes.count()).toBe(1);
+    expect(await changeCount(db)).toBe(1);
     // A's poll comes back with the old state: it must not be written over B's.
     releaseA();
     await passA;
-    expect((await db.jobs.get(jobKeyOf('demo/c-1', snapshot().rowKey)))?.versionToken).toBe('300');
+    expect((await jobIn(db, jobKeyOf('demo/c-1', snapshot().rowKey)))?.versionToken).toBe('300');
     clock += 60_000;
     await pass();
-    expect((await db.changes.toArray()).map((c) => c.type)).toEqual(['updated']);
+    expect((await changesIn(db)).map((c) => c.type)).toEqual(['updated']);
   });
 });

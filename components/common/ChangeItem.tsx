@@ -12,6 +12,7 @@ import {
   actorKindText,
   CHANGE_TYPE_WORDS,
   type ChangeView,
+  clockText,
   consoleLink,
   shownValue,
   skippedText,
@@ -82,6 +83,7 @@ export function ChangeItem({
           this change's window.
         </p>
       )}
+      {clockText(change.clockOffsetMs) && <p class="dim clock">{clockText(change.clockOffsetMs)}</p>}
       {(change.skipped ?? 0) > 0 && (
         <p class="skipped">
           {skippedText(change.skipped as number)}

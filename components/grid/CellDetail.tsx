@@ -11,6 +11,7 @@ import type { JSX, TargetedKeyboardEvent } from 'preact';
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import { changeViewOf } from '../../lib/change-view';
 import type { HeatCell } from '../../lib/heat/types';
+import type { Change } from '../../lib/model';
 import type { Settings } from '../../lib/settings';
 import { windowPhrase } from '../../lib/time-text';
 import { ChangeItem } from '../common/ChangeItem';
@@ -18,6 +19,8 @@ import { BLIND_LABEL, columnName } from './labels';
 
 export interface CellDetailProps {
   cell: HeatCell;
+  /** The cell's changes in the window, newest first; undefined while they are being read. */
+  changes: readonly Change[] | undefined;
   now: number;
   windowMs: number;
   settings: Pick<Settings, 'sources'>;
@@ -86,8 +89,8 @@ export function CellDetail(props: CellDetailProps) {
   };
 
   const shown = useMemo(
-    () => cell.changes.map((c) => changeViewOf(c, cell.column.cluster, props.settings)),
-    [cell.changes, cell.column.cluster, props.settings],
+    () => props.changes?.map((c) => changeViewOf(c, cell.column.cluster, props.settings)),
+    [props.changes, cell.column.cluster, props.settings],
   );
   return (
     <section
@@ -121,7 +124,9 @@ export function CellDetail(props: CellDetailProps) {
           .join(' · ')}
       </p>
       <CellState cell={cell} />
-      {shown.length === 0 ? (
+      {shown === undefined ? (
+        <p role="status">Reading its changes…</p>
+      ) : shown.length === 0 ? (
         <p>No changes in {windowPhrase(props.windowMs)}.</p>
       ) : (
         <ol

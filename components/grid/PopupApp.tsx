@@ -19,6 +19,7 @@ import { Legend } from './Legend';
 import { pollState } from './poll-state';
 import { PollBar, Toolbar } from './Toolbar';
 import { useActiveCell } from './use-active-cell';
+import { useCellChanges } from './use-cell-changes';
 import { useCellDetail } from './use-cell-detail';
 import { useHeatModel } from './use-heat-model';
 import { type SendMessage, usePassStatus } from './use-pass-status';
@@ -105,7 +106,6 @@ function Watching(props: Omit<PopupAppProps, 'settings'> & { settings: Settings 
   const tick = useClock(TICK_MS, clock);
   const [windowId, setWindowId] = useState<WindowId>(props.initialWindow ?? DEFAULT_WINDOW);
   const win = windowById(windowId);
-  const [complete, setComplete] = useState(false);
   const pass = usePassStatus(props.api.sendMessage);
   const [text, setText] = useState('');
   const [changedOnly, setChangedOnly] = useState(false);
@@ -118,24 +118,24 @@ function Watching(props: Omit<PopupAppProps, 'settings'> & { settings: Settings 
     clock,
     tick,
     filter,
-    complete,
   });
   const now = index?.now ?? tick;
   const polling = useMemo(
-    () => pollState(activity?.clusters ?? [], activity?.polls ?? [], pass.status),
+    () => pollState(activity?.clusters ?? [], activity?.polls ?? [], pass.status, activity?.lastPass),
     [activity, pass.status],
   );
   const { active, keysAt, onActiveChange } = useActiveCell(index, rows);
   const detail = useCellDetail(index, keysAt);
 
+  const cellChanges = useCellChanges(props.data, detail.cell, index?.windowStart);
+
+  // One record holds the whole grid: the first frame with data is the complete one.
   const onPainted = props.onPainted;
-  const paintedFirst = useCallback(() => onPainted?.('first'), [onPainted]);
-  const paintedComplete = useCallback(() => {
-    setComplete(true);
+  const painted = useCallback(() => {
+    onPainted?.('first');
     onPainted?.('complete');
   }, [onPainted]);
-  usePaintedOnce(index !== undefined, paintedFirst);
-  usePaintedOnce(index?.presenceKnown === true, paintedComplete);
+  usePaintedOnce(index !== undefined, painted);
 
   const chooseWindow = (id: WindowId) => {
     setWindowId(id);
@@ -235,6 +235,7 @@ function Watching(props: Omit<PopupAppProps, 'settings'> & { settings: Settings 
         {detail.detail && detail.cell && (
           <CellDetail
             cell={detail.cell}
+            changes={cellChanges}
             now={now}
             windowMs={win.ms}
             settings={props.settings}

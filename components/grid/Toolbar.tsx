@@ -97,6 +97,12 @@ export function PollBar({ state, now, busy, error, onPollNow }: PollBarProps) {
           Log in to {hostOf(l.url)}
         </a>
       ))}
+      {state.storageError && (
+        <span class="storage-error" role="alert">
+          {state.storageError}: the changes of the last pass are not recorded yet; nothing is lost, the next
+          pass tries again.
+        </span>
+      )}
       {problems > 0 && (
         <details class="failures">
           <summary>Why?</summary>

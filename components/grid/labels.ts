@@ -31,7 +31,7 @@ export function cellLabel(cell: HeatCell, now: number): string {
   const where = `${cell.row.name} in ${columnName(cell.column)}`;
   const parts: string[] = [];
   if (cell.count > 0 && cell.newest) {
-    const by = cell.newest.actor ? ` by ${cell.newest.actor.name}` : '';
+    const by = cell.newest.actor ? ` by ${cell.newest.actor}` : '';
     parts.push(`${plural(cell.count, 'change')}, last ${relativeTime(cell.newest.at, now)}${by}`);
     if (cell.created) parts.push('created');
     if (cell.deleted) parts.push('deleted');

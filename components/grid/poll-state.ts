@@ -5,7 +5,7 @@
  * `status` answer when it gives one.
  */
 import { safeHttpUrl } from '../../lib/links';
-import type { StatusAnswer } from '../../lib/messages';
+import type { PassSummary, StatusAnswer } from '../../lib/messages';
 import type { Cluster, PollRun } from '../../lib/model';
 
 export interface Login {
@@ -33,13 +33,18 @@ export interface PollState {
   logins: Login[];
   /** Latest failing run of each cluster or discovery source, for the details. */
   failures: Failure[];
+  /** The last pass could not write its history ("history could not be written: storage full"). */
+  storageError?: string;
 }
 
 export function pollState(
   clusters: readonly Cluster[],
   polls: readonly PollRun[],
   status?: StatusAnswer,
+  /** The last pass's summary as stored, for when the background has not answered (yet). */
+  stored?: PassSummary,
 ): PollState {
+  const last = status?.last ?? stored;
   const latest = new Map<string, PollRun>();
   let lastRunAt: number | undefined;
   for (const run of polls) {
@@ -56,8 +61,9 @@ export function pollState(
     logins: [],
     failures: [],
   };
-  const lastPassAt = status?.last?.finishedAt ?? lastRunAt;
+  const lastPassAt = last?.finishedAt ?? lastRunAt;
   if (lastPassAt !== undefined) state.lastPassAt = lastPassAt;
+  if (last?.storageError) state.storageError = last.storageError;
 
   const loginUrls = new Set<string>();
   const addLogin = (sourceId: string, raw: string | undefined) => {
@@ -88,6 +94,6 @@ export function pollState(
   for (const [target, run] of latest) {
     if (target.startsWith('discovery:') && run.status !== 'ok') noteFailure(target, target, run);
   }
-  for (const login of status?.last?.logins ?? []) addLogin(login.sourceId, login.url);
+  for (const login of last?.logins ?? []) addLogin(login.sourceId, login.url);
   return state;
 }

@@ -9,6 +9,14 @@ import { healthOf } from './status';
 export function Attention({ settings, health }: { settings: Settings; health: HealthData | undefined }) {
   if (!health) return null;
   const items = [];
+  if (health.lastPass?.storageError) {
+    items.push(
+      <li key="storage">
+        {health.lastPass.storageError}. Nothing is lost: the clusters are polled again, and their changes are
+        recorded once storage works (free some disk space, or clear old history below).
+      </li>,
+    );
+  }
   for (const source of settings.sources) {
     if (!source.enabled) continue;
     const h = healthOf(source.id, health.runs, health.clusters);

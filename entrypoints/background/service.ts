@@ -5,7 +5,7 @@
  */
 import type { browser as wxtBrowser } from 'wxt/browser';
 import { handlePageRequest } from '../../lib/correlate/query';
-import { changesBetween, openDb, prune, type TattlerDb } from '../../lib/db';
+import { openDb, type TattlerDb } from '../../lib/db';
 import { createHttp, type FetchLike } from '../../lib/http';
 import {
   acquireLease,
@@ -23,13 +23,15 @@ import {
   type Request,
   type StatusAnswer,
 } from '../../lib/messages';
-import { lastPass, lastPrune } from '../../lib/meta';
+import { lastPass, lastPrune, setLastPass, setLastPrune } from '../../lib/meta';
 import { AlertedClusters, clustersNamedByAlerts } from '../../lib/pace';
 import type { RegistrationApi } from '../../lib/pages/registration';
 import { matchPatternOf } from '../../lib/permissions';
 import { isSecretKey, loadSecrets } from '../../lib/secrets';
 import { defaultSettings, loadSettings, type Settings, type SourceSettings } from '../../lib/settings';
 import type { SourceAdapter } from '../../lib/sources/types';
+import { changesBetween } from '../../lib/store/changes';
+import { prune } from '../../lib/store/prune';
 import { applyToolbarBadge, BADGE_WINDOW_MS } from '../../lib/toolbar-badge';
 import { runPass } from '../../lib/watcher';
 import { startHeartbeat } from './heartbeat';
@@ -159,7 +161,7 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
         ),
         log: (line) => console.info(`Tattler: ${line}`),
       });
-      await db.meta.put({ key: 'last-pass', value: summary });
+      await setLastPass(db, summary);
       await updateToolbarBadge();
       await pruneNowAndThen(settings);
       return { summary };
@@ -185,7 +187,7 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
     // after the clock catches up with it.
     if (last !== undefined && last <= now() && now() - last < PRUNE_EVERY_MS) return;
     await prune(db, now(), settings.retentionDays);
-    await db.meta.put({ key: 'last-prune', value: now() });
+    await setLastPrune(db, now());
   }
 
   function requestPass(eager = false): Promise<PassAttempt> {

@@ -5,10 +5,12 @@
  * and leaves the rest to the pure answer.ts. The background (entrypoints/background/service.ts)
  * hands it every request it does not answer itself.
  */
-import { changesBetween, pollRunsSince, type TattlerDb } from '../db';
+import { pollRunsSince, type TattlerDb } from '../db';
 import type { Request } from '../messages';
 import { flattenGroups, summariseGroups } from '../pages/group-summary';
 import type { Settings } from '../settings';
+import { changesBetween } from '../store/changes';
+import { presentRowKeys } from '../store/presence';
 import { buildAnswer, planAnswer, type Subject } from './answer';
 import { type CorrelateOptions, DEFAULT_OPTIONS } from './rank';
 import type { CorrelateAnswer } from './wire';
@@ -26,7 +28,7 @@ const GROUP_MEMBER_LIMIT = 500;
 
 /** Names of watched jobs, from the index of row keys (`kind:namespace/name`) only. */
 export async function watchedJobNames(db: TattlerDb): Promise<string[]> {
-  const rowKeys = (await db.jobs.orderBy('rowKey').uniqueKeys()) as string[];
+  const rowKeys = await presentRowKeys(db);
   const names = new Set<string>();
   for (const rowKey of rowKeys) {
     const slash = rowKey.lastIndexOf('/');

@@ -1,26 +1,129 @@
 /**
- * The heat grid's model, pure: clusters + where each job runs + changes + poll runs + a window
- * + now → ordered columns (columns.ts), ordered rows (rows.ts, with rollouts from rollout.ts)
- * and a cell lookup (cells.ts). Building the index costs one pass over the jobs and one over
- * the changes; a cell is computed on demand.
+ * The heat grid's model, pure: clusters + the packed grid (where each job runs, each cell's
+ * history in brief: lib/store/grid.ts) + poll runs + a window + now → ordered columns
+ * (columns.ts), ordered rows (rows.ts, with rollouts from rollout.ts) and a cell lookup
+ * (cells.ts). Building the index costs one pass over the grid's bytes and one over its cells
+ * with history; a cell is computed on demand. Nothing here reads a change: the cell detail reads
+ * a cell's changes when it opens.
  */
-import type { Change } from '../model';
-import { type CellLayout, cellAt, layCells } from './cells';
+import type { Actor } from '../model';
+import { type GridRecord, packedActors, packedCountSince, packedNewest, packedRollout } from '../store/grid';
+import { type ActiveCell, aggsOf, type CellLayout, cellAt } from './cells';
 import { buildColumns, CHURN_MIN_CHANGES } from './columns';
-import { detectRollout, ROLLOUT_MIN_CLUSTERS } from './rollout';
+import { ROLLOUT_MIN_CLUSTERS, type RolloutSighting, rolloutOf } from './rollout';
 import { buildRows } from './rows';
 import { type HeatLevel, levelForAge } from './scale';
 import type { HeatColumn, HeatIndex, HeatInput, HeatRow } from './types';
 
-/** Heat of each column and row (by its newest change), churn, how many clusters a row spans, rollouts. */
+interface Found {
+  rowKey: string;
+  clusterId: string;
+  cell: ActiveCell;
+}
+
+/** The grid's cells with changes in the window. */
+function activeCells(grid: GridRecord | undefined, windowStart: number): Found[] {
+  if (!grid) return [];
+  const width = grid.clusters.length;
+  const out: Found[] = [];
+  for (let k = 0; k < grid.cells.count; k++) {
+    const newest = packedNewest(grid, k);
+    if (newest === undefined || newest < windowStart) continue;
+    const count = packedCountSince(grid, k, windowStart);
+    if (count === 0) continue;
+    const i = grid.cells.at[k] as number;
+    const r = Math.floor(i / width);
+    out.push({
+      rowKey: grid.rows[r] as string,
+      clusterId: grid.clusters[i - r * width] as string,
+      cell: { k, n: grid.cells.n[k] as number, count, newest },
+    });
+  }
+  return out;
+}
+
+/** Lays the grid's presence bytes and the active cells out in display order. */
+function layout(
+  grid: GridRecord | undefined,
+  found: readonly Found[],
+  rows: readonly HeatRow[],
+  rowIndex: ReadonlyMap<string, number>,
+  columns: readonly HeatColumn[],
+  columnIndex: ReadonlyMap<string, number>,
+): CellLayout {
+  const width = columns.length;
+  const flags = new Uint8Array(rows.length * width);
+  if (grid) {
+    const gw = grid.clusters.length;
+    const colOf = grid.clusters.map((id) => columnIndex.get(id));
+    grid.rows.forEach((rowKey, r) => {
+      const row = rowIndex.get(rowKey);
+      if (row === undefined) return;
+      for (let c = 0; c < gw; c++) {
+        const col = colOf[c];
+        const flag = grid.flags[r * gw + c] as number;
+        if (col !== undefined && flag !== 0) flags[row * width + col] = flag;
+      }
+    });
+  }
+  const active = new Map<number, ActiveCell>();
+  for (const f of found) {
+    const r = rowIndex.get(f.rowKey);
+    const c = columnIndex.get(f.clusterId);
+    if (r !== undefined && c !== undefined) active.set(r * width + c, f.cell);
+  }
+  const none = () => {
+    throw new Error('no grid');
+  };
+  return {
+    width,
+    flags,
+    active,
+    aggOf: grid ? aggsOf(grid) : none,
+    actorsOf: grid ? (cell) => packedActors(grid, cell.k) : none,
+  };
+}
+
+/** Counts, newest times, levels, churn, how many clusters a row spans, rollouts. */
 function rate(
+  grid: GridRecord | undefined,
   columns: HeatColumn[],
   rows: HeatRow[],
-  layout: CellLayout,
+  cells: CellLayout,
   level: (at: number | undefined) => HeatLevel,
   presenceKnown: boolean,
-): void {
-  const { width, flags, byRow } = layout;
+  windowStart: number,
+): Map<number, RolloutSighting[]> {
+  const { width, flags, active } = cells;
+  const sightings = new Map<number, RolloutSighting[]>();
+  for (const [at, cell] of active) {
+    const r = Math.floor(at / width);
+    const c = at - r * width;
+    const row = rows[r] as HeatRow;
+    const col = columns[c] as HeatColumn;
+    const newest = cell.newest;
+    row.changes += cell.count;
+    row.changedClusters++;
+    if (row.newestAt === undefined || newest > row.newestAt) row.newestAt = newest;
+    col.changes += cell.count;
+    col.jobs++;
+    if (col.newestAt === undefined || newest > col.newestAt) col.newestAt = newest;
+    const mark = grid ? packedRollout(grid, cell.k) : undefined;
+    if (mark && mark.at >= windowStart) {
+      const actor: Actor | undefined = mark.actor
+        ? { name: mark.actor, kind: mark.actorKind ?? 'unknown' }
+        : undefined;
+      const list = sightings.get(r) ?? [];
+      list.push({
+        column: c,
+        field: mark.field,
+        value: mark.value,
+        at: mark.at,
+        ...(actor ? { actor } : {}),
+      });
+      sightings.set(r, list);
+    }
+  }
   for (const col of columns) {
     col.level = level(col.newestAt);
     col.churn = col.changes >= CHURN_MIN_CHANGES;
@@ -29,46 +132,78 @@ function rate(
     row.level = level(row.newestAt);
     let n = 0;
     const base = row.index * width;
-    const changed = byRow.get(row.index);
-    for (let c = 0; c < width; c++) if (flags[base + c] !== 0 || changed?.has(c)) n++;
+    for (let c = 0; c < width; c++) if (flags[base + c] !== 0 || active.has(base + c)) n++;
     row.clusters = n;
-    if (changed && changed.size >= ROLLOUT_MIN_CLUSTERS) {
-      const rollout = detectRollout(changed, presenceKnown ? n : undefined);
+    const seen = sightings.get(row.index);
+    if (seen && new Set(seen.map((s) => s.column)).size >= ROLLOUT_MIN_CLUSTERS) {
+      const rollout = rolloutOf(seen, presenceKnown ? n : undefined);
       if (rollout) row.rollout = rollout;
     }
   }
+  return sightings;
 }
 
 /** Lower-case text a filter matches against, per row, computed when first asked for. */
-function searchTextOf(rows: readonly HeatRow[], byRow: CellLayout['byRow']): (row: number) => string {
-  const searchCache = new Map<number, string>();
-  const searchText = (r: number): string => {
-    let text = searchCache.get(r);
+function searchTextOf(rows: readonly HeatRow[], cells: CellLayout): (row: number) => string {
+  const cache = new Map<number, string>();
+  return (r: number): string => {
+    let text = cache.get(r);
     if (text === undefined) {
       const row = rows[r] as HeatRow;
       const actors = new Set<string>();
-      for (const list of byRow.get(r)?.values() ?? [])
-        for (const c of list) if (c.actor) actors.add(c.actor.name);
+      for (let c = 0; c < cells.width; c++) {
+        const cell = cells.active.get(r * cells.width + c);
+        if (!cell) continue;
+        const agg = cells.aggOf(cell);
+        for (const actor of cells.actorsOf(cell)) actors.add(actor);
+        if (agg.rollout?.actor) actors.add(agg.rollout.actor);
+      }
       text = [row.rowKey, ...actors, row.rollout?.summary ?? ''].join('\n').toLowerCase();
-      searchCache.set(r, text);
+      cache.set(r, text);
     }
     return text;
   };
-  return searchText;
 }
 
 /** Builds the index once per data change (or clock tick). */
 export function buildHeatIndex(input: HeatInput): HeatIndex {
-  const { now, windowMs } = input;
+  const { now, windowMs, grid } = input;
   const windowStart = now - windowMs;
-  const { columns, groups, columnIndex, watchingSince } = buildColumns(input, windowStart);
-  const inWindow: Change[] = [];
-  for (const c of input.changes) if (c.at >= windowStart && columnIndex.has(c.clusterId)) inWindow.push(c);
-  const { rows, rowIndex, jobs, presenceKnown } = buildRows(input, inWindow, columnIndex);
-  const layout = layCells(rows, columns, rowIndex, columnIndex, jobs, inWindow);
+  const found = activeCells(grid, windowStart);
+  const { columns, groups, columnIndex, watchingSince } = buildColumns(
+    input,
+    windowStart,
+    new Set(found.map((f) => f.clusterId)),
+  );
+  // Rows: jobs running in a column shown, and jobs that changed in one within the window.
+  // The grid's rows come in display order, and stay in it.
+  const rowKeys: string[] = [];
+  if (grid) {
+    const gw = grid.clusters.length;
+    const shown = grid.clusters.map((id) => columnIndex.has(id));
+    const changed = new Set<string>();
+    for (const f of found) if (columnIndex.has(f.clusterId)) changed.add(f.rowKey);
+    grid.rows.forEach((rowKey, r) => {
+      if (changed.has(rowKey)) {
+        rowKeys.push(rowKey);
+        return;
+      }
+      for (let c = 0; c < gw; c++) {
+        if (shown[c] && grid.flags[r * gw + c] !== 0) {
+          rowKeys.push(rowKey);
+          return;
+        }
+      }
+    });
+  }
+  const { rows, rowIndex } = buildRows(rowKeys, true);
+  const cells = layout(grid, found, rows, rowIndex, columns, columnIndex);
+  const presenceKnown = grid !== undefined;
   const level = (at: number | undefined): HeatLevel =>
     at === undefined ? 0 : levelForAge(Math.max(0, now - at), windowMs);
-  rate(columns, rows, layout, level, presenceKnown);
+  rate(grid, columns, rows, cells, level, presenceKnown, windowStart);
+  let changes = 0;
+  for (const cell of cells.active.values()) changes += cell.count;
   return {
     now,
     windowMs,
@@ -76,17 +211,17 @@ export function buildHeatIndex(input: HeatInput): HeatIndex {
     columns,
     groups,
     rows,
-    changes: inWindow.length,
+    changes,
     presenceKnown,
     ...(watchingSince !== undefined ? { watchingSince } : {}),
-    searchText: searchTextOf(rows, layout.byRow),
+    searchText: searchTextOf(rows, cells),
     rowIndexOf: (rowKey) => rowIndex.get(rowKey),
     columnIndexOf: (clusterId) => columnIndex.get(clusterId),
     cell(r, c) {
       const row = rows[r];
       const column = columns[c];
       if (!row || !column) throw new RangeError(`no cell ${r}:${c}`);
-      return cellAt(layout, row, column, level, presenceKnown);
+      return cellAt(cells, row, column, level, presenceKnown, windowStart);
     },
   };
 }

@@ -1,18 +1,13 @@
 /**
  * Cells, sparse: 2,000 jobs × 200 clusters is 400,000 cells, and only the few hundred on screen
  * are ever needed. One byte per cell says whether the job runs there and is degraded there; the
- * window's changes sit in a map keyed by cell, newest first; a cell is computed on demand.
+ * cells with changes in the window carry their aggregate (lib/aggregate.ts); a cell is computed
+ * on demand.
  */
-import { isDegradingChange } from '../change-view';
-import type { Change, JobSnapshot } from '../model';
+import type { CellAgg } from '../aggregate';
+import { DEGRADED, type GridRecord, PRESENT, packedAgg } from '../store/grid';
 import { countGlyph, type HeatLevel, MARKS } from './scale';
-import type { HeatCell, HeatColumn, HeatRow, JobPresence } from './types';
-
-const PRESENT = 1;
-const DEGRADED = 2;
-
-const isDegradedPresence = (j: JobPresence | JobSnapshot): boolean =>
-  'health' in j ? j.health?.state === 'degraded' : j.degraded === true;
+import type { HeatCell, HeatColumn, HeatRow } from './types';
 
 /** What the cell shows: a count and its most telling mark, or a mark alone. Two characters at most. */
 export function cellGlyph(
@@ -28,91 +23,71 @@ export function cellGlyph(
   return cell.absent ? MARKS.absent : '';
 }
 
+/** A cell with changes in the window. */
+export interface ActiveCell {
+  /** Its entry in the packed grid. */
+  k: number;
+  /** Its number in the store. */
+  n: number;
+  /** Changes in the window, and the newest one's time. */
+  count: number;
+  newest: number;
+}
+
 export interface CellLayout {
   width: number;
-  /** PRESENT | DEGRADED per cell, row-major. */
+  /** PRESENT | DEGRADED per cell, row-major (display order). */
   flags: Uint8Array;
-  /** The window's changes per cell (row × width + column), newest first. */
-  byCell: Map<number, Change[]>;
-  /** The same lists by row, then by column: the rows' rollouts and search text read them. */
-  byRow: Map<number, Map<number, Change[]>>;
+  /** The cells with changes in the window, by row × width + column. */
+  active: Map<number, ActiveCell>;
+  /** A cell's aggregate, unpacked from the grid when first asked for. */
+  aggOf(cell: ActiveCell): CellAgg;
+  /** Who made a cell's last few changes. */
+  actorsOf(cell: ActiveCell): readonly string[];
 }
 
-/**
- * Places the jobs and the window's changes on the grid, and counts each row's and column's
- * changes (how many, in how many cells, the newest) as it goes.
- */
-export function layCells(
-  rows: HeatRow[],
-  columns: HeatColumn[],
-  rowIndex: ReadonlyMap<string, number>,
-  columnIndex: ReadonlyMap<string, number>,
-  jobs: ReadonlyArray<JobPresence | JobSnapshot>,
-  inWindow: readonly Change[],
-): CellLayout {
-  // Where each job runs, and whether it is degraded there: one byte per cell.
-  const width = columns.length;
-  const flags = new Uint8Array(rows.length * width);
-  for (const j of jobs) {
-    const at = (rowIndex.get(j.rowKey) as number) * width + (columnIndex.get(j.clusterId) as number);
-    flags[at] = PRESENT | (isDegradedPresence(j) ? DEGRADED : 0);
-  }
-
-  // Changes per cell (sparse), newest first.
-  const byCell = new Map<number, Change[]>();
-  for (const c of inWindow) {
-    const at = (rowIndex.get(c.rowKey) as number) * width + (columnIndex.get(c.clusterId) as number);
-    const list = byCell.get(at);
-    if (list) list.push(c);
-    else byCell.set(at, [c]);
-  }
-  const byRow = new Map<number, Map<number, Change[]>>();
-  for (const [at, list] of byCell) {
-    list.sort((a, b) => b.at - a.at);
-    const r = Math.floor(at / width);
-    const c = at - r * width;
-    const row = rows[r] as HeatRow;
-    const col = columns[c] as HeatColumn;
-    const newest = (list[0] as Change).at;
-    row.changes += list.length;
-    row.changedClusters++;
-    if (row.newestAt === undefined || newest > row.newestAt) row.newestAt = newest;
-    col.changes += list.length;
-    col.jobs++;
-    if (col.newestAt === undefined || newest > col.newestAt) col.newestAt = newest;
-    const m = byRow.get(r) ?? new Map<number, Change[]>();
-    if (m.size === 0) byRow.set(r, m);
-    m.set(c, list);
-  }
-  return { width, flags, byCell, byRow };
+/** Unpacks aggregates on demand, once each. */
+export function aggsOf(grid: GridRecord): (cell: ActiveCell) => CellAgg {
+  const cache = new Map<number, CellAgg>();
+  return (cell) => {
+    let agg = cache.get(cell.k);
+    if (!agg) {
+      agg = packedAgg(grid, cell.k);
+      cache.set(cell.k, agg);
+    }
+    return agg;
+  };
 }
 
-const EMPTY: readonly Change[] = [];
+const inWindow = (at: number | undefined, start: number): boolean => at !== undefined && at >= start;
 
-/** The cell at row `r`, column `c`: its changes, level, marks and glyph. */
+/** The cell at row `r`, column `c`: its count, level, marks and glyph. */
 export function cellAt(
   layout: CellLayout,
   row: HeatRow,
   column: HeatColumn,
   level: (at: number | undefined) => HeatLevel,
   presenceKnown: boolean,
+  windowStart: number,
 ): HeatCell {
   const at = row.index * layout.width + column.index;
   const flag = layout.flags[at] as number;
-  const list = layout.byCell.get(at) ?? EMPTY;
-  const newest = list[0];
+  const active = layout.active.get(at);
+  const agg = active ? layout.aggOf(active) : undefined;
+  // The grid keeps a cell's newest change in brief (its full history is read when the cell is opened).
+  const newest = agg?.recent[0] && agg.recent[0].at >= windowStart ? agg.recent[0] : undefined;
   const cell: HeatCell = {
     row,
     column,
-    changes: list,
-    count: list.length,
+    count: active?.count ?? 0,
     level: level(newest?.at),
-    created: list.some((x) => x.type === 'created'),
-    deleted: list.some((x) => x.type === 'deleted'),
-    degraded: (flag & DEGRADED) !== 0 || list.some(isDegradingChange),
+    created: inWindow(agg?.createdAt, windowStart),
+    deleted: inWindow(agg?.deletedAt, windowStart),
+    degraded: (flag & DEGRADED) !== 0 || inWindow(agg?.degradedAt, windowStart),
     absent: presenceKnown && (flag & PRESENT) === 0,
     glyph: '',
   };
+  if (active) cell.n = active.n;
   if (newest) cell.newest = newest;
   if (column.blind) cell.blind = column.blind;
   cell.glyph = cellGlyph(cell);

@@ -83,7 +83,11 @@ export interface Columns {
   watchingSince?: number;
 }
 
-export function buildColumns(input: HeatInput, windowStart: number): Columns {
+export function buildColumns(
+  input: HeatInput,
+  windowStart: number,
+  changedClusters: ReadonlySet<string>,
+): Columns {
   const runsByTarget = new Map<string, PollRun[]>();
   for (const run of input.polls) {
     const list = runsByTarget.get(run.target);
@@ -92,8 +96,6 @@ export function buildColumns(input: HeatInput, windowStart: number): Columns {
   }
   // A cluster that left discovery stays, dimmed, while it still says something about the
   // window: it left within it, or changes happened in it. Then it is retired from the grid.
-  const changedClusters = new Set<string>();
-  for (const c of input.changes) if (c.at >= windowStart) changedClusters.add(c.clusterId);
   const clusters = input.clusters
     .filter((c) => c.goneSince === undefined || c.goneSince >= windowStart || changedClusters.has(c.id))
     .sort(compareColumns);

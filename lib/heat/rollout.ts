@@ -2,20 +2,28 @@
  * A rollout: the same new image or version reaching several clusters — the row's horizontal
  * stripe, in words ("bob rolled registry/app:1.4.2 to 7 of 12 clusters").
  */
+import { ROLLOUT_FIELD } from '../aggregate';
 import type { Actor, Change } from '../model';
 import type { Rollout } from './types';
-
-/** A row names a rollout once the same new image or version reached this many clusters. */
-export const ROLLOUT_MIN_CLUSTERS = 2;
-/** Fields whose new value identifies a rollout: images, chart or app versions, revisions. */
-const ROLLOUT_FIELD = /image|version|chart|revision|tag/i;
 
 const valueText = (v: unknown): string | undefined =>
   typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
 
+/** A row names a rollout once the same new image or version reached this many clusters. */
+export const ROLLOUT_MIN_CLUSTERS = 2;
+
+/** One cluster's new value of a rollout-ish field (from a change, or from a cell's aggregate). */
+export interface RolloutSighting {
+  column: number;
+  field: string;
+  value: string;
+  at: number;
+  actor?: Actor;
+}
+
 /** The same new image or version reaching several clusters: the row's "stripe", in words. */
-export function detectRollout(
-  changesByColumn: ReadonlyMap<number, readonly Change[]>,
+export function rolloutOf(
+  sightings: Iterable<RolloutSighting>,
   clustersOfJob: number | undefined,
 ): Rollout | undefined {
   interface Acc {
@@ -27,27 +35,27 @@ export function detectRollout(
     lastAt: number;
   }
   const accs = new Map<string, Acc>();
-  for (const [column, list] of changesByColumn) {
-    for (const c of list) {
-      if (c.type !== 'updated' && c.type !== 'created') continue;
-      for (const f of c.fields) {
-        const value = valueText(f.after);
-        if (value === undefined || !ROLLOUT_FIELD.test(f.path)) continue;
-        const key = `${f.path}\u0000${value}`;
-        let acc = accs.get(key);
-        if (!acc) {
-          acc = { field: f.path, value, columns: new Set(), actors: new Map(), firstAt: c.at, lastAt: c.at };
-          accs.set(key, acc);
-        }
-        acc.columns.add(column);
-        acc.firstAt = Math.min(acc.firstAt, c.at);
-        acc.lastAt = Math.max(acc.lastAt, c.at);
-        if (c.actor?.name) {
-          const a = acc.actors.get(c.actor.name);
-          if (a) a.n++;
-          else acc.actors.set(c.actor.name, { actor: c.actor, n: 1 });
-        }
-      }
+  for (const s of sightings) {
+    const key = `${s.field}\u0000${s.value}`;
+    let acc = accs.get(key);
+    if (!acc) {
+      acc = {
+        field: s.field,
+        value: s.value,
+        columns: new Set(),
+        actors: new Map(),
+        firstAt: s.at,
+        lastAt: s.at,
+      };
+      accs.set(key, acc);
+    }
+    acc.columns.add(s.column);
+    acc.firstAt = Math.min(acc.firstAt, s.at);
+    acc.lastAt = Math.max(acc.lastAt, s.at);
+    if (s.actor?.name) {
+      const a = acc.actors.get(s.actor.name);
+      if (a) a.n++;
+      else acc.actors.set(s.actor.name, { actor: s.actor, n: 1 });
     }
   }
   let best: Acc | undefined;
@@ -86,4 +94,23 @@ export function detectRollout(
   if (top) rollout.actor = top.actor;
   if (of !== undefined) rollout.of = of;
   return rollout;
+}
+
+/** The same, from changes by column (every rollout-ish field each change set). */
+export function detectRollout(
+  changesByColumn: ReadonlyMap<number, readonly Change[]>,
+  clustersOfJob: number | undefined,
+): Rollout | undefined {
+  const sightings: RolloutSighting[] = [];
+  for (const [column, list] of changesByColumn) {
+    for (const c of list) {
+      if (c.type !== 'updated' && c.type !== 'created') continue;
+      for (const f of c.fields) {
+        const value = valueText(f.after);
+        if (value === undefined || !ROLLOUT_FIELD.test(f.path)) continue;
+        sightings.push({ column, field: f.path, value, at: c.at, ...(c.actor ? { actor: c.actor } : {}) });
+      }
+    }
+  }
+  return rolloutOf(sightings, clustersOfJob);
 }

@@ -2,26 +2,18 @@
  * The heat grid's model, as the popup reads it: columns (clusters, grouped, with coverage and
  * churn), rows (jobs, with rollout summaries) and cells computed on demand. Built by build.ts.
  */
-import type { Actor, Change, Cluster, JobSnapshot, PollRun, PollStatus } from '../model';
+import type { RecentChange } from '../aggregate';
+import type { Actor, Cluster, PollRun, PollStatus } from '../model';
+import type { GridRecord } from '../store/grid';
 import type { HeatLevel } from './scale';
-
-/** What the grid needs to know about one job in one cluster: that it runs there, and whether it is degraded. */
-export interface JobPresence {
-  clusterId: string;
-  rowKey: string;
-  degraded?: boolean;
-}
 
 export interface HeatInput {
   clusters: readonly Cluster[];
   /**
-   * The latest snapshot (or just the presence) of each job in each cluster. Undefined: not
-   * known yet — the popup paints the window's changes first and where jobs run a moment later;
-   * no cell is called absent meanwhile, and rows are only the jobs that changed.
+   * The packed grid (lib/store/grid.ts): where each job runs, whether it is degraded there, and
+   * each cell's history in brief. Undefined: nothing stored yet — no cell is called absent.
    */
-  jobs?: Iterable<JobPresence | JobSnapshot>;
-  /** At least the changes in the window; older ones are ignored. */
-  changes: readonly Change[];
+  grid?: GridRecord;
   /** At least the poll runs that overlap the window. */
   polls: readonly PollRun[];
   windowMs: number;
@@ -131,11 +123,13 @@ export interface HeatRow {
 export interface HeatCell {
   row: HeatRow;
   column: HeatColumn;
-  /** Changes in the window, newest first (shared; do not mutate). */
-  changes: readonly Change[];
+  /** The cell's number in the store when it has history: its changes are read on demand. */
+  n?: number;
+  /** Changes in the window. */
   count: number;
   level: HeatLevel;
-  newest?: Change;
+  /** The newest change in the window, in brief. */
+  newest?: RecentChange;
   created: boolean;
   deleted: boolean;
   degraded: boolean;
@@ -157,7 +151,7 @@ export interface HeatIndex {
   rows: readonly HeatRow[];
   /** Total changes in the window over every cell. */
   changes: number;
-  /** False while where jobs run is not known yet (see HeatInput.jobs). */
+  /** False while nothing is stored yet (see HeatInput.grid): no cell is called absent. */
   presenceKnown: boolean;
   /** The oldest `firstSeen` of any cluster: since when we have been watching. */
   watchingSince?: number;

@@ -5,7 +5,7 @@
  * kind, when, versions, fields), carry the same marks (degraded) and offer the same links — a
  * Nomad token is not a person, so neither place offers "their jobs".
  */
-import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { badgeRoot, mountBadge } from '../../components/badge/mount';
 import { PopupApp } from '../../components/grid/PopupApp';
@@ -98,6 +98,8 @@ async function inPopup(db: TattlerDb): Promise<Shown[]> {
     await screen.findByRole('gridcell', { name: /^ingest in eu-west: 2 changes/ }, { timeout: 5000 }),
   );
   const dialog = await screen.findByRole('dialog', { name: 'Changes of ingest in eu-west' });
+  // Its changes are read when it opens.
+  await waitFor(() => expect(dialog.querySelectorAll('li.change').length).toBeGreaterThan(0));
   return [...dialog.querySelectorAll('li.change')].map(shown);
 }
 

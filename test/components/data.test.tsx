@@ -2,18 +2,30 @@
 import { cleanup, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PopupApp } from '../../components/grid/PopupApp';
-import { loadDegradedKeys, loadJobKeys, popupData } from '../../lib/popup-data';
+import { loadView, popupData } from '../../lib/popup-data';
+import { DEGRADED, PRESENT } from '../../lib/store/grid';
 import { clock, fakeApi, job, SETTINGS, seedDb, smallFleet } from './fixtures';
 
 afterEach(cleanup);
 
-describe('reading the jobs', () => {
-  it('loads job keys without snapshots, and the degraded ones through the health index', async () => {
+describe('reading the grid', () => {
+  it('reads where every job runs, degraded or not, from one packed record', async () => {
     const data = smallFleet();
     data.jobs.push({ ...job('prod-us-1', 'search'), health: { state: 'degraded' } });
     const db = await seedDb(data);
-    expect((await loadJobKeys(db)).sort()).toEqual(data.jobs.map((j) => j.key).sort());
-    expect([...(await loadDegradedKeys(db))]).toEqual(['src/prod-us-1|Deployment:shop/search']);
+    const view = await loadView(db, clock() - 3_600_000, clock());
+    const grid = view.grid;
+    const present: string[] = [];
+    const degraded: string[] = [];
+    grid?.rows.forEach((rowKey, r) => {
+      grid.clusters.forEach((clusterId, c) => {
+        const flag = grid.flags[r * grid.clusters.length + c] as number;
+        if (flag & PRESENT) present.push(`${clusterId}|${rowKey}`);
+        if (flag & DEGRADED) degraded.push(`${clusterId}|${rowKey}`);
+      });
+    });
+    expect(present.sort()).toEqual(data.jobs.map((j) => j.key).sort());
+    expect(degraded).toEqual(['src/prod-us-1|Deployment:shop/search']);
   });
 
   it('marks a job degraded now, after the grid is painted', async () => {

@@ -8,6 +8,7 @@ import { openDb, type TattlerDb } from '../../lib/db';
 import type { StatusAnswer } from '../../lib/messages';
 import type { Change, Cluster, JobSnapshot, PollRun } from '../../lib/model';
 import { type Parsed, type Settings, validateSettings } from '../../lib/settings';
+import { putChanges, putJobs } from '../../lib/store/write';
 import * as build from '../builders';
 
 export const NOW = Date.UTC(2025, 2, 3, 9, 30, 0);
@@ -90,12 +91,12 @@ export async function seedDb(data: {
   polls?: PollRun[];
 }): Promise<TattlerDb> {
   const db = openDb(`tattler-test-${++dbSeq}-${Math.random().toString(36).slice(2)}`);
-  await db.transaction('rw', [db.clusters, db.jobs, db.changes, db.polls], async () => {
+  await db.transaction('rw', [db.clusters, db.polls], async () => {
     await db.clusters.bulkPut(data.clusters ?? []);
-    await db.jobs.bulkPut(data.jobs ?? []);
-    await db.changes.bulkPut(data.changes ?? []);
     await db.polls.bulkAdd(data.polls ?? []);
   });
+  await putJobs(db, data.jobs ?? []);
+  await putChanges(db, data.changes ?? []);
   return db;
 }
 

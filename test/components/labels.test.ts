@@ -3,6 +3,7 @@ import { cellLabel, columnLabel } from '../../components/grid/labels';
 import { buildHeatIndex } from '../../lib/heat/build';
 import type { Cluster, PollRun } from '../../lib/model';
 import * as build from '../builders';
+import { gridOf, snapshot } from '../builders';
 
 const NOW = 1_800_000_000_000;
 const MIN = 60_000;
@@ -22,10 +23,7 @@ describe('labels for gaps in polling', () => {
     const build = (lastOkPoll: number) =>
       buildHeatIndex({
         clusters: [cluster('b', lastOkPoll)],
-        jobs: [
-          { key: 'src/b|Deployment:shop/checkout', clusterId: 'src/b', rowKey: 'Deployment:shop/checkout' },
-        ],
-        changes: [],
+        grid: gridOf([snapshot({ clusterId: 'src/b', name: 'checkout' })], []),
         polls: [gap],
         windowMs: 60 * MIN,
         now: NOW,
@@ -44,8 +42,7 @@ describe('labels for gaps in polling', () => {
 
 describe('the pace in a column header', () => {
   const pace = { passMs: MIN, quietMs: 10 * MIN, hotForMs: 15 * MIN };
-  const model = (clusters: Cluster[]) =>
-    buildHeatIndex({ clusters, jobs: [], changes: [], polls: [], windowMs: 5 * MIN, now: NOW });
+  const model = (clusters: Cluster[]) => buildHeatIndex({ clusters, polls: [], windowMs: 5 * MIN, now: NOW });
 
   it('says how each cluster is polled, and a quiet one waiting for its turn is not "could not see"', () => {
     const quiet = cluster('q', NOW - 8 * MIN);

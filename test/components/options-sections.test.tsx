@@ -5,7 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { OptionsApp } from '../../components/options/OptionsApp';
 import type { Change } from '../../lib/model';
 import type { SettingsInput } from '../../lib/settings';
+import { putChanges, putJobs } from '../../lib/store/write';
 import * as build from '../builders';
+import { changeCount, jobsIn } from '../store-view';
 import { type FakeIo, fakeIo, INTEGRATIONS_FOR_TEST } from './options-fakes';
 
 afterEach(cleanup);
@@ -111,20 +113,22 @@ async function fill(io: FakeIo) {
     firstSeen: at,
     lastSeen: at,
   });
-  await io.db.changes.bulkPut([change('a', at, 'checkout'), change('b', at + 1000, '=cmd|calc')]);
+  await putChanges(io.db, [change('a', at, 'checkout'), change('b', at + 1000, '=cmd|calc')]);
   await io.db.polls.add({ target: 'demo/c1', sourceId: 'demo', status: 'ok', from: at, to: at, count: 3 });
-  await io.db.jobs.put({
-    key: 'demo/c1|Deployment:shop/checkout',
-    clusterId: 'demo/c1',
-    rowKey: 'Deployment:shop/checkout',
-    kind: 'Deployment',
-    namespace: 'shop',
-    name: 'checkout',
-    versionToken: '1',
-    fields: {},
-    health: { state: 'healthy' },
-    observedAt: at,
-  });
+  await putJobs(io.db, [
+    {
+      key: 'demo/c1|Deployment:shop/checkout',
+      clusterId: 'demo/c1',
+      rowKey: 'Deployment:shop/checkout',
+      kind: 'Deployment',
+      namespace: 'shop',
+      name: 'checkout',
+      versionToken: '1',
+      fields: {},
+      health: { state: 'healthy' },
+      observedAt: at,
+    },
+  ]);
   await io.db.meta.put({ key: 'last-pass', value: { startedAt: at } });
 }
 
@@ -148,9 +152,9 @@ describe('history', () => {
       /^Cleared 2 changes, 1 poll run, 1 job snapshot and 1 cluster\./,
     );
     await waitFor(() => expect(document.activeElement).toBe(outcome));
-    expect(await io.db.changes.count()).toBe(0);
+    expect(await changeCount(io.db)).toBe(0);
     expect(await io.db.polls.count()).toBe(0);
-    expect(await io.db.jobs.count()).toBe(0);
+    expect((await jobsIn(io.db)).length).toBe(0);
     expect(await io.db.clusters.count()).toBe(0);
     // The settings and the background's own records are not history.
     expect(await io.db.meta.count()).toBe(1);
@@ -175,7 +179,7 @@ describe('history', () => {
     fireEvent.click(within(history).getByRole('button', { name: 'Yes, clear history' }));
     const alert = await within(history).findByRole('alert');
     expect(alert.textContent).toMatch(/A pass is running right now, so nothing was cleared/);
-    expect(await io.db.changes.count()).toBe(2);
+    expect(await changeCount(io.db)).toBe(2);
     expect(await io.db.clusters.count()).toBe(1);
   });
 
@@ -187,7 +191,7 @@ describe('history', () => {
     fireEvent.click(within(history).getByRole('button', { name: 'Clear history…' }));
     fireEvent.click(within(history).getByRole('button', { name: 'Cancel' }));
     expect(within(history).queryByRole('button', { name: 'Yes, clear history' })).toBeNull();
-    expect(await io.db.changes.count()).toBe(2);
+    expect(await changeCount(io.db)).toBe(2);
   });
 
   it('exports the changes as CSV and JSON with cluster names', async () => {

@@ -12,6 +12,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { afterEach, describe, expect, it } from 'vitest';
 import { OptionsApp } from '../../components/options/OptionsApp';
 import type { FetchLike } from '../../lib/http';
+import { setLastPass } from '../../lib/meta';
 import { exportSettings, type SettingsInput, validateSettings } from '../../lib/settings';
 import { FakeKubeApi } from '../sources/helpers';
 import { answerAll, type FakeIo, fakeIo, INTEGRATIONS_FOR_TEST } from './options-fakes';
@@ -476,6 +477,25 @@ describe('state of each source', () => {
     const attention = screen.getByRole('region', { name: 'Needs your attention' });
     expect(within(attention).getByRole('link', { name: `Log in at ${RANCHER}/` })).toBeTruthy();
     expect(within(attention).getByText(/500 on \/v1\/management\.cattle\.io\.clusters/)).toBeTruthy();
+  });
+
+  it('says when the last pass could not write its history, and that nothing is lost', async () => {
+    const io = fakeIo({
+      settings: withSources([{ id: 'a', name: 'A', type: 'rancher', baseUrl: RANCHER }]),
+      granted: [`${RANCHER}/*`],
+    });
+    await setLastPass(io.db, {
+      startedAt: 1,
+      finishedAt: 2,
+      clusters: { ok: 1, auth: 0, unreachable: 0, error: 1, partial: 0, gone: 0 },
+      changes: 0,
+      bytes: 0,
+      logins: [],
+      storageError: 'history could not be written: storage full',
+    });
+    mount(io);
+    const attention = await screen.findByRole('region', { name: 'Needs your attention' }, { timeout: 5000 });
+    expect(attention.textContent).toMatch(/history could not be written: storage full\. Nothing is lost/);
   });
 
   it('renders remote text as text, and only http(s) links', async () => {

@@ -3,7 +3,9 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/pr
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PopupApp } from '../../components/grid/PopupApp';
 import type { StatusAnswer } from '../../lib/messages';
+import { setLastPass } from '../../lib/meta';
 import { popupData } from '../../lib/popup-data';
+import { dropJobs, putChanges, putJobs } from '../../lib/store/write';
 import {
   change,
   clock,
@@ -99,15 +101,33 @@ function openNothing() {
   return undefined as unknown as Parameters<typeof PopupApp>[0]['data'];
 }
 
+describe('a pass that could not write', () => {
+  it('says so above the grid, as an alert, and that nothing is lost', async () => {
+    const db = await seedDb(smallFleet());
+    await setLastPass(db, {
+      startedAt: NOW - MIN,
+      finishedAt: NOW - MIN,
+      clusters: { ok: 3, auth: 0, unreachable: 0, error: 1, partial: 0, gone: 0 },
+      changes: 0,
+      bytes: 0,
+      logins: [],
+      storageError: 'history could not be written: storage full',
+    });
+    render(<PopupApp data={popupData(db)} settings={SETTINGS} api={fakeApi()} clock={clock} />);
+    const alert = await screen.findByRole('alert', {}, { timeout: 5000 });
+    expect(alert.textContent).toMatch(/^history could not be written: storage full: .* nothing is lost/);
+  });
+});
+
 describe('live', () => {
   it('repaints when a pass writes a change, without reopening', async () => {
     const db = await seedDb(smallFleet());
     render(<PopupApp data={popupData(db)} settings={SETTINGS} api={fakeApi()} clock={clock} />);
     await screen.findByRole('gridcell', { name: 'checkout in prod-us-1: no changes' }, { timeout: 5000 });
-    await db.changes.add(
+    await putChanges(db, [
       change('prod-us-1', 'checkout', MIN, { type: 'deleted', actor: { name: 'mallory', kind: 'person' } }),
-    );
-    await db.jobs.delete('src/prod-us-1|Deployment:shop/checkout');
+    ]);
+    await dropJobs(db, 'src/prod-us-1', ['src/prod-us-1|Deployment:shop/checkout']);
     const cell = await screen.findByRole(
       'gridcell',
       { name: 'checkout in prod-us-1: 1 change, last 1 minute ago by mallory, deleted' },
@@ -127,7 +147,7 @@ describe('live', () => {
     cart.focus();
     fireEvent.keyDown(cart, { key: 'ArrowLeft' });
     expect(document.activeElement?.getAttribute('aria-label')).toBe('cart in prod-eu-1: no changes');
-    await db.changes.add(change('prod-eu-1', 'cart', 30_000, { actor: { name: 'bob', kind: 'person' } }));
+    await putChanges(db, [change('prod-eu-1', 'cart', 30_000, { actor: { name: 'bob', kind: 'person' } })]);
     await screen.findByRole('gridcell', { name: /^cart in prod-eu-1: 1 change/ }, { timeout: 5000 });
     expect(screen.getAllByRole('rowheader')[0]?.getAttribute('aria-label')).toMatch(/^cart/);
     const tabStops = screen.getAllByRole('gridcell').filter((c) => c.tabIndex === 0);
@@ -142,7 +162,7 @@ describe('live', () => {
     render(<PopupApp data={popupData(db)} settings={SETTINGS} api={fakeApi()} clock={clock} />);
     await screen.findByRole('grid', {}, { timeout: 5000 });
     await db.clusters.add(cluster('prod-ap-1', 'ap'));
-    await db.jobs.add(job('prod-ap-1', 'cart'));
+    await putJobs(db, [job('prod-ap-1', 'cart')]);
     await db.polls.add(okRun('prod-ap-1'));
     expect(
       await screen.findByRole('gridcell', { name: 'cart in prod-ap-1: no changes' }, { timeout: 5000 }),

@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExtraSystems, startExtraSystems } from '../../fleet/extra/index';
 import { demoSettings, type Fleet, startFleet } from '../../fleet/index';
-import type { Change, Cluster, JobSnapshot } from '../../lib/model';
+import type { Change, Cluster } from '../../lib/model';
 import {
   badgeParts,
   importSettingsThroughOptions,
@@ -23,6 +23,7 @@ import {
   readTable,
 } from './harness';
 import { enterNomadToken, logInToExtraSystems, logInToFleet } from './people';
+import { storedChanges, storedJobs } from './stored';
 
 interface Status {
   running: boolean;
@@ -116,11 +117,11 @@ describe('Argo CD, Nomad and a home-grown manager, end to end', () => {
     expect(bySource('homegrown')).toEqual(['prod-eu-1', 'prod-us-1']);
     expect(status.last?.clusters.ok).toBe(clusters.length);
     expect(clusters.length).toBe(12 + 3 + 2 + 2);
-    expect(await readTable<Change>(ext, 'changes')).toEqual([]);
+    expect(await storedChanges((t) => readTable(ext, t))).toEqual([]);
 
     // What an alert about each job carries names a job Tattler knows: the cluster label is the
     // cluster's display name, namespace and job label are the job's.
-    const jobs = await readTable<JobSnapshot>(ext, 'jobs');
+    const jobs = await storedJobs((t) => readTable(ext, t));
     const byId = new Map(clusters.map((c) => [c.id, c]));
     for (const [sourceId, { alert }] of [
       ['argocd', ARGO],
@@ -145,7 +146,7 @@ describe('Argo CD, Nomad and a home-grown manager, end to end', () => {
     extra.control.homegrown(FORGE.change);
     await passSince(since);
 
-    const changes = await readTable<Change>(ext, 'changes');
+    const changes = await storedChanges((t) => readTable(ext, t));
     const one = (sourceId: string, name: string) => {
       const found = changes.filter((c) => c.clusterId.startsWith(`${sourceId}/`) && c.name === name);
       expect(

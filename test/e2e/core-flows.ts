@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSettings, type Fleet, startFleet } from '../../fleet/index';
 import type { PassSummary, StatusAnswer } from '../../lib/messages';
-import type { Change, Cluster } from '../../lib/model';
+import type { Cluster } from '../../lib/model';
 import {
   type BrowserName,
   type ExtensionBrowser,
@@ -23,6 +23,7 @@ import {
   reachesBrowserUi,
   type Tab,
 } from './browsers';
+import { storedChanges } from './stored';
 
 /** Reads until `ok` holds; the error names what was awaited and what was last seen. */
 async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 30_000) {
@@ -54,7 +55,7 @@ export function coreFlows(name: BrowserName) {
     // a 30 s alarm, whose event would itself keep the background alive through the slow pass.
     const settings = () => ({ ...demoSettings(fleet), requestTimeoutSec: 60, pollIntervalSec: 600 });
     const pollNow = async () => (await browser.send({ type: 'poll-now' })) as StatusAnswer;
-    const changes = () => browser.readTable<Change>('changes');
+    const changes = () => storedChanges((t) => browser.readTable(t));
     const lastPass = async () =>
       (await browser.readTable<{ key: string; value: unknown }>('meta')).find((m) => m.key === 'last-pass')
         ?.value as PassSummary | undefined;

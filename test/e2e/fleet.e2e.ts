@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSettings, type Fleet, startFleet } from '../../fleet/index';
-import type { Change, Cluster, PollRun } from '../../lib/model';
+import type { Cluster, PollRun } from '../../lib/model';
 import {
   importSettingsThroughOptions,
   type LaunchedExtension,
@@ -15,6 +15,7 @@ import {
   pollNow,
   readTable,
 } from './harness';
+import { storedChanges } from './stored';
 
 interface Status {
   running: boolean;
@@ -33,7 +34,7 @@ describe('Tattler against the demo fleet', () => {
   let consolePage: Page;
 
   const pass = async () => (await pollNow(ext)) as Status;
-  const changes = () => readTable<Change>(ext, 'changes');
+  const changes = () => storedChanges((t) => readTable(ext, t));
   const clusterId = (name: string) => {
     const c = fleet.clusters().find((x) => x.displayName === name);
     if (!c) throw new Error(`no cluster ${name}`);

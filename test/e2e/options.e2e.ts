@@ -13,8 +13,9 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Fleet, startFleet } from '../../fleet/index';
-import type { Cluster, JobSnapshot, PollRun } from '../../lib/model';
+import type { Cluster, PollRun } from '../../lib/model';
 import { type LaunchedExtension, launchExtension, readTable } from './harness';
+import { storedJobs } from './stored';
 
 const ANNOTATION = 'fleet.example.com/changed-by';
 
@@ -127,7 +128,7 @@ describe('options page', () => {
       'a complete pass',
     );
     expect(clusters.map((c) => c.name).sort()).toEqual(names);
-    const jobs = await readTable<JobSnapshot>(ext, 'jobs');
+    const jobs = await storedJobs((t) => readTable(ext, t));
     expect(jobs.length).toBeGreaterThan(0);
     expect(jobs.some((j) => j.changedBy?.kind === 'person' && j.changedBy.via?.includes(ANNOTATION))).toBe(
       true,

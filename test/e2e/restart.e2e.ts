@@ -10,10 +10,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSettings, type Fleet, startFleet } from '../../fleet/index';
 import type { PassSummary } from '../../lib/messages';
-import type { Change, Cluster } from '../../lib/model';
+import type { Cluster } from '../../lib/model';
 import { chromiumBrowser, type ExtensionBrowser } from './browsers';
 import { importSettingsThroughOptions, type LaunchedExtension, launchExtension } from './harness';
 import { logInToFleet } from './people';
+import { storedChanges } from './stored';
 
 const POLL_INTERVAL_MS = 30_000;
 
@@ -83,7 +84,7 @@ describe('a worker stopped mid-pass', () => {
 
     const clusters = await browser.readTable<Cluster>('clusters');
     expect(clusters.filter((c) => (c.lastOkPoll ?? 0) < (next?.startedAt ?? 0))).toEqual([]);
-    const changes = await browser.readTable<Change>('changes');
+    const changes = await storedChanges((t) => browser.readTable(t));
     const scaled = changes.filter(
       (c) => c.clusterId === clusterId('prod-eu-2') && c.fields.some((f) => f.path === 'spec.replicas'),
     );

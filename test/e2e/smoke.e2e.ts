@@ -5,7 +5,7 @@
  */
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cluster, JobSnapshot } from '../../lib/model';
+import type { Cluster } from '../../lib/model';
 import { ACTOR_ANNOTATION, FakeKubeApi } from '../sources/helpers';
 import {
   importSettingsThroughOptions,
@@ -14,6 +14,7 @@ import {
   pollNow,
   readTable,
 } from './harness';
+import { storedJobs } from './stored';
 
 describe('extension smoke test', () => {
   const api = new FakeKubeApi();
@@ -50,7 +51,7 @@ describe('extension smoke test', () => {
       'prod-eu-1',
       'staging-us',
     ]);
-    const jobs = await readTable<JobSnapshot>(ext, 'jobs');
+    const jobs = await storedJobs((t) => readTable(ext, t));
     const checkout = jobs.find((j) => j.clusterId === 'smoke/c-m-abc12' && j.name === 'checkout');
     expect(checkout?.changedBy).toMatchObject({ name: 'alice', kind: 'person' });
     // Every request the extension made was a GET.

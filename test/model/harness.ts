@@ -21,6 +21,7 @@ import { unpaced } from '../../lib/pace';
 import { type Settings, validateSettings } from '../../lib/settings';
 import { readMemo, stillEmpty } from '../../lib/sources/kubernetes/memo';
 import { adapterFor } from '../../lib/sources/registry';
+import { allChanges } from '../../lib/store/changes';
 import { runPass } from '../../lib/watcher';
 import { type Attr, ClusterOracle, type Expected } from './oracle';
 import {
@@ -453,8 +454,10 @@ export class Harness {
     const source = this.settings.sources.find((s) => s.id === record.sourceId);
     if (!source) return false;
     const memo = readMemo(record.memo, record.apiBase, source);
-    const stored = await this.db.jobs.where('clusterId').equals(id).count();
-    return stored === 0 && stillEmpty(memo.lists.Deployment, this.browserNow());
+    const state = await this.db.states.get(id);
+    return (
+      Object.keys(state?.jobs ?? {}).length === 0 && stillEmpty(memo.lists.Deployment, this.browserNow())
+    );
   }
 
   async run(steps: Step[]): Promise<void> {
@@ -477,7 +480,7 @@ export class Harness {
 
   /** Differences between what was stored and what the oracle expects; empty when they agree. */
   async compare(): Promise<string[]> {
-    const stored = await this.db.changes.toArray();
+    const stored = await allChanges(this.db);
     const problems: string[] = [];
     // An update says who made it: the person who made the last spec change in it.
     const keyOf = (clusterId: string, rowKey: string, type: string, attrs: readonly string[], by?: string) =>

@@ -13,6 +13,7 @@ import { openDb, type TattlerDb } from '../../lib/db';
 import type { Change } from '../../lib/model';
 import { alertmanager } from '../../lib/pages/alertmanager';
 import { defaultSettings } from '../../lib/settings';
+import { putChanges } from '../../lib/store/write';
 import * as build from '../builders';
 import { fixture, loadPage, run, settle, stopAll } from './helpers';
 
@@ -35,7 +36,7 @@ beforeEach(async () => {
       apiBase: `https://rancher.example/k8s/clusters/${nativeId}`,
     });
   await db.clusters.bulkPut([cluster('c-m-eu1', 'prod-eu-1'), cluster('c-m-us1', 'prod-us-1')]);
-  await db.changes.bulkPut([
+  await putChanges(db, [
     change('a', 'rancher/c-m-eu1', 'checkout', START - 4 * MINUTE, 'alice'),
     change('b', 'rancher/c-m-us1', 'checkout', START - 25 * MINUTE, 'bob'),
   ]);

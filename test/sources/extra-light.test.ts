@@ -13,6 +13,7 @@ import { unpaced } from '../../lib/pace';
 import { type Settings, validateSettings } from '../../lib/settings';
 import { adapterFor } from '../../lib/sources/registry';
 import { runPass } from '../../lib/watcher';
+import { changesIn } from '../store-view';
 
 const T0 = Date.parse('2026-12-01T10:00:00Z');
 const MIN = 60_000;
@@ -157,7 +158,7 @@ describe.each(['argocd', 'nomad', 'homegrown'] as const)('%s', (system) => {
       // Every page of the region's list (the fleet pages every 2 jobs), the other region's first only.
       const pages = Math.ceil(systems.nomad.jobKeys(region).length / 2);
       expect(rows({ system: 'nomad', cluster: region, resource: 'jobs' })[0]?.requests).toBe(pages);
-      const [change] = await db.changes.toArray();
+      const [change] = await changesIn(db);
       expect(change?.actor?.name).toMatch(/^token /);
     });
   }
@@ -194,7 +195,7 @@ describe.each(['argocd', 'nomad', 'homegrown'] as const)('%s', (system) => {
         ['list', 'fields', 1],
         ['get', 'object', 1],
       ]);
-      const [change] = await db.changes.toArray();
+      const [change] = await changesIn(db);
       expect(change?.actor?.name).toBe('bob');
     });
 

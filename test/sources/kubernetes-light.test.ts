@@ -14,6 +14,7 @@ import { type Settings, validateSettings } from '../../lib/settings';
 import { EMPTY_REPROBE_MS } from '../../lib/sources/kubernetes/memo';
 import { adapterFor } from '../../lib/sources/registry';
 import { runPass, type WatcherDeps } from '../../lib/watcher';
+import { changesIn, jobsIn } from '../store-view';
 
 const MIN = 60_000;
 let fleet: Fleet;
@@ -100,7 +101,7 @@ describe('Kubernetes, light on the API servers', () => {
           .sort(),
       ).toEqual(['cronjobs metadata cache', 'deployments metadata cache', 'statefulsets metadata cache']);
     }
-    expect(await db.jobs.count()).toBeGreaterThan(0);
+    expect((await jobsIn(db)).length).toBeGreaterThan(0);
   });
 
   it('a change fetches exactly the object that moved, and records it', async () => {
@@ -116,7 +117,7 @@ describe('Kubernetes, light on the API servers', () => {
       rows({ system: 'kubernetes', as: 'object' }).map((r) => [r.cluster, r.resource, r.verb, r.requests]),
     ).toEqual([[id, 'deployments', 'get', 1]]);
     expect(rows({ verb: 'get' })[0]?.from).toBe('cache');
-    const changes = await db.changes.toArray();
+    const changes = await changesIn(db);
     expect(changes.map((c) => [c.clusterId, c.name])).toEqual(changes.map(() => [`demo/${id}`, 'pricing']));
     expect(changes.find((c) => c.type === 'updated')?.actor?.name).toBe('kubectl-edit');
   });
