@@ -14,6 +14,10 @@ const run = (title: string, file: string, args: string[] = []) => {
 
 run('diff vs JSON.parse (issue: foundation)', 'bench/diff.ts');
 run('one pass over 200 clusters x 250 jobs (issue: foundation)', 'bench/pass.ts');
+run(
+  'what a pass costs the API servers, 200 clusters x 250 jobs, before and now (issue: light on the API servers)',
+  'bench/traffic.ts',
+);
 console.log('\n== building the extension for the browser benchmarks ==');
 execFileSync('npx', ['wxt', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 run(
