@@ -107,6 +107,23 @@ describe('background service', () => {
     }
   });
 
+  it('"poll now" during the alarm\'s pass is answered by a pass that asks every cluster, quiet ones too', async () => {
+    await fakeBrowser.storage.local.set({
+      settings: { version: 1, sources: [{ id: 'demo', name: 'Demo', type: 'rancher', baseUrl: origin }] },
+    });
+    await passSettled();
+    await bg.runPassNow();
+    const clusters = await bg.db.clusters.count();
+    expect(clusters).toBeGreaterThan(0);
+    // A minute on, nothing changed: every cluster is quiet, and the alarm's pass asks none of them.
+    ahead += 60_000;
+    const alarm = fireAlarm();
+    const asked = await bg.requestPass(true);
+    await alarm;
+    expect(asked.summary?.clusters.ok).toBe(clusters);
+    expect(asked.summary?.paced).toBeUndefined();
+  });
+
   it('registers the page integrations on the origins the user named and granted, and only those', async () => {
     await fakeBrowser.storage.local.set({
       settings: {

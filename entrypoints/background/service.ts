@@ -81,7 +81,10 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
   const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
   // One id per background instance: a lease with another owner is not this instance's.
   const owner = backgroundOwner();
-  let running: { since: number; attempt: Promise<PassAttempt> } | undefined;
+  let running: { since: number; eager: boolean; attempt: Promise<PassAttempt> } | undefined;
+  // A pass cut off by the worker's end left clusters unasked, and what it was asked to do (a
+  // "poll now"?) is not known: the first pass of this instance asks every cluster.
+  let resumeEagerly = false;
   // Clusters the alerts open on pages name: polled every pass while they are (lib/pace.ts).
   const alerted = new AlertedClusters();
 
@@ -90,6 +93,7 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
   // this instance) is not turned away by it.
   const ready = releaseDeadLease(db, owner)
     .then((dead) => {
+      if (dead) resumeEagerly = true;
       if (dead)
         console.info(
           `Tattler: released the lease of a pass cut off at start-up (held since ${new Date(dead.since).toISOString()})`,
@@ -113,8 +117,10 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
     return defaultSettings();
   }
 
-  async function pass(eager: boolean): Promise<PassAttempt> {
+  async function pass(asked: boolean): Promise<PassAttempt> {
     await ready;
+    const eager = asked || resumeEagerly;
+    resumeEagerly = false;
     const loaded = await loadSettings(browser.storage.local);
     if (!loaded.ok) {
       // Not a pass with default settings: with no sources it would retire every cluster.
@@ -193,6 +199,9 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
   function requestPass(eager = false): Promise<PassAttempt> {
     if (running) {
       const { since, attempt } = running;
+      // "Poll now" while the alarm's pass (which asks only the clusters due) runs: after it, a
+      // pass that asks every cluster — joining it would answer with a pass that skipped some.
+      if (eager && !running.eager) return attempt.then(() => requestPass(true));
       return attempt.then((result) =>
         result.summary
           ? {
@@ -218,7 +227,7 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
       .finally(() => {
         running = undefined;
       });
-    running = { since: now(), attempt };
+    running = { since: now(), eager, attempt };
     return attempt;
   }
 
