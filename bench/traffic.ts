@@ -31,8 +31,10 @@ import { adapterFor } from '../lib/sources/registry';
 import type { SourceAdapter } from '../lib/sources/types';
 import { runPass } from '../lib/watcher';
 
-const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? 200);
-const JOBS = Number(process.env.BENCH_JOBS ?? 250);
+// --smoke (npm test): a small fleet, only to check that the benchmark still runs to its end.
+const SMOKE = process.argv.includes('--smoke');
+const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? (SMOKE ? 4 : 200));
+const JOBS = Number(process.env.BENCH_JOBS ?? (SMOKE ? 100 : 250));
 
 type Obj = Record<string, unknown> & { metadata: Record<string, unknown>; spec: Record<string, unknown> };
 const fixture = JSON.parse(
