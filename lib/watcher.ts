@@ -28,6 +28,7 @@ import {
   type PollStatus,
 } from './model';
 import { mapPool } from './pool';
+import { recoverBaseline } from './recover/merge';
 import type { Settings, SourceSettings } from './settings';
 import type { PollContext, SourceAdapter } from './sources/types';
 import { describeStorageError } from './storage-errors';
@@ -270,6 +271,8 @@ function isBaseline(cluster: Cluster | undefined, baselineKey: string): boolean 
   return cluster?.lastOkPoll === undefined || cluster.baselineKey !== baselineKey;
 }
 
+const DAY_MS = 86_400_000;
+
 /** Asking about this many first tells a lying list from a mass deletion without asking about all. */
 const CONFIRM_SAMPLE = 3;
 
@@ -428,6 +431,14 @@ async function pollCluster(deps: PassDeps, target: Target, summary: PassSummary)
         if (isBaseline(fresh, baselineKey)) {
           // What exists is not news: stored without a flood of "created". Cells keep their history.
           await replaceSnapshots(db, state, jobs);
+          // What the platform still remembers of the days before is, recovered (lib/recover/).
+          changes = recoverBaseline(jobs, (rowKey) => state.cells[rowKey] !== undefined, {
+            now: finishedAt,
+            since: finishedAt - deps.settings.retentionDays * DAY_MS,
+            ignore,
+            ...(clockOffsetMs !== undefined ? { clockOffsetMs } : {}),
+          });
+          await recordChanges(db, state, changes);
           dirty = true;
         } else {
           // Jobs given in full with the token already stored did not move either.

@@ -1,7 +1,8 @@
 /**
  * One change, as a list item: what kind of change and its mark, who (and what kind of actor),
  * when (relative and exact, or the poll window it lies in), a warning when the actor may belong
- * to an earlier change, versions skipped, field by field before → after, the cause, and the
+ * to an earlier change, whether it was recovered from the platform's history (and from what) rather
+ * than seen live, versions skipped, field by field before → after, the cause, and the
  * links out (the job's console; the person's jobs). The popup's cell detail and the page
  * badges' popover both render changes with it; each puts its own context on top (the badge:
  * which job and why it is shown) and styles the classes in its own sheet. Words, marks and the
@@ -14,6 +15,7 @@ import {
   type ChangeView,
   clockText,
   consoleLink,
+  recoveredText,
   shownValue,
   skippedText,
   versionsText,
@@ -81,6 +83,12 @@ export function ChangeItem({
           <span aria-hidden="true">⚠ </span>
           {actor ? actor.name : 'The actor'} may belong to an earlier change: the reported time lies before
           this change's window.
+        </p>
+      )}
+      {change.recovered && (
+        <p class="recovered" role="note">
+          <span aria-hidden="true">↺ </span>
+          {recoveredText(change.recovered)}
         </p>
       )}
       {clockText(change.clockOffsetMs) && <p class="dim clock">{clockText(change.clockOffsetMs)}</p>}
