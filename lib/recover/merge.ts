@@ -127,10 +127,17 @@ export function recoverBetween(prev: JobSnapshot, curr: JobSnapshot, opts: DiffO
   const history = curr.history;
   if (!history) return undefined;
   const axis = history.axis;
-  const from = prev[axis] ?? history.base;
   const to = curr[axis];
-  if (from === undefined || to === undefined || to <= from) return undefined;
+  if (to === undefined) return undefined;
   const versions = ordered(history);
+  const from = prev[axis] ?? history.base;
+  if (from === undefined) {
+    // Stored without details, at a version the history no longer places: what came between is
+    // unknown, but the version before this one still gives the change its "before".
+    const previous = versions.filter((v) => v.version < to).pop();
+    return previous ? { changes: [], before: { ...previous.fields, ...prev.fields }, accounted: 0 } : undefined;
+  }
+  if (to <= from) return undefined;
   let running: Record<string, FieldValue> = { ...prev.fields };
   if (prev[axis] === undefined) {
     // Stored without its details (a Nomad job read from the list alone): the version it was at

@@ -29,7 +29,7 @@ function asOf(last: number): ArgoApp {
   status.history = status.history.filter((h) => h.id <= last);
   const newest = status.history[status.history.length - 1];
   if (newest) status.sync.revision = newest.revision;
-  (app.metadata as { resourceVersion: string }).resourceVersion = String(900_000 + last);
+  app.metadata.resourceVersion = String(900_000 + last);
   return app;
 }
 
