@@ -272,7 +272,7 @@ export const EVENTS: Record<string, EventDef> = {
 
   'double-change': {
     description:
-      'alice changes payments-api twice within 4 s (a poller sees only the second: one version skipped)',
+      'alice changes payments-api twice within 4 s (a poller sees only the second live; the first is in the ReplicaSets)',
     run(ctx, options) {
       const target = job('Deployment', 'payments', 'payments-api');
       const cluster = pickCluster(ctx, options, ['prod-us-1', 'prod-eu-1'], target);
@@ -371,6 +371,24 @@ export const EVENTS: Record<string, EventDef> = {
       if (!cluster || ctx.world.clusters.length <= 1) return ctx.log('cluster-leaves: nothing to remove');
       ctx.world.removeCluster(cluster.id);
       ctx.log(`${cluster.name} left the fleet (${cluster.id} removed from Rancher)`);
+    },
+  },
+
+  'debug-logging': {
+    description:
+      "dave turns on cart's debug logging with helm (followed within a poll by another person's change, only the ReplicaSets still tell it)",
+    run(ctx, options) {
+      const cluster = pickCluster(ctx, options, ['prod-eu-1'], CART);
+      if (!cluster) return ctx.log('debug-logging: no reachable cluster with cart');
+      edit(
+        ctx,
+        cluster,
+        CART,
+        { person: 'dave', tool: 'helm', cause: 'helm upgrade cart --set logLevel=debug' },
+        "dave turned on cart's debug logging",
+        'LOG_LEVEL → debug',
+        setEnv('LOG_LEVEL', 'debug'),
+      );
     },
   },
 

@@ -135,7 +135,9 @@ export function recoverBetween(prev: JobSnapshot, curr: JobSnapshot, opts: DiffO
     // Stored without details, at a version the history no longer places: what came between is
     // unknown, but the version before this one still gives the change its "before".
     const previous = versions.filter((v) => v.version < to).pop();
-    return previous ? { changes: [], before: { ...previous.fields, ...prev.fields }, accounted: 0 } : undefined;
+    return previous
+      ? { changes: [], before: { ...previous.fields, ...prev.fields }, accounted: 0 }
+      : undefined;
   }
   if (to <= from) return undefined;
   let running: Record<string, FieldValue> = { ...prev.fields };

@@ -13,6 +13,7 @@ import type { SourceSettings } from '../../settings';
 import { matchesLabelSelector } from '../label-selector';
 import { isRecord, namePredicate, pathOf, shapeError } from '../shared';
 import type { PollContext, PollOk, SourceAdapter } from '../types';
+import { readDeploymentHistory } from './history';
 import { KIND_INFO, type KubeObject, normalizeObject } from './normalize';
 
 /** Page size. The API server may return fewer; `continue` says whether more follow. */
@@ -233,4 +234,5 @@ export const kubernetesAdapter: SourceAdapter = {
   },
   poll: pollKubernetes,
   confirmGone: confirmKubernetesGone,
+  history: readDeploymentHistory,
 };

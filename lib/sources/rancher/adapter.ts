@@ -9,6 +9,7 @@ import { type Http, PollError } from '../../http';
 import type { DiscoveredCluster } from '../../model';
 import type { SourceSettings } from '../../settings';
 import { confirmKubernetesGone, type Page, pollKubernetes, readAllPages } from '../kubernetes/adapter';
+import { readDeploymentHistory } from '../kubernetes/history';
 import { groupFromLabels, isRecord, shapeError } from '../shared';
 import type { SourceAdapter } from '../types';
 
@@ -110,4 +111,5 @@ export const rancherAdapter: SourceAdapter = {
   discover: discoverRancher,
   poll: pollKubernetes,
   confirmGone: confirmKubernetesGone,
+  history: readDeploymentHistory,
 };
