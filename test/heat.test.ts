@@ -330,14 +330,11 @@ describe('cells', () => {
     const changes = Array.from({ length: 5000 }, (_, i) =>
       change(`c${i % 200}`, `job-${i % 2000}`, (i % 60) * MIN),
     );
-    const t0 = performance.now();
     const index = buildHeatIndex(input({ clusters: many, jobs, changes }));
-    const ms = performance.now() - t0;
     expect(index.rows).toHaveLength(2000);
     expect(index.columns).toHaveLength(200);
     expect(cellOf(index, 'job-1999', 'c198').absent).toBe(false);
     expect(cellOf(index, 'job-1999', 'c199').absent).toBe(true);
-    expect(ms).toBeLessThan(2000);
   });
 });
 

@@ -3,7 +3,7 @@
  * options page re-running its counts over the whole history on every cluster commit made each
  * pass about three times slower (issue 19).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openDb } from '../lib/db';
 import { historyStore } from '../lib/history';
 import { setLastPass } from '../lib/meta';
@@ -24,8 +24,7 @@ describe('the options page’s live reads', () => {
           throw e;
         },
       );
-    await settle();
-    expect(seen).toEqual([0]);
+    await vi.waitFor(() => expect(seen).toEqual([0]));
     // What a pass writes per cluster: poll runs, clusters, the log …
     for (let i = 0; i < 5; i++) {
       await db.polls.add({ target: `c-${i}`, sourceId: 's', status: 'ok', from: i, to: i, count: 1 });
@@ -42,12 +41,10 @@ describe('the options page’s live reads', () => {
       bytes: 0,
       logins: [],
     });
-    await settle();
-    expect(seen).toEqual([0, 5]);
+    await vi.waitFor(() => expect(seen).toEqual([0, 5]));
     // Writing changes from outside a pass rebuilds the grid: that counts as news too.
     await putChanges(db, [build.change({ clusterId: 's/c-1', name: 'checkout' }, 10)]);
-    await settle();
-    expect(seen.length).toBe(3);
+    await vi.waitFor(() => expect(seen.length).toBe(3));
     stop();
     await db.delete();
   });

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDb, type TattlerDb } from '../lib/db';
 import { createHttp, PollError } from '../lib/http';
 import {
@@ -486,6 +486,8 @@ describe('runPass under faults of its own storage and of concurrent passes', () 
   let clock: number;
   /** Writes to these tables fail with the browser's "quota exceeded" while set. */
   const failing = new Set<string>();
+  /** How many writes have failed so far. */
+  let failed = 0;
   const settings = settingsWith();
   const pass = () =>
     runPass({ db, settings, http: createHttp(), adapterFor: () => adapter, now: () => clock });
@@ -503,6 +505,7 @@ describe('runPass under faults of its own storage and of concurrent passes', () 
             ...table,
             mutate: (req) => {
               if (!failing.has(name)) return table.mutate(req);
+              failed++;
               const error = new Error('The quota has been exceeded.');
               error.name = 'QuotaExceededError';
               return Promise.reject(error);
@@ -512,6 +515,7 @@ describe('runPass under faults of its own storage and of concurrent passes', () 
       }),
     });
     failing.clear();
+    failed = 0;
     adapter = new ScriptedAdapter();
     clock = 1_000_000;
     adapter.clusters = [cluster('c-1', 'prod-eu-1'), cluster('c-2', 'prod-eu-2')];
@@ -561,6 +565,7 @@ describe('runPass under faults of its own storage and of concurrent passes', () 
       ended = true;
       return s;
     });
+    await vi.waitFor(() => expect(failed).toBeGreaterThan(0), { timeout: 10_000 });
     await new Promise((r) => setTimeout(r, 30));
     expect(ended).toBe(false); // c-1 failed, c-2 is still out: the pass is not over
     failing.clear();
