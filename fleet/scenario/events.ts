@@ -374,20 +374,25 @@ export const EVENTS: Record<string, EventDef> = {
     },
   },
 
-  'debug-logging': {
+  'log-level': {
     description:
-      "dave turns on cart's debug logging with helm (followed within a poll by another person's change, only the ReplicaSets still tell it)",
+      "dave switches cart's log level with helm (followed within a poll by another person's change, only the ReplicaSets still tell it)",
     run(ctx, options) {
       const cluster = pickCluster(ctx, options, ['prod-eu-1'], CART);
-      if (!cluster) return ctx.log('debug-logging: no reachable cluster with cart');
+      if (!cluster) return ctx.log('log-level: no reachable cluster with cart');
+      const d = cluster.workload<Deployment>('Deployment', CART.namespace, CART.name);
+      const level =
+        d?.spec.template.spec.containers[0]?.env?.find((e) => e.name === 'LOG_LEVEL')?.value === 'debug'
+          ? 'info'
+          : 'debug';
       edit(
         ctx,
         cluster,
         CART,
-        { person: 'dave', tool: 'helm', cause: 'helm upgrade cart --set logLevel=debug' },
-        "dave turned on cart's debug logging",
-        'LOG_LEVEL → debug',
-        setEnv('LOG_LEVEL', 'debug'),
+        { person: 'dave', tool: 'helm', cause: `helm upgrade cart --set logLevel=${level}` },
+        `dave set cart's log level to ${level}`,
+        `LOG_LEVEL → ${level}`,
+        setEnv('LOG_LEVEL', level),
       );
     },
   },
