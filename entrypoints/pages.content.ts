@@ -1,7 +1,8 @@
 /**
  * Page integrations: change badges on alert pages and job consoles (lib/pages/, wiring in
- * lib/pages/boot.ts). Built into the manifest for the demo fleet's loopback origins only; the
- * origins users add are registered at run time (lib/pages/registration.ts) with this same file.
+ * lib/pages/boot.ts). Registered at run time on the origins the user listed and granted
+ * (lib/pages/registration.ts); the store build's manifest runs it nowhere by itself. The demo
+ * build's manifest adds it on loopback pages (wxt.config.ts).
  */
 import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
@@ -9,7 +10,7 @@ import { mountBadge } from '../components/badge/mount';
 import { bootPages } from '../lib/pages/boot';
 
 export default defineContentScript({
-  matches: ['http://127.0.0.1/*', 'http://localhost/*'],
+  registration: 'runtime',
   runAt: 'document_idle',
   // Badges render in shadow roots of their own; nothing is ever injected into the page's styles.
   cssInjectionMode: 'ui',

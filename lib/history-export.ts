@@ -5,8 +5,9 @@
  * CSV follows RFC 4180 (comma separated, CRLF between records, a field is quoted when it holds a
  * comma, a quote or a line break, and quotes inside are doubled). Values come from the clusters
  * (job names, annotations, change causes), so a cell a spreadsheet would run as a formula —
- * one starting with = + - @, or a tab or carriage return that some strip first — is prefixed
- * with a single quote and read as text.
+ * one starting with = + - @ (after any blanks or line breaks, which spreadsheets skip before
+ * they look for a formula), or with a tab or carriage return — is prefixed with a single quote
+ * and read as text.
  */
 import { fieldChangeText } from './change-view';
 import type { Change } from './model';
@@ -66,7 +67,7 @@ export function fieldsSummary(change: Pick<Change, 'fields'>): string {
 
 /** Makes a cell safe for a spreadsheet: text that would start a formula is prefixed with `'`. */
 export function guardFormula(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /^\s*[=+\-@]|^[\t\r]/.test(text) ? `'${text}` : text;
 }
 
 /** Quotes a cell when RFC 4180 requires it. */

@@ -1,7 +1,19 @@
 /**
  * The only way Tattler talks to clusters: GET, with the user's own browser session, and every
  * failure turned into a poll outcome a person can act on. Sources receive an `Http` and never
- * call `fetch` themselves, so "read-only" is a property of this file, not a promise per source.
+ * call `fetch` themselves, so these are properties of this file, not promises per source:
+ *
+ * - Read-only: every request is a GET without a body.
+ * - No redirect is followed (`redirect: 'manual'`). A browser shows an extension nothing of a
+ *   redirect it did not follow (an opaque response: status 0, no Location, no body — tried in
+ *   Chromium's service worker and Firefox's extension pages alike), so Tattler cannot tell a
+ *   login redirect from a redirect elsewhere and follows neither: the request's origin "needs
+ *   login", the redirect's body is never read, and the place it pointed to hears nothing — not
+ *   the user's cookies for it, not a token. `manual` rather than `error` for requests that carry
+ *   a token too: neither follows, and `error` fails like a dropped connection, so the person
+ *   would read "could not connect" where a login is missing.
+ * - A token goes only to the origin it was given for (`HttpOptions.secrets`): a request that
+ *   carries one to any other origin is not sent.
  */
 import type { PollStatus } from './model';
 
@@ -43,11 +55,23 @@ export interface Http {
 /** `fetch` as the browser (or Node) provides it; injectable for tests. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
+/** A secret and the one origin it was given for (lib/secrets.ts). */
+export interface BoundSecret {
+  value: string;
+  /** `https://nomad.example.com:4646`: scheme, host and port, exactly. */
+  origin: string;
+}
+
 export interface HttpOptions {
   fetch?: FetchLike;
   timeoutMs?: number;
   /** Called once per request before it is sent; tests use it to watch every request. */
   onRequest?: (url: string, init: RequestInit) => void;
+  /**
+   * The secrets requests may carry, each with its origin. A request whose URL or headers hold one
+   * is sent only to an origin that secret was given for; anywhere else it fails unsent.
+   */
+  secrets?: readonly BoundSecret[];
 }
 
 /** The path and query of a URL, for messages: the origin is the same for every request. */
@@ -63,19 +87,56 @@ export const pathOf = (url: string): string => {
 const looksLikeHtml = (contentType: string, text: string): boolean =>
   contentType.includes('text/html') || /^\s*</.test(text);
 
+/** `Bearer <token>` carries the token as much as `<token>` does. */
+const carries = (value: string, secret: string): boolean => value === secret || value.endsWith(` ${secret}`);
+
+/** Why this request must not be sent: it carries a secret given for other origins only. */
+function misdirectedSecret(
+  url: string,
+  headers: Record<string, string>,
+  secrets: readonly BoundSecret[],
+): string | undefined {
+  if (secrets.length === 0) return undefined;
+  const origin = originOf(url);
+  const values = Object.values(headers);
+  for (const secret of secrets) {
+    if (!values.some((v) => carries(v, secret.value)) && !url.includes(secret.value)) continue;
+    const allowed = secrets.filter((s) => s.value === secret.value).map((s) => s.origin);
+    if (origin === undefined || !allowed.includes(origin))
+      return `not sent: the token was given for ${allowed.join(', ')}, not for ${origin ?? url} (${pathOf(url)})`;
+  }
+  return undefined;
+}
+
+const originOf = (url: string): string | undefined => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+};
+
+/** A redirect, as a browser shows it (opaque) or as Node's fetch does (a 3xx with its Location). */
+const isRedirect = (response: Response): boolean =>
+  response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400);
+
 export function createHttp(options: HttpOptions = {}): Http {
   const doFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const secrets = options.secrets ?? [];
 
   return {
     async getJson<T>(url: string, opts: GetOptions = {}): Promise<JsonResponse<T>> {
       const where = pathOf(url);
+      const headers = { Accept: 'application/json', ...opts.headers };
+      const refused = misdirectedSecret(url, headers, secrets);
+      if (refused) throw new PollError('auth', refused, url);
       const init: RequestInit = {
         method: 'GET',
         credentials: 'include',
-        redirect: 'follow',
+        redirect: 'manual',
         cache: 'no-store',
-        headers: { Accept: 'application/json', ...opts.headers },
+        headers,
         signal: AbortSignal.timeout(timeoutMs),
       };
       options.onRequest?.(url, init);
@@ -84,8 +145,21 @@ export function createHttp(options: HttpOptions = {}): Http {
       let text: string;
       try {
         response = await doFetch(url, init);
+        if (isRedirect(response)) {
+          // Its body is the redirecting server's to show a browser, not an answer: never read.
+          void response.body?.cancel().catch(() => {});
+          const origin = originOf(url) ?? url;
+          throw new PollError(
+            'auth',
+            `needs login at ${origin}: ${where} answered with a redirect, which Tattler does not follow`,
+            url,
+            loginUrlFor(url),
+            response.status || undefined,
+          );
+        }
         text = await response.text();
       } catch (error) {
+        if (error instanceof PollError) throw error;
         const name = (error as { name?: string })?.name;
         if (name === 'TimeoutError' || name === 'AbortError') {
           throw new PollError('unreachable', `timed out after ${seconds(timeoutMs)} on ${where}`, url);
@@ -116,14 +190,13 @@ export function createHttp(options: HttpOptions = {}): Http {
         throw new PollError('error', `${response.status} on ${where}`, url, undefined, response.status);
       }
       if (looksLikeHtml(contentType, text)) {
-        // A console whose session expired answers API calls with its login page (often after a
-        // redirect). That is a missing login, not an empty list.
-        const loginUrl = response.redirected && response.url ? response.url : loginUrlFor(url);
+        // A console whose session expired may answer API calls with its login page. That is a
+        // missing login, not an empty list.
         throw new PollError(
           'auth',
           `needs login: got an HTML page instead of JSON from ${where}`,
           url,
-          loginUrl,
+          loginUrlFor(url),
         );
       }
       let body: T;

@@ -38,6 +38,7 @@ export function originPatternsFor(settings: Settings): string[] {
       const o = originOf(c.apiBase);
       if (o) origins.add(o);
     }
+    for (const o of source.apiOrigins ?? []) origins.add(o);
   }
   for (const page of Object.values(settings.pages)) {
     if (page.enabled) for (const o of page.origins) origins.add(o);

@@ -6,7 +6,7 @@
 import * as v from 'valibot';
 import type { SourceType } from './model';
 import { SOURCE_CATALOG } from './sources/catalog';
-import { nonEmpty, type OptionBlock, type SourceRule } from './sources/settings-common';
+import { nonEmpty, type OptionBlock, originUrl, type SourceRule } from './sources/settings-common';
 
 /**
  * A source: one schema per type (lib/sources/<type>/settings.ts), chosen by `type`; then the
@@ -57,19 +57,10 @@ const LabelMapping = v.strictObject({
   ]),
 });
 
-const origin = v.pipe(
-  v.string(),
-  v.trim(),
-  v.url('must be an origin such as https://alertmanager.example.com'),
-  v.regex(/^https?:\/\//, 'must start with http:// or https://'),
-  // Permissions and content-script matches are per origin; a path would only mislead.
-  v.transform((s) => new URL(s).origin),
-);
-
 const PageIntegration = v.strictObject({
   enabled: v.optional(v.boolean(), true),
   /** Extra origins this integration runs on (the user's own Alertmanager, Grafana …). */
-  origins: v.optional(v.array(origin), []),
+  origins: v.optional(v.array(originUrl), []),
 });
 
 export const SettingsSchema = v.strictObject({

@@ -336,8 +336,9 @@ async function runHeadless(ext: LaunchedExtension, fleet: Fleet, extra: ExtraSys
 
 async function main() {
   if (!args['no-build']) {
-    say('building the extension (wxt build)');
-    execFileSync('npx', ['wxt', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    // The demo build: the store build's permissions plus the demo fleet's loopback (wxt.config.ts).
+    say('building the extension (wxt build --mode demo)');
+    execFileSync('npx', ['wxt', 'build', '--mode', 'demo'], { stdio: ['ignore', 'ignore', 'inherit'] });
   }
   const fleet = await startDemoFleet();
   say(

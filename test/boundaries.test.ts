@@ -94,6 +94,21 @@ describe('code boundaries', () => {
     }
   });
 
+  it('content scripts never reach the tokens (lib/secrets.ts, lib/secret-store.ts)', () => {
+    for (const entry of contentScripts()) {
+      const bad = [...closure(entry).files].filter(
+        (f) => f === 'lib/secrets.ts' || f === 'lib/secret-store.ts',
+      );
+      expect(bad, `${entry} reaches ${bad.join(', ')}`).toEqual([]);
+    }
+  });
+
+  it('components never open the token store: the entrypoints hand it to them', () => {
+    for (const file of files('components')) {
+      expect([...closure(file).files], file).not.toContain('lib/secret-store.ts');
+    }
+  });
+
   it('components never reach the code that talks to cluster APIs', () => {
     const adapters = (f: string) => /^lib\/sources\/([^/]+\/adapter|registry)\.ts$/.test(f);
     for (const file of files('components')) {
@@ -126,6 +141,7 @@ describe('code boundaries', () => {
     expect(background.files).toContain('lib/db.ts');
     expect(background.files).toContain('lib/sources/registry.ts');
     expect(background.packages).toContain('dexie');
+    expect(background.files).toContain('lib/secret-store.ts');
     expect(importsOf('lib/watcher.ts').map((i) => i.spec)).toContain('./diff');
     // Type-only imports are erased: lib/pages/boot.ts's type import of wxt/browser reaches nothing.
     expect(importsOf('lib/pages/boot.ts')).toContainEqual({ spec: 'wxt/browser', typeOnly: true });

@@ -125,8 +125,14 @@ describe('changesToCsv', () => {
     expect(at('changeCause')).toBe("'-2+3");
     expect(guardFormula('\t=1')).toBe("'\t=1");
     expect(guardFormula('checkout')).toBe('checkout');
+    // Spreadsheets skip leading blanks and line breaks before they look for a formula.
+    for (const lead of [' ', '  ', '\n', '\r\n', ' \t', '\u00a0'])
+      for (const start of ['=', '+', '-', '@'])
+        expect(guardFormula(`${lead}${start}1+1`)).toBe(`'${lead}${start}1+1`);
+    expect(guardFormula(' checkout')).toBe(' checkout');
+    expect(guardFormula('a-b')).toBe('a-b');
     // No cell of the file starts with a formula character.
-    for (const row of rows) for (const value of row) expect(value).not.toMatch(/^[=+\-@]/);
+    for (const row of rows) for (const value of row) expect(value).not.toMatch(/^\s*[=+\-@]/);
   });
 
   it('any text survives the trip through CSV, guarded only when it could be a formula', () => {

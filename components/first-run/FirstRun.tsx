@@ -12,8 +12,8 @@ export interface FirstRunProps {
   openOptions(): void;
   /** A demo fleet running on this machine (its management URL). */
   demoFleet?: { url: string };
-  /** Adds the demo fleet as a source and saves it. */
-  useDemoFleet(): Promise<void>;
+  /** Adds the demo fleet as a source and saves it (the demo build only). */
+  useDemoFleet?(): Promise<void>;
 }
 
 type DemoState =
@@ -25,10 +25,11 @@ type DemoState =
 export function FirstRun(props: FirstRunProps) {
   const [demo, setDemo] = useState<DemoState>({ phase: 'idle' });
   const statusRef = useRef<HTMLParagraphElement>(null);
-  const demoUrl = props.demoFleet ? loopbackOrigin(props.demoFleet.url) : undefined;
+  const demoUrl = props.demoFleet && props.useDemoFleet ? loopbackOrigin(props.demoFleet.url) : undefined;
 
   const startDemo = () => {
     setDemo({ phase: 'busy' });
+    if (!props.useDemoFleet) return;
     props
       .useDemoFleet()
       .then(

@@ -11,6 +11,7 @@ import type { JSX, TargetedKeyboardEvent } from 'preact';
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import { changeViewOf } from '../../lib/change-view';
 import type { HeatCell } from '../../lib/heat/types';
+import { safeHttpUrl } from '../../lib/links';
 import type { Change } from '../../lib/model';
 import type { Settings } from '../../lib/settings';
 import { windowPhrase } from '../../lib/time-text';
@@ -36,7 +37,8 @@ function CellState({ cell }: { cell: HeatCell }) {
   const lines: JSX.Element[] = [];
   const blind = cell.blind;
   if (blind) {
-    const login = blind.loginUrl;
+    // The login URL came from a cluster's answer: only an http(s) URL becomes a link.
+    const login = safeHttpUrl(blind.loginUrl);
     lines.push(
       <p key="blind" class="warn">
         <span aria-hidden="true">{blind.recovered ? '' : '? '}</span>

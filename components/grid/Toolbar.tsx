@@ -4,6 +4,7 @@
  */
 import type { RowSort } from '../../lib/heat/types';
 import { WINDOWS, type WindowId } from '../../lib/heat/windows';
+import { safeHttpUrl } from '../../lib/links';
 import { relativeTime } from '../../lib/time-text';
 import type { PollState } from './poll-state';
 
@@ -92,11 +93,17 @@ export function PollBar({ state, now, busy, error, onPollNow }: PollBarProps) {
       {state.failing > 0 && <span class="count failing">{state.failing} failing</span>}
       {state.auth > 0 && <span class="count auth">{state.auth} need login</span>}
       {state.pending > 0 && <span class="count">{state.pending} not polled yet</span>}
-      {state.logins.map((l) => (
-        <a key={l.url} class="login" href={l.url} target="_blank" rel="noopener noreferrer">
-          Log in to {hostOf(l.url)}
-        </a>
-      ))}
+      {/* Login URLs come from clusters' answers: only http(s) ones become links. */}
+      {state.logins.map((l) => {
+        const href = safeHttpUrl(l.url);
+        return (
+          href && (
+            <a key={l.url} class="login" href={href} target="_blank" rel="noopener noreferrer">
+              Log in to {hostOf(href)}
+            </a>
+          )
+        );
+      })}
       {state.storageError && (
         <span class="storage-error" role="alert">
           {state.storageError}: the changes of the last pass are not recorded yet; nothing is lost, the next

@@ -66,7 +66,7 @@ export function SettingsTransfer({
           text:
             r.asked.length && !r.granted
               ? `${what}, but access to ${r.asked.join(', ')} was not granted: those sources will show "no permission" until you grant it.`
-              : `${what}. Tattler is polling now.`,
+              : `${what}. Tattler is polling now.${r.dropped.map((d) => ` ${d.message}`).join('')}`,
         });
         setText('');
       })

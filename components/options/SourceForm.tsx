@@ -6,6 +6,7 @@
  * (save-source.ts). "Test" runs discovery and one poll of the draft, storing nothing.
  */
 import { useMemo, useRef, useState } from 'preact/hooks';
+import { tokenOrigin } from '../../lib/secrets';
 import type { Settings } from '../../lib/settings';
 import { ClustersEditor } from './ClustersEditor';
 import { checkDraft } from './check-draft';
@@ -47,7 +48,7 @@ export function SourceForm({
   io,
   settings,
   initial,
-  secretStored,
+  storedToken,
   commit,
   onSaved,
   onCancel,
@@ -55,7 +56,8 @@ export function SourceForm({
   io: OptionsIo;
   settings: Settings;
   initial: SourceDraft;
-  secretStored: boolean;
+  /** Where the stored token of this source goes, when one is stored. */
+  storedToken?: { origin: string };
   commit: Commit;
   onSaved(saved: SavedSource): void;
   onCancel(): void;
@@ -85,6 +87,17 @@ export function SourceForm({
     return keys;
   }, [spec, draft.clusters]);
   const assigned = assignErrors(fieldErrors, (k) => shownKeys.has(k));
+  // Where a token would go as the draft stands (its URLs may be half typed: then nowhere yet).
+  const draftTokenOrigin = useMemo(() => {
+    const apiBases = draft.clusters.map((c) => c.apiBase.trim()).filter(Boolean);
+    const bound = tokenOrigin({
+      id: draft.id,
+      name: draft.name,
+      baseUrl: draft.baseUrl.trim() || undefined,
+      clusters: apiBases.map((apiBase) => ({ apiBase })),
+    });
+    return 'origin' in bound ? bound.origin : undefined;
+  }, [draft.id, draft.name, draft.baseUrl, draft.clusters]);
   const errorsOf = (key: string) => assigned.byField[key];
 
   const update = (patch: Partial<SourceDraft>) => {
@@ -113,7 +126,7 @@ export function SourceForm({
     const source = checked.source;
     setBusy(true);
     // saveSource asks for the new origins before it awaits anything: still inside this click.
-    saveSource(io, commit, { ...checked, source }, draft, secretStored, {
+    saveSource(io, commit, { ...checked, source }, draft, storedToken !== undefined, {
       saved: onSaved,
       failed(errors) {
         setFieldErrors(errors);
@@ -285,7 +298,8 @@ export function SourceForm({
             draft={draft}
             update={update}
             errors={errorsOf}
-            secretStored={secretStored}
+            {...(storedToken ? { storedToken } : {})}
+            {...(draftTokenOrigin ? { tokenOrigin: draftTokenOrigin } : {})}
           />
         </fieldset>
       )}

@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Coverage } from '../../lib/history';
 import { safeHttpUrl } from '../../lib/links';
 import { originPatternsFor } from '../../lib/permissions';
-import { loadSecret } from '../../lib/secrets';
+import type { SecretNotice } from '../../lib/secrets';
 import type { Settings, SourceSettings } from '../../lib/settings';
 import { useLive } from '../common/use-live';
 import { draftOf, emptyDraft, type SourceDraft } from './draft';
@@ -59,20 +59,26 @@ export function SourcesList({
 }) {
   const [editing, setEditing] = useState<Editing | undefined>();
   const [message, setMessage] = useState<{ text: string; warning: boolean } | undefined>();
-  const [secrets, setSecrets] = useState<ReadonlySet<string>>(new Set());
+  // Where each stored token goes (never the token), and the sources whose token must be entered again.
+  const [tokens, setTokens] = useState<ReadonlyMap<string, string>>(new Map());
+  const [notices, setNotices] = useState<ReadonlyMap<string, SecretNotice>>(new Map());
+  const [secretsRevision, setSecretsRevision] = useState(0);
   const messageRef = useRef<HTMLDivElement>(null);
 
+  // Read again after a settings change (a token may have been dropped) or a save (secretsRevision).
   useEffect(() => {
     let live = true;
-    void Promise.all(
-      settings.sources.map(async (s) =>
-        (await loadSecret(io.storage, s.id).catch(() => undefined)) ? s.id : '',
-      ),
-    ).then((ids) => live && setSecrets(new Set(ids.filter(Boolean))));
+    void Promise.all([io.secrets.list(), io.secrets.notices()])
+      .then(([stored, asked]) => {
+        if (!live) return;
+        setTokens(new Map(stored.map((s) => [s.sourceId, s.origin])));
+        setNotices(new Map(asked.map((n) => [n.sourceId, n])));
+      })
+      .catch(() => {});
     return () => {
       live = false;
     };
-  }, [io, settings]);
+  }, [io, settings, secretsRevision]);
 
   useEffect(() => {
     if (!openDraft) return;
@@ -91,6 +97,7 @@ export function SourcesList({
     focusSoon(focus);
   };
   const onSaved = (saved: SavedSource) => {
+    setSecretsRevision((n) => n + 1);
     setEditing(undefined);
     setMessage({ text: saved.message, warning: saved.warning });
     focusSoon(`#${sourceHeadingId(saved.id)}`);
@@ -117,7 +124,9 @@ export function SourcesList({
       io={io}
       settings={settings}
       initial={initial}
-      secretStored={initial.editing !== undefined && secrets.has(initial.editing)}
+      {...(initial.editing !== undefined && tokens.has(initial.editing)
+        ? { storedToken: { origin: tokens.get(initial.editing) as string } }
+        : {})}
       commit={store.commit}
       onSaved={onSaved}
       onCancel={() => close(focusOnCancel)}
@@ -155,6 +164,7 @@ export function SourcesList({
               settings={settings}
               source={s}
               health={health ? healthOf(s.id, health.runs, health.clusters) : undefined}
+              {...(notices.has(s.id) ? { notice: notices.get(s.id) as SecretNotice } : {})}
               missing={originPatternsFor({ ...settings, sources: [s], pages: {} }).filter((p) =>
                 store.missing.has(p),
               )}
@@ -186,6 +196,7 @@ function SourceItem({
   settings,
   source,
   health,
+  notice,
   missing,
   onGrant,
   onEdit,
@@ -195,6 +206,8 @@ function SourceItem({
   settings: Settings;
   source: SourceSettings;
   health: SourceHealth | undefined;
+  /** Why this source's token must be entered again. */
+  notice?: SecretNotice;
   missing: string[];
   onGrant(patterns: string[]): void;
   onEdit(): void;
@@ -215,6 +228,11 @@ function SourceItem({
         {!source.enabled && <span class="tag off">not watched</span>}
       </div>
       <p class="muted mono small">{where}</p>
+      {notice && (
+        <p class="outcome error">
+          <strong>Token needed:</strong> {notice.message} Use Edit to enter it.
+        </p>
+      )}
       {source.enabled && <Status health={health} missing={missing} onGrant={onGrant} />}
       <div class="row">
         <button

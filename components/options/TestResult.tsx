@@ -10,7 +10,7 @@ export type TestState =
   | { phase: 'idle' }
   | { phase: 'running'; what: string }
   | { phase: 'blocked'; message: string }
-  | { phase: 'done'; result: SourceTestResult; at: number };
+  | { phase: 'done'; result: SourceTestResult; at: number; note?: string };
 
 const STATUS_WORDS: Record<TestFailure['status'], string> = {
   auth: 'Needs login',
@@ -49,6 +49,7 @@ export function TestResult({ state, id }: { state: TestState; id: string }) {
         </p>
       )}
       {state.phase === 'done' && <Done result={state.result} />}
+      {state.phase === 'done' && state.note && <p class="muted">{state.note}</p>}
     </div>
   );
 }

@@ -43,6 +43,8 @@ export interface SourceDraft {
   clearToken: boolean;
   /** The generic mapping (`generic` in settings) as JSON text. */
   generic: string;
+  /** Other origins a generic source's clusters may be on (`apiOrigins`), one per line. */
+  apiOrigins: string;
 }
 
 export const GENERIC_TEMPLATE = `{
@@ -103,6 +105,7 @@ export function emptyDraft(type: SourceType = 'rancher'): SourceDraft {
     token: '',
     clearToken: false,
     generic: GENERIC_TEMPLATE,
+    apiOrigins: '',
   };
 }
 
@@ -138,6 +141,7 @@ export function draftOf(source: SourceSettings): SourceDraft {
       includeChildJobs: source.nomad?.includeChildJobs ?? false,
     },
     generic: source.generic ? JSON.stringify(source.generic, null, 2) : GENERIC_TEMPLATE,
+    apiOrigins: joinList(source.apiOrigins),
   };
 }
 
@@ -204,6 +208,8 @@ export function toSourceInput(d: SourceDraft): { input: Record<string, unknown>;
     input.nomad = nomad;
   }
   if (d.type === 'generic') {
+    const origins = splitList(d.apiOrigins);
+    if (origins.length) input.apiOrigins = origins;
     try {
       input.generic = JSON.parse(d.generic);
     } catch (error) {

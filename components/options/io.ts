@@ -4,8 +4,9 @@
  * Test button, the adapters, downloads.
  */
 import type { HistoryStore } from '../../lib/history';
-import type { Http } from '../../lib/http';
-import type { SecretStorage } from '../../lib/secrets';
+import type { BoundSecret, Http } from '../../lib/http';
+import type { SecretStore } from '../../lib/secrets';
+import type { StorageArea } from '../../lib/settings';
 import type { AdapterLookup } from '../../lib/source-test';
 
 export interface PermissionsApi {
@@ -16,8 +17,10 @@ export interface PermissionsApi {
 }
 
 export interface OptionsIo {
-  /** `browser.storage.local`: the settings document and, apart, secrets. */
-  storage: SecretStorage;
+  /** `browser.storage.local`: the settings document (and the "a secret changed" signal). */
+  storage: StorageArea;
+  /** Tokens, each with the origin it was entered for (lib/secret-store.ts: the extension's IndexedDB). */
+  secrets: SecretStore;
   /** Calls back when stored settings change elsewhere (an import in another tab); returns an unsubscribe. */
   onSettingsChanged?(callback: () => void): () => void;
   permissions: PermissionsApi;
@@ -25,8 +28,11 @@ export interface OptionsIo {
   declaredOrigins: readonly string[];
   /** The history's reads and commands (lib/history.ts `historyStore(db)`). */
   history: HistoryStore;
-  /** An Http for the Test button (GET with the browser's session; the timeout from settings). */
-  http(timeoutMs: number): Http;
+  /**
+   * An Http for the Test button (GET with the browser's session; the timeout from settings), and
+   * the tokens it may send, each only to its own origin.
+   */
+  http(timeoutMs: number, secrets?: readonly BoundSecret[]): Http;
   adapterFor: AdapterLookup;
   /** `navigator.storage.estimate()`, when the browser has it. */
   estimate?(): Promise<{ usage?: number; quota?: number }>;

@@ -4,11 +4,13 @@
  *   commit(next)  validates `next` with the settings schema (nothing is stored when it does not
  *                 validate), asks — synchronously, inside the caller's click — for the origins
  *                 the change adds, stores it, gives back the origins nothing reads any more
- *                 (never the manifest's own), and deletes the secrets of removed sources.
+ *                 (never the manifest's own), and deletes the tokens of removed sources and of
+ *                 sources whose origin changed (lib/secrets.ts reconcileSecrets: a token goes
+ *                 only to the origin it was entered for; the page asks for it again).
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { originPatternsFor } from '../../lib/permissions';
-import { deleteSecret } from '../../lib/secrets';
+import { type DroppedSecret, reconcileSecrets } from '../../lib/secrets';
 import { loadSettings, type Parsed, type Settings, saveSettings, validateSettings } from '../../lib/settings';
 import type { OptionsIo } from './io';
 import { permissionsToAsk, permissionsToRelease } from './permission-plan';
@@ -22,6 +24,8 @@ export interface CommitResult {
   asked: string[];
   granted: boolean;
   released: string[];
+  /** Tokens deleted because their source now reads another origin (each with what to tell). */
+  dropped: DroppedSecret[];
 }
 
 /** `onAsk` hears, still inside the click, which origins the browser is now asking the person about. */
@@ -83,7 +87,14 @@ export function useOptionsStore(io: OptionsIo): OptionsStore {
     (next, onAsk) => {
       const parsed = validateSettings(next);
       if (!parsed.ok) {
-        return Promise.resolve({ ok: false, errors: parsed.errors, asked: [], granted: false, released: [] });
+        return Promise.resolve({
+          ok: false,
+          errors: parsed.errors,
+          asked: [],
+          granted: false,
+          released: [],
+          dropped: [],
+        });
       }
       const before = current.current;
       const asked = permissionsToAsk(before, parsed.value, missingRef.current);
@@ -94,15 +105,13 @@ export function useOptionsStore(io: OptionsIo): OptionsStore {
         .catch(() => false)
         .then(async (granted) => {
           const saved = await saveSettings(io.storage, parsed.value);
-          if (!saved.ok) return { ok: false, errors: saved.errors, asked, granted, released: [] };
+          if (!saved.ok)
+            return { ok: false, errors: saved.errors, asked, granted, released: [], dropped: [] };
           const released = permissionsToRelease(before, saved.value, io.declaredOrigins);
           if (released.length) await io.permissions.remove({ origins: released }).catch(() => false);
-          const kept = new Set(saved.value.sources.map((s) => s.id));
-          for (const s of before?.sources ?? []) {
-            if (!kept.has(s.id)) await deleteSecret(io.storage, s.id).catch(() => {});
-          }
+          const dropped = await reconcileSecrets(io.secrets, saved.value.sources, (io.now ?? Date.now)());
           accept({ ok: true, value: saved.value });
-          return { ok: true, errors: [], settings: saved.value, asked, granted, released };
+          return { ok: true, errors: [], settings: saved.value, asked, granted, released, dropped };
         });
     },
     [io, accept],

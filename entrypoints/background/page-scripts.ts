@@ -47,6 +47,8 @@ export function idempotentRegistration(api: RegistrationApi): RegistrationApi {
 export function serializedPageSync(
   settings: () => Promise<Settings>,
   api: RegistrationApi,
+  /** The manifest's own content script's patterns (lib/pages/registry.ts builtInPatterns). */
+  builtIn: readonly string[] = [],
 ): () => Promise<void> {
   const registration = idempotentRegistration(api);
   let current: Promise<void> | undefined;
@@ -54,7 +56,7 @@ export function serializedPageSync(
 
   const once = async () => {
     try {
-      await syncContentScripts(await settings(), registration);
+      await syncContentScripts(await settings(), registration, builtIn);
     } catch (error) {
       console.warn('Tattler: could not register page integrations', error);
     }

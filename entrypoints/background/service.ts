@@ -24,9 +24,11 @@ import {
   type StatusAnswer,
 } from '../../lib/messages';
 import { lastPass, lastPrune, setLastPass, setLastPrune } from '../../lib/meta';
+import { builtInPatternsOf } from '../../lib/pages/built-in';
 import type { RegistrationApi } from '../../lib/pages/registration';
 import { matchPatternOf } from '../../lib/permissions';
-import { isSecretKey, loadSecrets } from '../../lib/secrets';
+import { openSecretStore } from '../../lib/secret-store';
+import { loadSecrets, migrateLegacySecrets, SECRETS_CHANGED_KEY, type SecretStore } from '../../lib/secrets';
 import { defaultSettings, loadSettings, type Settings, type SourceSettings } from '../../lib/settings';
 import type { SourceAdapter } from '../../lib/sources/types';
 import { changesBetween } from '../../lib/store/changes';
@@ -50,6 +52,8 @@ export interface BackgroundOptions {
   now?: () => number;
   /** Defaults to asking the browser whether Tattler holds host permission for the origin. */
   canRead?: (origin: string) => Promise<boolean>;
+  /** Where tokens are kept (lib/secret-store.ts: the extension's IndexedDB). */
+  secretStore?: SecretStore;
   /** The pass lease's TTL and the heartbeat that renews it (lib/lease.ts); tests shorten them. */
   leaseTtlMs?: number;
   heartbeatMs?: number;
@@ -82,14 +86,36 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
   // A browser runs one background instance at a time: a lease found now was left by the one
   // before, stopped mid-pass. Passes wait for this, so the first one (often the alarm that woke
   // this instance) is not turned away by it.
-  const ready = releaseDeadLease(db, owner)
-    .then((dead) => {
-      if (dead)
-        console.info(
-          `Tattler: released the lease of a pass cut off at start-up (held since ${new Date(dead.since).toISOString()})`,
-        );
-    })
-    .catch((error) => console.warn('Tattler: could not check the pass lease at start-up', error));
+  const secretStore = options.secretStore ?? openSecretStore();
+  const ready = Promise.all([
+    releaseDeadLease(db, owner)
+      .then((dead) => {
+        if (dead)
+          console.info(
+            `Tattler: released the lease of a pass cut off at start-up (held since ${new Date(dead.since).toISOString()})`,
+          );
+      })
+      .catch((error) => console.warn('Tattler: could not check the pass lease at start-up', error)),
+    moveLegacySecrets(),
+  ]);
+
+  /** Tokens an older version kept where content scripts can read them move to the secret store. */
+  async function moveLegacySecrets() {
+    try {
+      const loaded = await loadSettings(browser.storage.local);
+      // With invalid settings no token can be tied to its origin: they move once settings are fixed.
+      if (!loaded.ok) return;
+      const moved = await migrateLegacySecrets(
+        browser.storage.local,
+        secretStore,
+        loaded.value.sources,
+        now(),
+      );
+      if (moved) console.info(`Tattler: moved ${moved} stored token(s) to the extension's own database`);
+    } catch (error) {
+      console.warn('Tattler: could not move stored tokens', error);
+    }
+  }
 
   const canRead =
     options.canRead ??
@@ -137,20 +163,20 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
         console.warn('Tattler: another pass took the lease over while this one was running');
     }, heartbeatMs);
     try {
+      // Each token with the origin it was entered for: http.ts sends it nowhere else.
+      const secrets = await loadSecrets(secretStore, settings.sources);
       const summary = await runPass({
         db,
         settings,
         http: createHttp({
           timeoutMs: settings.requestTimeoutSec * 1000,
+          secrets: secrets.bound,
           ...(options.fetch ? { fetch: options.fetch } : {}),
         }),
         adapterFor: options.adapterFor,
         now,
         canRead,
-        secrets: await loadSecrets(
-          browser.storage.local,
-          settings.sources.map((s) => s.id),
-        ),
+        secrets: secrets.tokens,
         log: (line) => console.info(`Tattler: ${line}`),
       });
       await setLastPass(db, summary);
@@ -267,11 +293,17 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
   });
 
   /** Content scripts on the origins the user named for page integrations (and granted). */
-  const syncPages = serializedPageSync(currentSettings, browser as unknown as RegistrationApi);
+  const syncPages = serializedPageSync(
+    currentSettings,
+    browser as unknown as RegistrationApi,
+    builtInPatternsOf(browser.runtime),
+  );
 
   browser.storage.onChanged.addListener((changes, area) => {
-    if (area !== 'local' || !Object.keys(changes).some((k) => k === 'settings' || isSecretKey(k))) return;
+    if (area !== 'local' || !Object.keys(changes).some((k) => k === 'settings' || k === SECRETS_CHANGED_KEY))
+      return;
     // New or edited sources (or a token entered): adjust the schedule and look at once.
+    if ('settings' in changes) void moveLegacySecrets();
     void scheduleAlarm().then(runPassNow);
     void syncPages();
   });

@@ -11,12 +11,15 @@ import '../../components/first-run/first-run.css';
 import { openDb } from '../../lib/db';
 import { historyStore } from '../../lib/history';
 import { createHttp } from '../../lib/http';
+import { builtInPatterns } from '../../lib/pages/built-in';
 import { INTEGRATIONS } from '../../lib/pages/registry';
+import { openSecretStore } from '../../lib/secret-store';
 import { SETTINGS_KEY } from '../../lib/settings';
 import { adapterFor } from '../../lib/sources/registry';
 
 const io: OptionsIo = {
   storage: browser.storage.local,
+  secrets: openSecretStore(),
   onSettingsChanged(callback) {
     const listener = (changes: Record<string, unknown>, area: string) => {
       if (area === 'local' && SETTINGS_KEY in changes) callback();
@@ -31,7 +34,7 @@ const io: OptionsIo = {
   },
   declaredOrigins: browser.runtime.getManifest().host_permissions ?? [],
   history: historyStore(openDb()),
-  http: (timeoutMs) => createHttp({ timeoutMs }),
+  http: (timeoutMs, secrets) => createHttp({ timeoutMs, ...(secrets ? { secrets } : {}) }),
   adapterFor: (type) => adapterFor(type),
   estimate: () => navigator.storage.estimate(),
   download(fileName, mime, text) {
@@ -45,14 +48,24 @@ const io: OptionsIo = {
   },
 };
 
-const integrations = INTEGRATIONS.map(({ id, name, kind, onLoopback }) => ({ id, name, kind, onLoopback }));
+// "Built in on the demo fleet" only where the manifest runs the integrations by itself (the demo build).
+const builtIn = builtInPatterns(browser.runtime.getManifest()).length > 0;
+const integrations = INTEGRATIONS.map(({ id, name, kind, onLoopback }) => ({
+  id,
+  name,
+  kind,
+  onLoopback: onLoopback && builtIn,
+}));
+
+/** `#demo=<loopback URL>` (scripts/demo.ts opens it): offered by the demo build only (wxt.config.ts). */
+const demoUrl = () => (import.meta.env.MODE === 'demo' ? demoFromHash(location.hash) : undefined);
 
 function mount() {
   render(
     <OptionsApp
       io={io}
       integrations={integrations}
-      {...(demoFromHash(location.hash) ? { demoUrl: demoFromHash(location.hash) as string } : {})}
+      {...(demoUrl() ? { demoUrl: demoUrl() as string } : {})}
     />,
     document.getElementById('app') as HTMLElement,
   );

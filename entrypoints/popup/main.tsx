@@ -29,10 +29,14 @@ async function useDemoFleet(url: string) {
   if (!saved.ok) throw new Error(saved.errors.join('; '));
 }
 
+/** The demo build's offer (wxt.config.ts): the store build never probes loopback, nor offers it. */
+const DEMO_BUILD = import.meta.env.MODE === 'demo';
+
 async function main() {
   const settings = await loadSettings(browser.storage.local);
   // Only when there is nothing to watch: is the demo fleet running on its well-known port?
-  const demoRunning = settings.ok && settings.value.sources.length === 0 && (await probeDemoFleet());
+  const demoRunning =
+    DEMO_BUILD && settings.ok && settings.value.sources.length === 0 && (await probeDemoFleet());
   render(
     <PopupApp
       data={popupData(openDb())}
@@ -42,7 +46,7 @@ async function main() {
         <FirstRun
           openOptions={() => void browser.runtime.openOptionsPage()}
           {...(demoRunning ? { demoFleet: { url: DEMO_FLEET_URL } } : {})}
-          useDemoFleet={() => useDemoFleet(DEMO_FLEET_URL)}
+          {...(demoRunning ? { useDemoFleet: () => useDemoFleet(DEMO_FLEET_URL) } : {})}
         />
       }
       onWindowChange={(id) => localStorage.setItem(WINDOW_KEY, id)}

@@ -14,6 +14,7 @@ import type { browser as wxtBrowser } from 'wxt/browser';
 import type { CorrelateAnswer } from '../correlate/wire';
 import type { PageGroup, PageSubject } from '../messages';
 import { defaultSettings, loadSettings, SETTINGS_KEY, type Settings } from '../settings';
+import { builtInPatternsOf } from './built-in';
 import { integrationsFor } from './registry';
 import { type Runtime, startRuntime } from './runtime';
 import { sameOriginJson } from './same-origin';
@@ -65,7 +66,8 @@ export function bootPages(options: BootOptions): Pages {
     runtime = undefined;
     applied = relevant(settings);
     const url = new URL(win.location.href);
-    const integrations = integrationsFor(url, settings.pages);
+    // The manifest's own content script (the demo build's loopback) runs integrations unlisted.
+    const integrations = integrationsFor(url, settings.pages, builtInPatternsOf(browser.runtime));
     if (integrations.length === 0) return;
     runtime = startRuntime({
       doc,

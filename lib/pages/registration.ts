@@ -1,9 +1,9 @@
 /**
- * Where the page integrations run beyond the demo fleet's loopback origins (those are built
- * into the manifest's content script): every origin the user lists in
+ * Where the page integrations run: every origin the user lists in
  * `settings.pages[<id>].origins` is asked for as an optional host permission, from the options
  * page (a user gesture: components/options/store.ts), and the same content script is
- * registered for the origins granted.
+ * registered for the origins granted. (The demo build's manifest also runs it on loopback
+ * pages by itself: origins it covers need no registration.)
  *
  *   syncContentScripts(s)     background, at start and on every settings or permission change:
  *                             registers / updates / unregisters to match settings and grants
@@ -15,7 +15,7 @@
 
 import { browser } from 'wxt/browser';
 import { matchPatternOf } from '../permissions';
-import { isLoopback } from './registry';
+import { builtInCovers } from './built-in';
 
 /** The registered script's id. */
 export const SCRIPT_ID = 'tattler-pages';
@@ -51,13 +51,14 @@ interface PagesPart {
 
 export { matchPatternOf };
 
-export function userOrigins(settings: PagesPart): string[] {
+/** The origins listed for switched-on integrations that the manifest's own content script does not cover. */
+export function userOrigins(settings: PagesPart, builtIn: readonly string[] = []): string[] {
   const out = new Set<string>();
   for (const config of Object.values(settings.pages)) {
     if (!config || config.enabled === false) continue;
     for (const origin of config.origins) {
       try {
-        if (!isLoopback(new URL(origin))) out.add(new URL(origin).origin);
+        if (!builtInCovers(new URL(origin), builtIn)) out.add(new URL(origin).origin);
       } catch {
         // settings validate origins; skip anything that slipped through
       }
@@ -76,10 +77,11 @@ export interface SyncResult {
 export async function syncContentScripts(
   settings: PagesPart,
   api: RegistrationApi = defaultApi(),
+  builtIn: readonly string[] = [],
 ): Promise<SyncResult> {
   const missingPermission: string[] = [];
   const patterns = new Set<string>();
-  for (const origin of userOrigins(settings)) {
+  for (const origin of userOrigins(settings, builtIn)) {
     const pattern = matchPatternOf(origin);
     if (!pattern) continue;
     if (await api.permissions.contains({ origins: [pattern] })) patterns.add(pattern);

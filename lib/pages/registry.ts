@@ -4,6 +4,7 @@
  */
 import { alertmanager } from './alertmanager';
 import { argocd } from './argocd';
+import { builtInCovers } from './built-in';
 import { grafana } from './grafana';
 import { nomad } from './nomad';
 import { openshift } from './openshift';
@@ -27,25 +28,22 @@ export const INTEGRATIONS: readonly PageIntegration[] = [
 
 export type PagesSettings = Record<string, { enabled: boolean; origins: string[] } | undefined>;
 
-/** The demo fleet's origins, built into the manifest's content script (any port). */
-export function isLoopback(url: URL): boolean {
-  return (
-    (url.protocol === 'http:' || url.protocol === 'https:') &&
-    ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)
-  );
-}
-
 export const integrationEnabled = (pages: PagesSettings, id: string): boolean => pages[id]?.enabled !== false;
 
 /**
- * Integrations allowed on this page: switched on, and either built in for loopback or the page's
- * origin listed for that integration. Whether the page really is that app is decided later, per
- * scan, by `matches` and `detect` (single-page apps change both without a reload).
+ * Integrations allowed on this page: switched on, and either built in where the manifest's own
+ * content script runs (`builtIn`: the demo build's loopback) or the page's origin listed for that
+ * integration. Whether the page really is that app is decided later, per scan, by `matches` and
+ * `detect` (single-page apps change both without a reload).
  */
-export function integrationsFor(url: URL, pages: PagesSettings): PageIntegration[] {
+export function integrationsFor(
+  url: URL,
+  pages: PagesSettings,
+  builtIn: readonly string[] = [],
+): PageIntegration[] {
   return INTEGRATIONS.filter((integration) => {
     if (!integrationEnabled(pages, integration.id)) return false;
-    if (integration.onLoopback && isLoopback(url)) return true;
+    if (integration.onLoopback && builtInCovers(url, builtIn)) return true;
     return (pages[integration.id]?.origins ?? []).includes(url.origin);
   });
 }

@@ -73,8 +73,9 @@ export interface PageIntegration {
   name: string;
   kind: IntegrationKind;
   /**
-   * Runs on the loopback origins built into the manifest (the demo fleet) as well as on the
-   * origins the user lists. False: only where the user lists it.
+   * Runs where the manifest's own content script runs — the demo build's loopback pages (the
+   * demo fleet) — as well as on the origins the user lists. False: only where the user lists it.
+   * The store build declares no content script, so there this changes nothing.
    */
   onLoopback: boolean;
   /** The URL looks like one of this app's pages (path, hash). Origins are checked elsewhere. */

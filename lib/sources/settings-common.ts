@@ -19,6 +19,16 @@ const httpUrl = v.pipe(
   v.transform((s) => s.replace(/\/+$/, '')),
 );
 
+/** An origin (scheme, host, port): `https://alertmanager.example.com`; a path is dropped. */
+export const originUrl = v.pipe(
+  v.string(),
+  v.trim(),
+  v.url('must be an origin such as https://alertmanager.example.com'),
+  v.regex(/^https?:\/\//, 'must start with http:// or https://'),
+  // Permissions, content-script matches and where a session may go are per origin; a path would only mislead.
+  v.transform((s) => new URL(s).origin),
+);
+
 export const regexSource = v.pipe(
   v.string(),
   v.check((s) => {
@@ -89,6 +99,7 @@ const OTHER_TYPES_OPTIONS = {
   argocd: v.optional(v.never('only an argocd source takes argocd options')),
   nomad: v.optional(v.never('only a nomad source takes nomad options')),
   generic: v.optional(v.never('only a generic source takes generic options')),
+  apiOrigins: v.optional(v.never('only a generic source takes apiOrigins')),
 };
 
 /** The keys of the per-type option blocks. */

@@ -45,6 +45,7 @@ const SOURCES: NonNullable<SettingsInput['sources']> = [
     name: 'Home',
     type: 'generic',
     baseUrl: 'https://clusters.example.com',
+    apiOrigins: ['https://clusters-us.example.com', 'https://clusters-ap.example.com'],
     generic: {
       clusters: { url: '/api/clusters', list: 'items', id: 'id' },
       jobs: { url: '/api/clusters/{cluster}/jobs', list: 'items', name: 'name', fields: { image: 'image' } },

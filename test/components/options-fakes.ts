@@ -7,6 +7,7 @@ import type { IntegrationInfo, OptionsIo } from '../../components/options/io';
 import { openDb, type TattlerDb } from '../../lib/db';
 import { historyStore } from '../../lib/history';
 import { createHttp, type FetchLike } from '../../lib/http';
+import { openSecretStore } from '../../lib/secret-store';
 import { SETTINGS_KEY, type SettingsInput } from '../../lib/settings';
 import { adapterFor } from '../../lib/sources/registry';
 
@@ -45,10 +46,8 @@ export function fakeIo(
     storage: {
       get: async (key: string) => (key in data ? { [key]: structuredClone(data[key]) } : {}),
       set,
-      remove: async (key: string) => {
-        delete data[key];
-      },
     },
+    secrets: openSecretStore(`options-secrets-${n}-${Math.random().toString(36).slice(2)}`),
     request: vi.fn<(p: { origins: string[] }) => Promise<boolean>>(),
     remove: vi.fn<(p: { origins: string[] }) => Promise<boolean>>(),
     permissions: {
@@ -59,9 +58,10 @@ export function fakeIo(
     declaredOrigins: DECLARED,
     db,
     history: historyStore(db),
-    http: (timeoutMs) =>
+    http: (timeoutMs, secrets) =>
       createHttp({
         timeoutMs,
+        ...(secrets ? { secrets } : {}),
         fetch:
           options.fetch ??
           (async () => {

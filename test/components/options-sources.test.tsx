@@ -238,12 +238,114 @@ describe('nomad tokens', () => {
     type('Nomad ACL token', '  5e1c0de3-0000-4b8e-9f00-aaaaaaaaaaaa \n');
     fireEvent.click(screen.getByRole('button', { name: 'Save source' }));
     await screen.findByRole('heading', { name: 'Nomad prod' });
-    await waitFor(() => expect(io.data['secret:nomad-prod']).toBe('5e1c0de3-0000-4b8e-9f00-aaaaaaaaaaaa'));
+    await waitFor(async () =>
+      expect(await io.secrets.get('nomad-prod')).toMatchObject({
+        value: '5e1c0de3-0000-4b8e-9f00-aaaaaaaaaaaa',
+        origin: 'https://nomad.example.com:4646',
+      }),
+    );
+    // Not where content scripts can read it.
+    expect(JSON.stringify(io.data)).not.toContain('5e1c0de3');
     const stored = validateSettings(io.stored());
     if (!stored.ok) throw new Error('invalid');
     expect(stored.value.sources[0]?.nomad).toEqual({ versionsWithinHours: 24, includeChildJobs: false });
     expect(exportSettings(stored.value)).not.toContain('5e1c0de3');
     expect(JSON.stringify(io.stored())).not.toContain('5e1c0de3');
+  });
+});
+
+describe('a token goes only to the origin it was entered for', () => {
+  const TOKEN = '5e1c0de3-0000-4b8e-9f00-bbbbbbbbbbbb';
+  const A = 'https://nomad.example.com:4646';
+  const B = 'https://nomad.example.com:4647';
+
+  /** A Nomad-like fetch that records every request's origin and whether it carried the token. */
+  function recordingNomad() {
+    const heard: { origin: string; path: string; token: boolean }[] = [];
+    const fetch: FetchLike = async (input, init) => {
+      const url = new URL(input);
+      const headers = (init.headers ?? {}) as Record<string, string>;
+      heard.push({ origin: url.origin, path: url.pathname, token: Object.values(headers).includes(TOKEN) });
+      const body = url.pathname === '/v1/regions' ? '["global"]' : '[]';
+      return new Response(body, { headers: { 'content-type': 'application/json' } });
+    };
+    return { heard, fetch };
+  }
+
+  /** Adds a Nomad source at A through the form, with the token typed in. */
+  async function addNomadWithToken(io: FakeIo) {
+    mount(io);
+    await openAddForm();
+    fireEvent.change(screen.getByLabelText('Type'), { target: { value: 'nomad' } });
+    type('Name', 'Nomad prod');
+    type('Nomad URL', A);
+    type('Nomad ACL token', TOKEN);
+    fireEvent.click(screen.getByRole('button', { name: 'Save source' }));
+    await screen.findByRole('heading', { name: 'Nomad prod' });
+    await screen.findByText(/Saved “Nomad prod”/);
+  }
+
+  /** The Nomad source saved with its token, then opened in the form again. */
+  async function editSavedNomad() {
+    const recorder = recordingNomad();
+    await addNomadWithToken(fakeIo({ fetch: recorder.fetch, granted: ['https://nomad.example.com/*'] }));
+    const item = screen.getByRole('heading', { name: 'Nomad prod' }).closest('li') as HTMLElement;
+    fireEvent.click(within(item).getByRole('button', { name: 'Edit' }));
+    await screen.findByRole('form', { name: /^Edit/ });
+    return recorder;
+  }
+
+  const testButtonResult = async () => {
+    fireEvent.click(form().getByRole('button', { name: 'Test' }));
+    return waitFor(() => {
+      const text = document.getElementById('src-test')?.textContent ?? '';
+      if (!/Nothing was stored|Not tested/.test(text)) throw new Error(`not done: ${text}`);
+      return text;
+    });
+  };
+
+  it('the Test of a draft pointing elsewhere does not send the stored token there', async () => {
+    const { heard } = await editSavedNomad();
+    type('Nomad URL', B);
+    expect(
+      form().getByText(/The stored token was entered for https:\/\/nomad\.example\.com:4646/),
+    ).toBeTruthy();
+    heard.length = 0;
+    const text = await testButtonResult();
+    expect(heard.filter((h) => h.origin === B).length).toBeGreaterThan(0);
+    expect(heard.filter((h) => h.token)).toEqual([]);
+    expect(text).toMatch(/did not send it there/);
+  });
+
+  it('an import that moves the source to another origin deletes its token, says so, and nothing sends it', async () => {
+    const { heard, fetch } = recordingNomad();
+    const io = fakeIo({ fetch, granted: ['https://nomad.example.com/*'] });
+    await addNomadWithToken(io);
+    const moved = withSources([{ id: 'nomad-prod', name: 'Nomad prod', type: 'nomad', baseUrl: B }]);
+    fireEvent.input(screen.getByLabelText('Settings JSON'), { target: { value: JSON.stringify(moved) } });
+    fireEvent.click(screen.getByRole('button', { name: 'Import' }));
+    await screen.findByText(/Imported 1 source/);
+    await screen.findAllByText(
+      /The token of “Nomad prod” was entered for https:\/\/nomad\.example\.com:4646/,
+    );
+    const item = screen.getByRole('heading', { name: 'Nomad prod' }).closest('li') as HTMLElement;
+    heard.length = 0;
+    fireEvent.click(within(item).getByRole('button', { name: 'Test' }));
+    await waitFor(() => expect(within(item).getByRole('status').textContent).toMatch(/Nothing was stored/));
+    expect(heard.filter((h) => h.origin === B).length).toBeGreaterThan(0);
+    expect(heard.filter((h) => h.token)).toEqual([]);
+  });
+
+  it('a region listed by hand on another origin gets no token: its poll says why', async () => {
+    const { heard } = await editSavedNomad();
+    fireEvent.click(form().getByRole('button', { name: 'Add a cluster' }));
+    type('Cluster id', 'eu');
+    type('API base URL', B);
+    heard.length = 0;
+    const text = await testButtonResult();
+    expect(heard.filter((h) => h.origin === A && h.token).length).toBeGreaterThan(0);
+    expect(heard.filter((h) => h.origin === B && h.token)).toEqual([]);
+    expect(text).toMatch(/not sent: the token was given for https:\/\/nomad\.example\.com:4646/);
   });
 });
 
@@ -268,11 +370,11 @@ describe('removing a source', () => {
 
   it('gives back an origin no remaining source or page uses, and deletes its secret', async () => {
     const io = fakeIo({ settings, granted: ['https://a.example.com/*', 'https://b.example.com/*'] });
-    io.data['secret:a'] = 'tok';
+    await io.secrets.put({ sourceId: 'a', value: 'tok', origin: 'https://a.example.com', savedAt: 1 });
     mount(io);
     await removeSource('A');
     await waitFor(() => expect(io.remove).toHaveBeenCalledWith({ origins: ['https://a.example.com/*'] }));
-    expect(io.data['secret:a']).toBeUndefined();
+    await waitFor(async () => expect(await io.secrets.get('a')).toBeUndefined());
     const status = screen.getAllByRole('status').find((s) => /Removed “A”/.test(s.textContent ?? ''));
     expect(status?.textContent).toMatch(/Gave back access to https:\/\/a\.example\.com\/\*/);
     await waitFor(() => expect(document.activeElement).toBe(status));

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PopupApp } from '../../components/grid/PopupApp';
 import type { StatusAnswer } from '../../lib/messages';
@@ -181,6 +181,24 @@ describe('header', () => {
     expect(screen.getByRole('link', { name: 'Log in to rancher.example' }).getAttribute('href')).toBe(
       'https://rancher.example/dashboard/auth/login',
     );
+  });
+
+  it('links only to http(s) login pages: a login URL from a cluster answer is never a script', async () => {
+    const data = smallFleet();
+    data.polls = data.polls.map((r) =>
+      r.status === 'auth' ? { ...r, loginUrl: 'javascript:alert(document.domain)' } : r,
+    );
+    const db = await seedDb(data);
+    render(<PopupApp data={popupData(db)} settings={SETTINGS} api={fakeApi()} clock={clock} />);
+    await screen.findByRole('grid', {}, { timeout: 5000 });
+    expect(screen.getByText('1 need login')).toBeTruthy();
+    expect(screen.queryByRole('link', { name: /^Log in/ })).toBeNull();
+    fireEvent.click(screen.getByRole('gridcell', { name: /checkout in prod-eu-2/ }));
+    const dialog = await screen.findByRole('dialog', { name: 'Changes of checkout in prod-eu-2' });
+    expect(dialog.textContent).toContain('login needed');
+    expect(within(dialog).queryByRole('link', { name: 'Log in' })).toBeNull();
+    for (const a of document.querySelectorAll('a'))
+      expect(a.getAttribute('href') ?? '').not.toMatch(/^javascript:/i);
   });
 
   it('"Poll now" asks the background for a pass and shows it running until status says it ended', async () => {

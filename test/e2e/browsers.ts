@@ -7,8 +7,8 @@
  * label, buttons and links by role and name, text as it is shown.
  */
 import type { Page } from 'playwright-core';
-import { launchFirefox } from './firefox';
-import { type BadgePart, badgeParts, type LaunchedExtension, launchExtension } from './harness';
+import { FIREFOX_STORE_DIST, launchFirefox } from './firefox';
+import { type BadgePart, badgeParts, type LaunchedExtension, launchExtension, STORE_DIST } from './harness';
 import { callExtensionApi, readStore, sendMessage } from './in-extension';
 
 export type { BadgePart };
@@ -60,12 +60,21 @@ export interface ExtensionBrowser {
 /** Whether a test can press Allow on this browser's permission prompt, and open its toolbar popup. */
 export const reachesBrowserUi = (name: BrowserName) => name === 'firefox';
 
-export function launchBrowser(name: BrowserName): Promise<ExtensionBrowser> {
-  return name === 'firefox' ? launchFirefox() : launchChromium();
+/**
+ * `build`: the demo build (loopback built in; `npm run build:demo`) or the store build
+ * (`npm run build`, `build:firefox`), which asks for every origin at run time — only Firefox's
+ * prompt can be answered by a test.
+ */
+export function launchBrowser(
+  name: BrowserName,
+  build: 'demo' | 'store' = 'demo',
+): Promise<ExtensionBrowser> {
+  if (name === 'firefox') return launchFirefox(build === 'store' ? { dist: FIREFOX_STORE_DIST } : {});
+  return launchChromium(build);
 }
 
-export async function launchChromium(): Promise<ExtensionBrowser> {
-  return chromiumBrowser(await launchExtension());
+export async function launchChromium(build: 'demo' | 'store' = 'demo'): Promise<ExtensionBrowser> {
+  return chromiumBrowser(await launchExtension(build === 'store' ? { dist: STORE_DIST } : {}));
 }
 
 /** The Chromium launcher's extension, seen through the shared interface. */

@@ -20,7 +20,9 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import type { BadgePart, ExtensionBrowser, Tab } from './browsers';
 import { callExtensionApi, readStore, sendMessage } from './in-extension';
 
-export const FIREFOX_DIST = resolve(import.meta.dirname, '../../.output/firefox-mv3');
+/** The demo build (loopback built in) and the store build, as for Chromium (harness.ts). */
+export const FIREFOX_DIST = resolve(import.meta.dirname, '../../.output/firefox-mv3-demo');
+export const FIREFOX_STORE_DIST = resolve(import.meta.dirname, '../../.output/firefox-mv3');
 const GECKO_ID = 'tattler@tattler.dev';
 /** A fixed moz-extension:// host, so tests know the extension's origin before it starts. */
 const UUID = '5e1f7a2c-7a77-4e2a-9d5a-7a771e400001';
@@ -41,7 +43,7 @@ type Remote = { type: string; value?: unknown; sharedId?: string };
 export async function launchFirefox(options: { dist?: string } = {}): Promise<ExtensionBrowser> {
   const dist = options.dist ?? FIREFOX_DIST;
   if (!existsSync(resolve(dist, 'manifest.json')))
-    throw new Error(`No built extension at ${dist}: run npm run build:firefox`);
+    throw new Error(`No built extension at ${dist}: run npm run build:demo (or npm run build:firefox)`);
   const browser: Browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: firefoxPath(),

@@ -7,7 +7,13 @@ import { resolve } from 'node:path';
 import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
 import { readStore } from './in-extension';
 
-export const DIST = resolve(import.meta.dirname, '../../.output/chrome-mv3');
+/**
+ * The demo build (`npm run build:demo`: loopback host access and content script built in), which
+ * the tests against the demo fleet use; and the store build (`npm run build`), which asks for every
+ * origin at run time.
+ */
+export const DIST = resolve(import.meta.dirname, '../../.output/chrome-mv3-demo');
+export const STORE_DIST = resolve(import.meta.dirname, '../../.output/chrome-mv3');
 
 export function chromePath(): string {
   const candidates = [
@@ -41,7 +47,7 @@ export interface LaunchOptions {
 export async function launchExtension(options: LaunchOptions = {}): Promise<LaunchedExtension> {
   const dist = options.dist ?? DIST;
   if (!existsSync(resolve(dist, 'manifest.json')))
-    throw new Error(`No built extension at ${dist}: run npm run build`);
+    throw new Error(`No built extension at ${dist}: run npm run build:demo (or npm run build)`);
   const context = await chromium.launchPersistentContext(options.profileDir ?? '', {
     executablePath: chromePath(),
     headless: options.headless ?? true,

@@ -313,12 +313,13 @@ describe('Nomad over HTTP', () => {
 });
 
 describe('home-grown manager over HTTP', () => {
-  it('without a session, the API redirects to its login form: a missing login, with where to log in', async () => {
+  it('without a session, the API redirects to its login form: a missing login at its origin, not followed', async () => {
     const { homegrown } = sourcesBy();
     const error = await genericAdapter.discover(httpFor(undefined), homegrown).catch((e: unknown) => e);
     expect(error).toMatchObject({
       status: 'auth',
-      loginUrl: `${systems.urls.homegrown}/login?next=%2Fapi%2Fv2%2Fclusters`,
+      message: `needs login at ${systems.urls.homegrown}: /api/v2/clusters answered with a redirect, which Tattler does not follow`,
+      loginUrl: `${systems.urls.homegrown}/`,
     });
   });
 

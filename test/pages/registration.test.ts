@@ -50,19 +50,37 @@ function fakeApi(granted: string[]) {
   return { api, calls, requested, scripts: () => scripts };
 }
 
+/** The demo build's manifest content script (wxt.config.ts). */
+const DEMO_BUILT_IN = ['*://127.0.0.1/*', '*://localhost/*'];
+
 describe('registration', () => {
   it('uses port-less match patterns (Firefox rejects ports)', () => {
     expect(matchPatternOf('https://am.example.com:9093')).toBe('https://am.example.com/*');
     expect(matchPatternOf('ftp://x')).toBeUndefined();
   });
 
-  it("lists the switched-on integrations' origins, never loopback", () => {
+  it("lists the switched-on integrations' origins, loopback too unless the manifest's own script covers it", () => {
     const s = settings({
-      alertmanager: { origins: ['https://am.example.com:9093', 'http://127.0.0.1:9093'] },
+      alertmanager: {
+        origins: ['https://am.example.com:9093', 'http://127.0.0.1:9093', 'https://127.0.0.1:9443'],
+      },
       grafana: { enabled: false, origins: ['https://grafana.example.com'] },
       text: { origins: ['https://wiki.example.com', 'https://am.example.com:9093'] },
     });
-    expect(userOrigins(s)).toEqual(['https://am.example.com:9093', 'https://wiki.example.com']);
+    // The store build declares no content script: a local Alertmanager is registered like any other.
+    expect(userOrigins(s)).toEqual([
+      'http://127.0.0.1:9093',
+      'https://127.0.0.1:9443',
+      'https://am.example.com:9093',
+      'https://wiki.example.com',
+    ]);
+    // The demo build's manifest runs on every loopback page, http and https: those need no registration.
+    expect(userOrigins(s, DEMO_BUILT_IN)).toEqual([
+      'https://am.example.com:9093',
+      'https://wiki.example.com',
+    ]);
+    // What the code leaves to the manifest, the manifest covers: the two follow from one list.
+    expect(userOrigins(s, ['http://127.0.0.1/*'])).toContain('https://127.0.0.1:9443');
   });
 
   it('registers for granted origins only, updates, and unregisters when none is left', async () => {
@@ -107,7 +125,11 @@ describe('registration', () => {
       alertmanager: { origins: ['https://am.example.com'] },
       rancher: { enabled: false },
     });
-    const ids = (url: string) => integrationsFor(new URL(url), s.pages).map((i) => i.id);
+    const ids = (url: string, builtIn: readonly string[] = DEMO_BUILT_IN) =>
+      integrationsFor(new URL(url), s.pages, builtIn).map((i) => i.id);
+    // The store build: nothing runs on a page nobody listed, loopback included.
+    expect(ids('http://127.0.0.1:9093/#/alerts', [])).toEqual([]);
+    expect(ids('https://127.0.0.1:9443/#/alerts')).toContain('alertmanager');
     expect(ids('http://127.0.0.1:9093/#/alerts')).toEqual([
       'alertmanager',
       'prometheus',

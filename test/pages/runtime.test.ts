@@ -303,7 +303,11 @@ describe('content script wiring', () => {
             removeListener: (l: never) => listeners.delete(l),
           },
         },
-        runtime: { sendMessage },
+        runtime: {
+          sendMessage,
+          // The demo build's manifest: its own content script runs on loopback pages (wxt.config.ts).
+          getManifest: () => ({ content_scripts: [{ matches: ['*://127.0.0.1/*', '*://localhost/*'] }] }),
+        },
       },
       listeners,
     };

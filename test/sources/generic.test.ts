@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PollError } from '../../lib/http';
 import type { JobSnapshot } from '../../lib/model';
-import type { SourceSettings } from '../../lib/settings';
+import { originPatternsFor } from '../../lib/permissions';
+import { type SourceSettings, validateSettings } from '../../lib/settings';
 import { genericAdapter, jobsUrl, resolveUrl } from '../../lib/sources/generic/adapter';
 import { fieldValue, parseTime } from '../../lib/sources/generic/normalize';
 import {
@@ -109,6 +110,96 @@ describe('generic discovery', () => {
     await expect(genericAdapter.discover(http, forge())).rejects.toMatchObject({
       message:
         'path `id` found nothing in the answer from /api/v2/clusters (cluster 1) (the answer has no `id`; it has name)',
+    });
+  });
+});
+
+describe('where a generic source may send requests', () => {
+  const US = {
+    nativeId: 'c-102',
+    name: 'prod-us-1',
+    apiBase: 'https://forge-us.example.com/api/v2/clusters/c-102',
+  };
+  const evil = {
+    nativeId: 'x',
+    name: 'x',
+    apiBase: 'http://forge.example.com.evil.example/admin/delete-all?confirm=yes&x=',
+  };
+
+  it('a cluster the list puts on another origin is listed, and its poll fails before anything is sent', async () => {
+    const { http, requests } = recordingHttp(api());
+    const { clusters } = await genericAdapter.discover(http, forge());
+    expect(clusters.map((c) => c.apiBase)).toContain(US.apiBase);
+    requests.length = 0;
+    for (const cluster of [US, evil]) {
+      const error = await genericAdapter.poll(ctx(http, forge(), cluster)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PollError);
+      expect(error).toMatchObject({ status: 'error' });
+      expect((error as PollError).message).toBe(
+        `the job list of cluster ${cluster.name} is on ${new URL(cluster.apiBase).origin}, which is not this source's origin (${BASE}) nor one listed under “Other API origins”: Tattler sends nothing there. Add ${new URL(cluster.apiBase).origin} there if you trust it.`,
+      );
+    }
+    expect(requests).toEqual([]);
+  });
+
+  it('an origin the user listed, or a cluster listed by hand, may be polled', async () => {
+    const fetch = routed([
+      { path: '/api/v2/clusters/c-102/jobs', reply: jsonReply(fixtureText('generic/jobs.json')) },
+    ]);
+    const listed = forge({ apiOrigins: ['https://forge-us.example.com'] });
+    const byHand = forge({ clusters: [{ id: 'c-102', apiBase: US.apiBase }] });
+    for (const src of [listed, byHand]) {
+      const { http, requests } = recordingHttp(fetch);
+      const { jobs } = await genericAdapter.poll(ctx(http, src, US));
+      expect(jobs.length).toBeGreaterThan(0);
+      expect(requests.map((r) => new URL(r.url).origin)).toEqual(['https://forge-us.example.com']);
+    }
+  });
+
+  it('the listed origins are validated, and asked for as host permissions', () => {
+    const parsed = validateSettings({
+      version: 1,
+      sources: [
+        {
+          id: 'forge',
+          name: 'Forge',
+          type: 'generic',
+          baseUrl: BASE,
+          generic: mapping,
+          apiOrigins: ['https://forge-us.example.com/some/path', 'ftp://nope.example.com'],
+        },
+      ],
+    });
+    expect(parsed).toEqual({
+      ok: false,
+      errors: ['sources[0].apiOrigins[1]: must start with http:// or https://'],
+    });
+    const ok = validateSettings({
+      version: 1,
+      sources: [
+        {
+          id: 'forge',
+          name: 'Forge',
+          type: 'generic',
+          baseUrl: BASE,
+          generic: mapping,
+          apiOrigins: ['https://forge-us.example.com/x'],
+        },
+      ],
+    });
+    if (!ok.ok) throw new Error(ok.errors.join('; '));
+    expect(ok.value.sources[0]?.apiOrigins).toEqual(['https://forge-us.example.com']);
+    expect(originPatternsFor(ok.value)).toEqual([
+      'https://forge.example.com/*',
+      'https://forge-us.example.com/*',
+    ]);
+    const nomad = validateSettings({
+      version: 1,
+      sources: [{ id: 'n', name: 'N', type: 'nomad', baseUrl: BASE, apiOrigins: [] }],
+    });
+    expect(nomad).toEqual({
+      ok: false,
+      errors: ['sources[0].apiOrigins: only a generic source takes apiOrigins'],
     });
   });
 });

@@ -1,19 +1,9 @@
 /**
- * The Nomad ACL token: kept apart from settings (lib/secrets.ts), sent as `X-Nomad-Token` and
- * nowhere else — never in a URL, never in a snapshot, never in an export.
+ * The Nomad ACL token on the wire: sent as `X-Nomad-Token` and nowhere else — never in a URL,
+ * never in a snapshot. (Where it is kept, and for which origin: test/secrets.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
 import { PollError } from '../../lib/http';
-import {
-  deleteSecret,
-  isSecretKey,
-  loadSecret,
-  loadSecrets,
-  type SecretStorage,
-  saveSecret,
-  secretKey,
-} from '../../lib/secrets';
-import { exportSettings, loadSettings, saveSettings } from '../../lib/settings';
 import { nomadAdapter, TOKEN_HEADER } from '../../lib/sources/nomad/adapter';
 import {
   ctx,
@@ -30,22 +20,6 @@ import {
 const BASE = 'https://nomad.example.com';
 const TOKEN = 'c8d1e2f3-0a1b-4c2d-9e3f-4a5b6c7d8e9f';
 
-function memoryStorage(): SecretStorage & { data: Record<string, unknown> } {
-  const data: Record<string, unknown> = {};
-  return {
-    data,
-    async get(key) {
-      return key in data ? { [key]: structuredClone(data[key]) } : {};
-    },
-    async set(items) {
-      Object.assign(data, structuredClone(items));
-    },
-    async remove(key) {
-      delete data[key];
-    },
-  };
-}
-
 const api = () =>
   routed([
     { path: '/v1/regions', reply: jsonReply(fixtureText('nomad/regions.json')) },
@@ -56,49 +30,6 @@ const api = () =>
 
 const headersOf = (r: RecordedRequest): Record<string, string> =>
   (r.init.headers ?? {}) as Record<string, string>;
-
-describe('secrets storage', () => {
-  it('saves, loads and deletes one source’s token under its own key', async () => {
-    const storage = memoryStorage();
-    expect(await loadSecret(storage, 'nomad-prod')).toBeUndefined();
-    await saveSecret(storage, 'nomad-prod', `  ${TOKEN}\n`);
-    expect(storage.data).toEqual({ 'secret:nomad-prod': TOKEN });
-    expect(await loadSecret(storage, 'nomad-prod')).toBe(TOKEN);
-    await saveSecret(storage, 'nomad-eu', 'other');
-    expect(await loadSecrets(storage, ['nomad-prod', 'nomad-eu', 'none'])).toEqual({
-      'nomad-prod': TOKEN,
-      'nomad-eu': 'other',
-    });
-    await deleteSecret(storage, 'nomad-prod');
-    expect(await loadSecret(storage, 'nomad-prod')).toBeUndefined();
-    expect(storage.data).toEqual({ 'secret:nomad-eu': 'other' });
-  });
-
-  it('an empty paste deletes rather than stores; two lines are refused; a bad id is refused', async () => {
-    const storage = memoryStorage();
-    await saveSecret(storage, 'n', TOKEN);
-    await saveSecret(storage, 'n', '   ');
-    expect(storage.data).toEqual({});
-    await expect(saveSecret(storage, 'n', 'a\nb')).rejects.toThrow('a token is one line');
-    expect(() => secretKey('../settings')).toThrow('not a source id');
-    expect(isSecretKey(secretKey('n'))).toBe(true);
-    expect(isSecretKey('settings')).toBe(false);
-  });
-
-  it('is never part of the settings document or its export', async () => {
-    const storage = memoryStorage();
-    const saved = await saveSettings(storage, {
-      version: 1,
-      sources: [{ id: 'nomad-prod', name: 'Nomad', type: 'nomad', baseUrl: BASE }],
-    });
-    expect(saved.ok).toBe(true);
-    await saveSecret(storage, 'nomad-prod', TOKEN);
-    const loaded = await loadSettings(storage);
-    if (!loaded.ok) throw new Error(loaded.errors.join('; '));
-    expect(exportSettings(loaded.value)).not.toContain(TOKEN);
-    expect(JSON.stringify(storage.data.settings)).not.toContain(TOKEN);
-  });
-});
 
 describe('the token on the wire', () => {
   it('goes in X-Nomad-Token on every job request, and in no URL and no other header', async () => {

@@ -1,14 +1,20 @@
 /**
  * Nomad: the job filter, how much detail a poll reads, and the ACL token. The token is typed
- * here but stored apart from settings (lib/secrets.ts) and is never part of an export; the form
- * never shows a stored token back.
+ * here but stored apart from settings (lib/secrets.ts), for the one origin the source reads, and
+ * is never part of an export; the form never shows a stored token back, only where it goes — and
+ * says so when the URL now points elsewhere (saving then deletes the old token).
  */
 import { CheckboxField, NumberField, TextField } from '../fields';
 import type { TypeFieldsProps } from './shared';
 
-export function NomadFields({ form, draft, update, errors, secretStored }: TypeFieldsProps) {
+export function NomadFields({ form, draft, update, errors, storedToken, tokenOrigin }: TypeFieldsProps) {
   const nomad = draft.nomad;
   const set = (patch: Partial<typeof nomad>) => update({ nomad: { ...nomad, ...patch } });
+  const moved =
+    storedToken !== undefined &&
+    tokenOrigin !== undefined &&
+    tokenOrigin !== storedToken.origin &&
+    draft.token.trim() === '';
   return (
     <>
       <TextField
@@ -48,11 +54,17 @@ export function NomadFields({ form, draft, update, errors, secretStored }: TypeF
         label="Nomad ACL token"
         value={draft.token}
         onInput={(token) => update({ token, clearToken: false })}
-        placeholder={secretStored ? '(a token is stored; type to replace it)' : ''}
-        help="Kept in this browser only, apart from settings: never exported, sent only as X-Nomad-Token to this Nomad."
+        placeholder={storedToken ? `(a token for ${storedToken.origin} is stored; type to replace it)` : ''}
+        help={`Kept in this browser only, apart from settings and out of web pages' reach: never exported, sent only as X-Nomad-Token and only to ${tokenOrigin ?? "this source's origin"}.`}
         errors={errors('token')}
       />
-      {secretStored && (
+      {moved && (
+        <p class="field-error" role="status">
+          The stored token was entered for {storedToken?.origin}; this source now reads {tokenOrigin}. Saving
+          deletes it: type the token for {tokenOrigin}.
+        </p>
+      )}
+      {storedToken && !moved && (
         <CheckboxField
           form={form}
           name="clearToken"

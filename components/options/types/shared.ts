@@ -8,6 +8,8 @@ export interface TypeFieldsProps {
   update(patch: Partial<SourceDraft>): void;
   /** Messages for a field key (a settings path under the source), if any. */
   errors(key: string): readonly string[] | undefined;
-  /** Whether a secret (token) is stored for this source. */
-  secretStored: boolean;
+  /** The stored token's origin, when a token is stored for this source (never the token itself). */
+  storedToken?: { origin: string };
+  /** Where a token typed now would be sent: the draft's one origin, when it has one. */
+  tokenOrigin?: string;
 }

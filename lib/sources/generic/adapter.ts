@@ -9,6 +9,13 @@
  * reported time predates the window. The mapping from JSON to snapshots is normalize.ts; this
  * file fetches (the cluster list, each cluster's job list) and applies the owner filter.
  *
+ * Where requests may go. A cluster list names each cluster's API base, and a manager that is
+ * wrong, compromised or merely mistaken could name any URL — one Tattler would then GET with the
+ * user's cookies every pass. So a request goes only to an origin the user wrote down: the base
+ * URL's, one listed in `apiOrigins`, a hand-listed cluster's, or that of an absolute URL in the
+ * mapping. A cluster discovered elsewhere is still listed, and its poll fails with an error that
+ * says which origin and how to allow it; nothing is sent there.
+ *
  * Not supported (yet): paged job lists; a request header other than the browser's session.
  */
 import { type Http, PollError } from '../../http';
@@ -38,6 +45,39 @@ export function resolveUrl(url: string, base: string | undefined, what: string):
   return safe;
 }
 
+const originOf = (url: string | undefined): string | undefined => {
+  try {
+    return url ? new URL(url).origin : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** The origins the user wrote down for this source: the only ones its requests may go to. */
+export function allowedOrigins(source: SourceSettings): Set<string> {
+  const mapping = source.generic;
+  const written = [
+    source.baseUrl,
+    ...(source.apiOrigins ?? []),
+    ...source.clusters.map((c) => c.apiBase),
+    mapping?.clusters?.url,
+    // A job URL that starts with a placeholder is only as good as what fills it.
+    mapping?.jobs.url.startsWith('{') ? undefined : mapping?.jobs.url,
+  ];
+  return new Set(written.map(originOf).filter((o): o is string => o !== undefined));
+}
+
+/** Throws, before anything is sent, when `url` is on an origin the user did not write down. */
+function assertAllowed(url: string, source: SourceSettings, what: string): void {
+  const origin = originOf(url);
+  if (origin && allowedOrigins(source).has(origin)) return;
+  throw new PollError(
+    'error',
+    `${what} is on ${origin ?? url}, which is not this source's origin${source.baseUrl ? ` (${originOf(source.baseUrl)})` : ''} nor one listed under “Other API origins”: Tattler sends nothing there. Add ${origin ?? 'it'} there if you trust it.`,
+    url,
+  );
+}
+
 /** Mapping errors (a path that finds nothing, a bad path) become an `error` poll naming the URL. */
 function asPollError(error: unknown, url: string): unknown {
   if (error instanceof PathNotFoundError || error instanceof PathSyntaxError) {
@@ -56,6 +96,7 @@ export async function discoverGeneric(
   const mapping = optionsOf(source).clusters;
   if (source.discovery === false || !mapping) return { clusters: [], bytes: 0 };
   const url = resolveUrl(mapping.url, source.baseUrl, 'generic.clusters.url');
+  assertAllowed(url, source, 'the cluster list');
   const where = pathOf(url).split('?')[0] ?? url;
   const { body, bytes } = await http.getJson(url);
   try {
@@ -96,6 +137,7 @@ export function jobsUrl(ctx: PollContext, jobs: JobMapping): string {
 export async function pollGeneric(ctx: PollContext): Promise<PollOk> {
   const { jobs: mapping } = optionsOf(ctx.source);
   const url = jobsUrl(ctx, mapping);
+  assertAllowed(url, ctx.source, `the job list of cluster ${ctx.clusterName}`);
   const where = pathOf(url).split('?')[0] ?? url;
   const matches = namePredicate(ctx.source.owner.namePattern);
   const namespaces = new Set(ctx.source.owner.namespaces);

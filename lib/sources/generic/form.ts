@@ -19,5 +19,5 @@ export const genericForm: SourceFormSpec = {
   },
   labelSelector: false,
   jobLinkExample: '{base}/clusters/{cluster}/jobs/{name}',
-  fieldKeys: ['generic'],
+  fieldKeys: ['generic', 'apiOrigins'],
 };

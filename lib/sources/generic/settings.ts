@@ -1,6 +1,13 @@
 /** A generic source: a home-grown cluster manager, configured rather than coded (adapter.ts). */
 import * as v from 'valibot';
-import { noLabelSelector, nonEmpty, regexSource, type SourceRule, sourceSchema } from '../settings-common';
+import {
+  noLabelSelector,
+  nonEmpty,
+  originUrl,
+  regexSource,
+  type SourceRule,
+  sourceSchema,
+} from '../settings-common';
 import { parsePath } from './json-path';
 
 /** Why a mapping's path cannot be read (json-path.ts's message), or undefined. */
@@ -76,7 +83,16 @@ const GenericOptions = v.strictObject({
   jobs: GenericJobs,
 });
 
-export const genericSettings = sourceSchema('generic', { generic: v.optional(GenericOptions) });
+export const genericSettings = sourceSchema('generic', {
+  generic: v.optional(GenericOptions),
+  /**
+   * Origins besides the base URL's that the cluster list may send Tattler to (a manager whose
+   * clusters' APIs live on hosts of their own). A cluster whose API base is on any other origin
+   * is listed but never polled: the answer of a server is not a reason to send your session
+   * somewhere new.
+   */
+  apiOrigins: v.optional(v.array(originUrl), []),
+});
 
 type GenericSource = v.InferOutput<typeof genericSettings>;
 
