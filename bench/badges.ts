@@ -2,7 +2,7 @@
  * Badges on a big alert page: what annotating costs the page's main thread, next to what the
  * page's own load costs, in the same browser run. Prints figures; not a test.
  *
- *   npx tsx bench/badges.ts [alerts=1000] [runs=5]
+ *   npx tsx bench/badges.ts [alerts=1000] [runs=5] [--smoke]   (--smoke: 100 alerts, 1 run)
  *
  * How: a server on 127.0.0.1 serves an alert list in Alertmanager's classic markup (groups of
  * `li.list-group-item`, labels as `.btn-group > span.btn` key="value", the start time in the
@@ -27,8 +27,10 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { type CDPSession, chromium, type Page } from 'playwright-core';
 
-const ALERTS = Number(process.argv[2] ?? 1000);
-const RUNS = Number(process.argv[3] ?? 5);
+const SMOKE = process.argv.includes('--smoke');
+const [alertsArg, runsArg] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const ALERTS = Number(alertsArg ?? (SMOKE ? 100 : 1000));
+const RUNS = Number(runsArg ?? (SMOKE ? 1 : 5));
 const PER_GROUP = 20;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -367,7 +369,7 @@ async function main() {
     console.log(
       `  per badge (annotate / badges)                    ${fmt(m('annotate') / Math.max(1, m('badges')))}`,
     );
-    const history = 20_000;
+    const history = SMOKE ? 2_000 : 20_000;
     const background = await backgroundFigure(ALERTS, history);
     console.log(
       `background: answerCorrelate, ${ALERTS} alerts, ${history} changes (Node, fake-indexeddb) ${fmt(background)}`,

@@ -2,13 +2,15 @@
  * Benchmark: diffing a pass's worth of snapshots, against the cost of merely parsing them.
  * The figure to watch is the ratio diff / JSON.parse of the same snapshots (aim: under 1):
  * it says the diff costs less than reading the data did, on this machine, in this run.
+ *
+ *   npx tsx bench/diff.ts [--smoke]   (BENCH_N=<snapshots>, default 100,000; --smoke 10,000)
  */
 import { performance } from 'node:perf_hooks';
 import { diffCluster } from '../lib/diff';
 import type { JobSnapshot } from '../lib/model';
 import { fleetOfSnapshots } from '../test/builders';
 
-const N = Number(process.env.BENCH_N ?? 100_000);
+const N = Number(process.env.BENCH_N ?? (process.argv.includes('--smoke') ? 10_000 : 100_000));
 const RUNS = 7;
 
 function median(xs: number[]): number {

@@ -7,19 +7,14 @@
  *   BENCH_PROFILE=/tmp/bench-profile npx tsx bench/profile-popup.ts [7d]
  */
 import { launchExtension } from '../test/e2e/harness';
+import { type CpuProfile, printSelfTime } from './cpu-profile';
+import { DIST } from './extension';
 
 const dir = process.env.BENCH_PROFILE;
 if (!dir) throw new Error('BENCH_PROFILE must name a profile seeded by bench/popup.ts');
 const query = process.argv[2] ? `?window=${process.argv[2]}` : '';
 
-interface Node {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  hitCount?: number;
-  children?: number[];
-}
-
-const ext = await launchExtension({ profileDir: dir, viewport: { width: 800, height: 600 } });
+const ext = await launchExtension({ dist: DIST, profileDir: dir, viewport: { width: 800, height: 600 } });
 try {
   const page = await ext.context.newPage();
   const cdp = await ext.context.newCDPSession(page);
@@ -35,24 +30,13 @@ try {
     },
   );
   const { profile } = (await cdp.send('Profiler.stop')) as {
-    profile: { nodes: Node[]; samples: number[]; timeDeltas: number[] };
+    profile: CpuProfile;
   };
   const marks = await page.evaluate(() =>
     performance.getEntriesByType('mark').map((m) => `${m.name} ${m.startTime.toFixed(0)} ms`),
   );
   console.log(marks.join('\n'));
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map<string, number>();
-  profile.samples.forEach((id, i) => {
-    const n = byId.get(id);
-    if (!n) return;
-    const f = n.callFrame;
-    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
-    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
-  });
-  const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 25);
-  console.log('\nself time, top 25 (ms):');
-  for (const [k, ms] of top) console.log(`${ms.toFixed(1).padStart(8)}  ${k}`);
+  printSelfTime(profile);
 } finally {
   await ext.close();
 }
