@@ -163,9 +163,50 @@ export function clockText(offsetMs: number | undefined): string | undefined {
 /** The job's console page, when it is an http(s) URL (a remote value never becomes `javascript:`). */
 export const consoleLink = (change: Pick<ChangeView, 'link'>): string | undefined => safeHttpUrl(change.link);
 
+/** Wraps a remote value where it is said (a code span in Markdown); as it is elsewhere. */
+export type Remote = (value: string) => string;
+const asIs: Remote = (v) => v;
+
+/** "person", "client name", "token": what kind of actor, in words. */
+export const actorKindWord = (kind: ActorKind): string => ACTOR_KIND_WORDS[kind] ?? kind;
+
 /** "(person, from annotation example.com/changed-by)". */
-export const actorKindText = (actor: Actor): string =>
-  `(${ACTOR_KIND_WORDS[actor.kind] ?? actor.kind}${actor.via ? `, from ${actor.via}` : ''})`;
+export const actorKindText = (actor: Actor, remote: Remote = asIs): string =>
+  `(${actorKindWord(actor.kind)}${actor.via ? `, from ${remote(actor.via)}` : ''})`;
+
+/** Said in place of an actor when the API reported none. */
+export const ACTOR_NOT_REPORTED = 'actor not reported';
+
+/** Said of a change that left the job degraded (mark `degraded`). */
+export const DEGRADED_TEXT = 'degraded the job';
+
+/** "alice may belong to an earlier change: …" — the actor's time lies before the change's window. */
+export const staleActorText = (change: Pick<ChangeView, 'actor'>, remote: Remote = asIs): string =>
+  `${change.actor ? remote(change.actor.name) : 'The actor'} may belong to an earlier change: the reported time lies before this change's window.`;
+
+/** "seen between polls at 14:02 and 14:03": a change with no reported time. */
+export const betweenPollsText = (
+  change: Pick<ChangeView, 'windowStart' | 'windowEnd'>,
+  time: (at: number) => string,
+): string => `seen between polls at ${time(change.windowStart)} and ${time(change.windowEnd)}`;
+
+/** The link to the job's console, in words. */
+export const consoleLinkText = (change: Pick<ChangeView, 'name'>, remote: Remote = asIs): string =>
+  `Open ${remote(change.name)} in its console`;
+
+/** The link to the jobs of the person who made the change, in words. */
+export const userLinkText = (actor: Actor, remote: Remote = asIs): string =>
+  `Open ${remote(actor.name)}'s jobs`;
+
+/** "3 more fields": field changes left out of a message. */
+export const moreFieldsText = (n: number): string => `${n} more field${n === 1 ? '' : 's'}`;
+
+/** A list field whose entries only moved. */
+export const REORDERED_TEXT = 'same entries, new order';
+
+/** "6 other entries unchanged". */
+export const unchangedEntriesText = (n: number): string =>
+  `${n} other ${n === 1 ? 'entry' : 'entries'} unchanged`;
 
 /** "version 4 → 7", or '' when the API counts no versions. */
 export function versionsText(change: Pick<ChangeView, 'fromVersion' | 'toVersion'>): string {
@@ -177,8 +218,9 @@ export function versionsText(change: Pick<ChangeView, 'fromVersion' | 'toVersion
  * "recovered from ReplicaSet shop/cart-7d9f8 (revision 4), not seen live", and what that record
  * cannot tell when it cannot tell something ("time unknown: …").
  */
-export function recoveredText(recovered: Recovered): string {
-  return `recovered from ${recovered.from}, not seen live${recovered.limit ? ` (${recovered.limit})` : ''}`;
+export function recoveredText(recovered: Recovered, remote: Remote = asIs): string {
+  // The record's name comes from the cluster (a ReplicaSet's name): remote text.
+  return `recovered from ${remote(recovered.from)}, not seen live${recovered.limit ? ` (${recovered.limit})` : ''}`;
 }
 
 /** "2 versions skipped between polls (came and went unseen)": only versions no history recovered. */
@@ -200,3 +242,56 @@ export const shownValue = (value: FieldValue | undefined): string => valueText(v
 /** `containers[app].image: shop/app:1.4 → shop/app:1.5`, the way an export or a message says it. */
 export const fieldChangeText = (f: FieldChange): string =>
   `${f.path}: ${valueText(f.before)} → ${valueText(f.after)}`;
+
+/**
+ * A change's parts, in the order every place says them: the badge's popover and the popup's
+ * cell detail render them (components/common/ChangeItem.tsx), the incident note writes them as
+ * Markdown (lib/incident-note.ts). Each place adds only its own framing (when, in its clock;
+ * which job, and why it is shown), so a line added here reaches all of them. Remote values in
+ * the sentences pass through `remote`; field values stay values, for each place to format.
+ */
+export interface ChangeParts {
+  type: string;
+  /** Said when the change left the job degraded. */
+  degraded?: string;
+  /** Who, and what kind of actor; undefined: `ACTOR_NOT_REPORTED`. */
+  actor?: { name: string; kind: string };
+  /** The actor may belong to an earlier change. */
+  stale?: string;
+  /** Read from the platform's history rather than seen live, and from what. */
+  recovered?: string;
+  /** The cluster's clock was off, and its times were read accordingly. */
+  clock?: string;
+  /** Versions skipped between polls, and the versions the change went between. */
+  versions?: { text: string; skipped: boolean };
+  fields: FieldChange[];
+  moreFields?: string;
+  cause?: string;
+  /** The job's console, the person's jobs: http(s) only. */
+  links: { text: string; href: string }[];
+}
+
+export function changeParts(change: ChangeView, remote: Remote = asIs): ChangeParts {
+  const actor = change.actor;
+  const parts: ChangeParts = { type: CHANGE_TYPE_WORDS[change.type], fields: change.fields, links: [] };
+  if (change.mark === 'degraded') parts.degraded = DEGRADED_TEXT;
+  if (actor) parts.actor = { name: remote(actor.name), kind: actorKindText(actor, remote) };
+  if (change.actorStale) parts.stale = staleActorText(change, remote);
+  if (change.recovered) parts.recovered = recoveredText(change.recovered, remote);
+  const clock = clockText(change.clockOffsetMs);
+  if (clock) parts.clock = clock;
+  const versions = versionsText(change);
+  if ((change.skipped ?? 0) > 0)
+    parts.versions = {
+      text: `${skippedText(change.skipped as number)}${versions ? ` · ${versions}` : ''}`,
+      skipped: true,
+    };
+  else if (versions) parts.versions = { text: versions, skipped: false };
+  if (change.moreFields) parts.moreFields = moreFieldsText(change.moreFields);
+  if (change.changeCause) parts.cause = `Cause: ${remote(change.changeCause)}`;
+  const open = consoleLink(change);
+  if (open) parts.links.push({ text: consoleLinkText(change, remote), href: open });
+  const jobs = actor ? safeHttpUrl(change.userLink) : undefined;
+  if (jobs && actor) parts.links.push({ text: userLinkText(actor, remote), href: jobs });
+  return parts;
+}

@@ -80,3 +80,13 @@ export function windowPhrase(ms: number): string {
   if (minutes % 60 === 0) return minutes === 60 ? 'the last hour' : `the last ${minutes / 60} hours`;
   return `the last ${minutes} minutes`;
 }
+
+/** "2025-01-15 14:03:11 UTC": the same instant for everyone who reads it (an incident note). */
+export const utcTime = (at: number): string =>
+  `${new Date(at).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+
+/** "14:03 UTC" on the day of `day`, the full UTC time on another day: the ends of a span in a note. */
+export function utcClock(at: number, day: number): string {
+  const full = utcTime(at);
+  return full.slice(0, 10) === utcTime(day).slice(0, 10) ? full.slice(11) : full;
+}

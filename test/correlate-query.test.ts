@@ -33,6 +33,7 @@ const cluster = (nativeId: string, name: string): Cluster =>
   build.cluster('rancher', nativeId, T, {
     name,
     apiBase: `https://rancher.example/k8s/clusters/${nativeId}`,
+    lastOkPoll: T + HOUR,
   });
 
 const job = (clusterId: string, name: string, namespace = 'shop'): JobSnapshot =>
@@ -97,6 +98,22 @@ beforeEach(async () => {
       count: 14,
       message: 'timeout',
     },
+    {
+      target: 'rancher/c-m-eu1',
+      sourceId: 'rancher',
+      status: 'ok',
+      from: T - 25 * MINUTE,
+      to: T + HOUR,
+      count: 85,
+    },
+    {
+      target: 'rancher/c-m-us1',
+      sourceId: 'rancher',
+      status: 'ok',
+      from: T - 3 * HOUR,
+      to: T + HOUR,
+      count: 240,
+    },
   ]);
 });
 
@@ -141,7 +158,7 @@ describe('answerCorrelate', () => {
     expect(answer.changes.old).toBeUndefined();
   });
 
-  it('reports the time polls of a named cluster failed within the window', async () => {
+  it('reports the time polls of a named cluster failed within the window, until the next good poll', async () => {
     const answer = await answerCorrelate(
       db,
       settings(),
@@ -149,7 +166,16 @@ describe('answerCorrelate', () => {
       T + HOUR,
     );
     expect(answer.results[0]?.blind).toEqual([
-      { clusterId: 'rancher/c-m-eu1', clusterName: 'prod-eu-1', ms: 14 * MINUTE },
+      {
+        clusterId: 'rancher/c-m-eu1',
+        clusterName: 'prod-eu-1',
+        ms: 15 * MINUTE,
+        from: T - 40 * MINUTE,
+        to: T - 25 * MINUTE,
+        reason: 'unreachable',
+        message: 'timeout',
+        recovered: true,
+      },
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durationText, relativeTime, shortTime, windowPhrase } from '../lib/time-text';
+import { durationText, relativeTime, shortTime, utcClock, utcTime, windowPhrase } from '../lib/time-text';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -36,5 +36,12 @@ describe('times', () => {
     expect(windowPhrase(HOUR)).toBe('the last hour');
     expect(windowPhrase(15 * MINUTE)).toBe('the last 15 minutes');
     expect(windowPhrase(7 * 24 * HOUR)).toBe('the last 7 days');
+  });
+
+  it('UTC for a note everyone reads the same: the date, or only the clock on the same day', () => {
+    const at = Date.UTC(2025, 0, 15, 14, 3, 11);
+    expect(utcTime(at)).toBe('2025-01-15 14:03:11 UTC');
+    expect(utcClock(at, Date.UTC(2025, 0, 15, 0, 0, 0))).toBe('14:03:11 UTC');
+    expect(utcClock(at, Date.UTC(2025, 0, 16, 0, 0, 0))).toBe('2025-01-15 14:03:11 UTC');
   });
 });

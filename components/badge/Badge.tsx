@@ -6,11 +6,19 @@
  * out a rollout and sends the on-call person elsewhere — and no badge at all would be ambiguous
  * (not watched? extension not running? still loading?). Kept to a 14 px square so a page of a
  * thousand quiet alerts still reads; its accessible name and tooltip say the whole sentence, and
- * it opens the same popover (what was looked for, where, over which window). There is no badge
- * only when the alert names no job or cluster Tattler watches.
+ * it opens the same popover (what was looked for, where, over which window). It is only ever a
+ * true claim: it is there only for a job Tattler watches in the cluster the alert names (or,
+ * naming no job, a cluster it watches). An alert about something Tattler does not watch gets no
+ * badge — unless changes nearby were found (the job elsewhere, other jobs in that cluster): then
+ * the badge shows them, and the popover says what Tattler does not watch.
  *
- * When polls of a named cluster failed during the window, the quiet badge shows the grid's blind
- * mark (?) instead: "no changes seen" is not "no changes".
+ * When Tattler could not see a cluster for part of the window (failed polls, no polls, not yet
+ * watching it), the quiet badge shows the grid's blind mark (?) instead: "no changes seen" is
+ * not "no changes", and the popover says which cluster, for how long, and why.
+ *
+ * A rollout (the same new version reaching several clusters) is one entry in the popover that
+ * opens to its changes; "Copy as incident note" puts the popover's content on the clipboard as
+ * Markdown (CopyNote.tsx).
  *
  * When something changed, the badge is hot: the grid's cell for that heat level (colour and
  * character: the count, or a mark for created/deleted/degraded) followed by
@@ -25,60 +33,25 @@
 
 import { useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChangeView } from '../../lib/change-view';
-import { type RankedChange, relationText } from '../../lib/correlate/rank';
-import { headlineText, type SubjectResult } from '../../lib/correlate/wire';
+import type { RankedChange } from '../../lib/correlate/rank';
+import { type Entry, groupRollouts } from '../../lib/correlate/rollouts';
+import { headlineText } from '../../lib/correlate/wire';
+import {
+  accessibleName,
+  coverageTexts,
+  headingText,
+  lookedForText,
+  noChangesText,
+  notWatchedText,
+  rolloutTitle,
+} from '../../lib/correlate/words';
 import { MARKS } from '../../lib/heat/scale';
+import { incidentNote } from '../../lib/incident-note';
 import type { BadgeData } from '../../lib/pages/types';
-import { durationText, shortTime } from '../../lib/time-text';
+import { shortTime } from '../../lib/time-text';
 import { ChangeItem } from '../common/ChangeItem';
+import { CopyNote } from './CopyNote';
 import { adoptStyles, POPOVER_CSS } from './styles';
-
-/**
- * The clusters looked at, by name, each name once: an alert's `cluster="prod-eu-1"` may name a
- * Rancher cluster, an Argo CD destination and a home-grown manager's cluster at once.
- */
-function clusterNames(r: SubjectResult): string[] {
-  return [...new Set(r.looked.clusters.map((c) => c.name))];
-}
-
-function subjectText(r: SubjectResult): string {
-  const l = r.looked;
-  // A group's summary is about every job its alerts name; a single alert's, about the first.
-  const job = r.alerts === undefined ? l.jobs[0] : l.jobs.join(', ');
-  const where = l.clusters.length > 0 ? clusterNames(r).join(', ') : l.clusterLabels.join(', ');
-  const about = [job ? `${job}` : '', where ? `in ${where}` : ''].filter(Boolean).join(' ');
-  if (r.alerts === undefined) return about;
-  return `${r.alerts} ${r.alerts === 1 ? 'alert' : 'alerts'}${about ? `: ${about}` : ''}`;
-}
-
-/** " to checkout in prod-eu-1", or " in prod-eu-1" when only a cluster is named. */
-function toSubject(r: SubjectResult): string {
-  const about = subjectText(r);
-  if (!about) return '';
-  return about.startsWith('in ') ? ` ${about}` : ` to ${about}`;
-}
-
-function windowText(r: SubjectResult): string {
-  const { from, to, startsAt } = r.looked;
-  if (r.mode === 'alert' && startsAt !== undefined)
-    return `in the ${durationText(startsAt - from)} before the alert started`;
-  return `in the last ${durationText(to - from)}`;
-}
-
-/** The badge's accessible name: its visible text, then what it means. */
-export function accessibleName(r: SubjectResult): string {
-  const h = r.headline;
-  const about = subjectText(r);
-  if (h.count > 0) {
-    const rel = h.relation ? `, ${relationText(h.relation, r.mode === 'alert')}` : '';
-    return `Tattler: ${headlineText(h)}${rel}${about ? ` (${about})` : ''}. Show the changes`;
-  }
-  const after = h.afterCount > 0 ? `, ${h.afterCount} after the alert started` : '';
-  if (r.blind.length > 0) {
-    return `Tattler: no changes seen${toSubject(r)} ${windowText(r)}, but polls failed for part of it${after}. Show details`;
-  }
-  return `Tattler: no changes${toSubject(r)} ${windowText(r)}${after}. Show details`;
-}
 
 function Cell({ level, glyph, label }: { level: number; glyph: string; label?: string }) {
   return (
@@ -87,6 +60,9 @@ function Cell({ level, glyph, label }: { level: number; glyph: string; label?: s
     </span>
   );
 }
+
+/** A rollout's entry is marked like the grid's horizontal stripe. */
+const ROLLOUT_GLYPH = '⇉';
 
 /** The badge's context on top of a change: which job where, and why it is shown. */
 function ChangeContext({ change, ranked }: { change: ChangeView; ranked: RankedChange }) {
@@ -103,13 +79,61 @@ function ChangeContext({ change, ranked }: { change: ChangeView; ranked: RankedC
   );
 }
 
-function headingText(r: SubjectResult): string {
-  const h = r.headline;
-  if (h.count === 0) return r.mode === 'alert' ? 'No changes before this alert' : 'No recent changes';
-  const n = `${h.count} ${h.count === 1 ? 'change' : 'changes'}`;
-  return r.mode === 'alert'
-    ? `${n} before this alert`
-    : `${n} in the last ${durationText(r.looked.to - r.looked.from)}`;
+/**
+ * A rollout: one entry, "bob rolled checkout:1.4.2 to 7 clusters, 14:02–14:09", with why it is
+ * shown (its best-ranked change's reason); a disclosure button opens its changes.
+ */
+function RolloutEntry({
+  entry,
+  changes,
+  now,
+}: {
+  entry: Extract<Entry<RankedChange>, { kind: 'rollout' }>;
+  changes: Record<string, ChangeView>;
+  now: number;
+}) {
+  const [open, setOpen] = useState(false);
+  const id = useId();
+  const top = entry.members[0] as RankedChange;
+  const first = changes[top.id] as ChangeView;
+  const n = entry.members.length;
+  return (
+    <li class="rollout">
+      <div class="change-context">
+        <div class="what">
+          <Cell level={0} glyph={ROLLOUT_GLYPH} />
+          <span>
+            {first.kind} {first.namespace}/{first.name}
+          </span>
+        </div>
+        <button
+          type="button"
+          class="roll"
+          aria-expanded={open ? 'true' : 'false'}
+          aria-controls={`${id}-m`}
+          onClick={() => setOpen(!open)}
+        >
+          <span class="chev" aria-hidden="true">
+            {open ? '▾' : '▸'}
+          </span>
+          {rolloutTitle(entry.rollout, first.name, (at) => shortTime(at, now))}
+        </button>
+        <div class="reason">
+          {top.reason} ({first.clusterName})
+        </div>
+      </div>
+      <ol id={`${id}-m`} class="members" hidden={!open} aria-label={`${n} changes of this rollout`}>
+        {entry.members.map((m) => (
+          <ChangeItem
+            key={m.id}
+            change={changes[m.id] as ChangeView}
+            now={now}
+            context={<ChangeContext change={changes[m.id] as ChangeView} ranked={m} />}
+          />
+        ))}
+      </ol>
+    </li>
+  );
 }
 
 interface PopoverProps {
@@ -187,18 +211,11 @@ function Popover({ data, anchor, onClose }: PopoverProps) {
   }, [anchor, onClose]);
 
   const l = r.looked;
-  const what = [
-    l.jobs.length > 0 ? `job ${l.jobs.join(' or ')}` : '',
-    l.namespace ? `namespace ${l.namespace}` : '',
-    l.clusters.length > 0
-      ? `cluster ${clusterNames(r).join(', ')}`
-      : l.clusterLabels.length > 0
-        ? `cluster ${l.clusterLabels.join(', ')} (not one Tattler watches)`
-        : '',
-  ].filter(Boolean);
   const now = Date.now();
-  const start = l.startsAt !== undefined ? ` The alert started at ${shortTime(l.startsAt, now)}.` : '';
+  const time = (at: number) => shortTime(at, now);
+  const start = l.startsAt !== undefined ? ` The alert started at ${time(l.startsAt)}.` : '';
   const ranked = r.ranked.filter((x) => changes[x.id]);
+  const entries = groupRollouts(ranked, (cid) => changes[cid]);
   return (
     <div ref={ref} class="pop" role="dialog" aria-labelledby={`${id}-h`} aria-modal="false">
       <header>
@@ -209,28 +226,48 @@ function Popover({ data, anchor, onClose }: PopoverProps) {
           ×
         </button>
       </header>
+      <CopyNote
+        note={() =>
+          incidentNote({
+            result: r,
+            changes,
+            source,
+            now: Date.now(),
+            ...(data.labels ? { labels: data.labels } : {}),
+            ...(data.pageUrl ? { pageUrl: data.pageUrl } : {}),
+          })
+        }
+      />
       <p class="looked">
-        {source}: looked for {what.join(', ') || 'what this page names'}, from {shortTime(l.from, now)} to{' '}
-        {shortTime(l.to, now)}.{start}
+        {source}: looked for {lookedForText(r)}, from {time(l.from)} to {time(l.to)}.{start}
       </p>
-      {r.blind.map((b) => (
-        <p class="warn" key={b.clusterId}>
-          Could not see {b.clusterName} for {durationText(b.ms)} of that time: changes there may be missing.
+      {r.notWatched.map((n) => (
+        <p class="note" key={`${n.job ?? ''}\u0000${n.cluster ?? ''}`}>
+          {notWatchedText(n)}
         </p>
       ))}
-      {ranked.length > 0 ? (
+      {coverageTexts(r, now, time).map((c) => (
+        <p class={c.kind === 'gap' ? 'warn' : c.kind === 'seen' ? 'seen' : 'note'} key={c.text}>
+          {c.text}
+        </p>
+      ))}
+      {entries.length > 0 ? (
         <ol>
-          {ranked.map((x) => (
-            <ChangeItem
-              key={x.id}
-              change={changes[x.id] as ChangeView}
-              now={now}
-              context={<ChangeContext change={changes[x.id] as ChangeView} ranked={x} />}
-            />
-          ))}
+          {entries.map((e) =>
+            e.kind === 'rollout' ? (
+              <RolloutEntry key={e.key} entry={e} changes={changes} now={now} />
+            ) : (
+              <ChangeItem
+                key={e.ranked.id}
+                change={changes[e.ranked.id] as ChangeView}
+                now={now}
+                context={<ChangeContext change={changes[e.ranked.id] as ChangeView} ranked={e.ranked} />}
+              />
+            ),
+          )}
         </ol>
       ) : (
-        <p>{r.blind.length > 0 ? 'No changes seen.' : 'Nothing changed.'}</p>
+        <p>{noChangesText(r)}</p>
       )}
       {r.total > ranked.length ? <p class="more">{r.total - ranked.length} more not shown.</p> : null}
     </div>

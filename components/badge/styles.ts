@@ -156,6 +156,39 @@ export const POPOVER_CSS = `
 .pop .links { display: flex; flex-wrap: wrap; gap: 12px; margin-top: 4px; }
 .pop a { color: var(--tt-link); }
 .pop .more { color: var(--tt-muted); }
+.pop .note { color: var(--tt-muted); font-style: italic; }
+.pop .roll {
+  all: unset;
+  display: flex;
+  gap: 4px;
+  margin-top: 2px;
+  cursor: pointer;
+  font-weight: 600;
+  overflow-wrap: anywhere;
+}
+.pop .roll:focus-visible { outline: 2px solid var(--tt-focus); outline-offset: 1px; }
+.pop .roll .chev { flex: none; width: 1em; color: var(--tt-muted); }
+.pop .members { margin: 4px 0 0 12px; }
+.pop .members[hidden] { display: none; }
+.pop .copy-note { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; margin: 0 0 6px; }
+.pop .copy {
+  all: unset;
+  cursor: pointer;
+  padding: 2px 8px;
+  border: 1px solid var(--tt-border);
+  border-radius: 4px;
+  font-weight: 500;
+}
+.pop .copy:focus-visible { outline: 2px solid var(--tt-focus); outline-offset: 1px; }
+.pop .copied { color: var(--tt-muted); }
+.pop .manual { display: flex; flex-direction: column; gap: 4px; width: 100%; }
+.pop .manual textarea {
+  width: 100%;
+  font: 400 11px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+  color: var(--tt-fg);
+  background: var(--tt-bg);
+  border: 1px solid var(--tt-border);
+}
 `;
 
 const sheets = new Map<string, CSSStyleSheet>();

@@ -6,22 +6,18 @@
  * links out (the job's console; the person's jobs). The popup's cell detail and the page
  * badges' popover both render changes with it; each puts its own context on top (the badge:
  * which job and why it is shown) and styles the classes in its own sheet. Words, marks and the
- * user-link rule come from lib/change-view.ts; every remote value is rendered as text.
+ * user-link rule come from lib/change-view.ts (changeParts: the same parts, in the same order, the
+ * incident note writes as Markdown); every remote value is rendered as text.
  */
 import type { ComponentChildren } from 'preact';
 import {
-  actorKindText,
-  CHANGE_TYPE_WORDS,
+  ACTOR_NOT_REPORTED,
+  betweenPollsText,
   type ChangeView,
-  clockText,
-  consoleLink,
-  recoveredText,
+  changeParts,
   shownValue,
-  skippedText,
-  versionsText,
 } from '../../lib/change-view';
 import { MARKS } from '../../lib/heat/scale';
-import { safeHttpUrl } from '../../lib/links';
 import { exactTime, relativeTime, shortTime } from '../../lib/time-text';
 import { FieldDeltaView } from './FieldDeltaView';
 
@@ -34,10 +30,7 @@ function When({ change, now }: { change: ChangeView; now: number }) {
       {' · '}
       {exactTime(change.at)}
       {change.reportedAt === undefined && (
-        <span class="dim">
-          {' '}
-          (seen between polls at {shortTime(change.windowStart, now)} and {shortTime(change.windowEnd, now)})
-        </span>
+        <span class="dim"> ({betweenPollsText(change, (at) => shortTime(at, now))})</span>
       )}
     </p>
   );
@@ -53,56 +46,47 @@ export function ChangeItem({
   /** What the place showing it adds on top (which job, why it is shown). */
   context?: ComponentChildren;
 }) {
-  const actor = change.actor;
-  const open = consoleLink(change);
-  const jobs = actor ? safeHttpUrl(change.userLink) : undefined;
-  const versions = versionsText(change);
+  const p = changeParts(change);
   return (
     <li class="change">
       {context && <div class="change-context">{context}</div>}
       <p class="ch-head">
-        <span class={`ch-type t-${change.type}`}>{CHANGE_TYPE_WORDS[change.type]}</span>{' '}
-        {change.mark === 'degraded' && (
+        <span class={`ch-type t-${change.type}`}>{p.type}</span>{' '}
+        {p.degraded && (
           <>
             <span class="ch-mark degraded">
-              <span aria-hidden="true">{MARKS.degraded} </span>degraded the job
+              <span aria-hidden="true">{MARKS.degraded} </span>
+              {p.degraded}
             </span>{' '}
           </>
         )}
-        {actor ? (
+        {p.actor ? (
           <>
-            by <strong class="actor">{actor.name}</strong> <span class="dim">{actorKindText(actor)}</span>
+            by <strong class="actor">{p.actor.name}</strong> <span class="dim">{p.actor.kind}</span>
           </>
         ) : (
-          <span class="dim">actor not reported</span>
+          <span class="dim">{ACTOR_NOT_REPORTED}</span>
         )}
       </p>
       <When change={change} now={now} />
-      {change.actorStale && (
+      {p.stale && (
         <p class="warn" role="note">
           <span aria-hidden="true">⚠ </span>
-          {actor ? actor.name : 'The actor'} may belong to an earlier change: the reported time lies before
-          this change's window.
+          {p.stale}
         </p>
       )}
-      {change.recovered && (
+      {p.recovered && (
         <p class="recovered" role="note">
           <span aria-hidden="true">↺ </span>
-          {recoveredText(change.recovered)}
+          {p.recovered}
         </p>
       )}
-      {clockText(change.clockOffsetMs) && <p class="dim clock">{clockText(change.clockOffsetMs)}</p>}
-      {(change.skipped ?? 0) > 0 && (
-        <p class="skipped">
-          {skippedText(change.skipped as number)}
-          {versions ? ` · ${versions}` : ''}
-        </p>
-      )}
-      {!change.skipped && versions && <p class="dim">{versions}</p>}
-      {change.fields.length > 0 && (
+      {p.clock && <p class="dim clock">{p.clock}</p>}
+      {p.versions && <p class={p.versions.skipped ? 'skipped' : 'dim'}>{p.versions.text}</p>}
+      {p.fields.length > 0 && (
         <table class="fields">
           <tbody>
-            {change.fields.map((f) => (
+            {p.fields.map((f) => (
               <tr key={f.path}>
                 <th scope="row">{f.path}</th>
                 <td>
@@ -110,29 +94,24 @@ export function ChangeItem({
                 </td>
               </tr>
             ))}
-            {change.moreFields ? (
+            {p.moreFields ? (
               <tr>
                 <td colSpan={2} class="dim">
-                  {change.moreFields} more fields
+                  {p.moreFields}
                 </td>
               </tr>
             ) : null}
           </tbody>
         </table>
       )}
-      {change.changeCause && <p class="cause">cause: {change.changeCause}</p>}
-      {(open || jobs) && (
+      {p.cause && <p class="cause">{p.cause}</p>}
+      {p.links.length > 0 && (
         <p class="links">
-          {open && (
-            <a href={open} target="_blank" rel="noopener noreferrer">
-              Open {change.name} in its console
+          {p.links.map((l) => (
+            <a key={l.href} href={l.href} target="_blank" rel="noopener noreferrer">
+              {l.text}
             </a>
-          )}
-          {jobs && actor && (
-            <a href={jobs} target="_blank" rel="noopener noreferrer">
-              Open {actor.name}'s jobs
-            </a>
-          )}
+          ))}
         </p>
       )}
     </li>

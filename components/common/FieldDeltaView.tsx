@@ -3,6 +3,7 @@
  * removed (−) and added (+), so the one env entry that changed stands out. Shared by the popup's
  * cell detail and the page badges' popover; each styles the classes in its own sheet.
  */
+import { REORDERED_TEXT, unchangedEntriesText } from '../../lib/change-view';
 import { type FieldDelta, fieldDelta } from '../../lib/field-delta';
 import type { FieldChange, FieldValue } from '../../lib/model';
 
@@ -41,7 +42,7 @@ export function FieldDeltaView({
       </>
     );
   }
-  if (d.reordered) return <span class="dim">same entries, new order</span>;
+  if (d.reordered) return <span class="dim">{REORDERED_TEXT}</span>;
   return (
     <span class="delta">
       {keyed(d.removed).map(([key, x]) => (
@@ -58,11 +59,7 @@ export function FieldDeltaView({
           {x}
         </span>
       ))}
-      {d.unchanged > 0 && (
-        <span class="unchanged">
-          {d.unchanged} other {d.unchanged === 1 ? 'entry' : 'entries'} unchanged
-        </span>
-      )}
+      {d.unchanged > 0 && <span class="unchanged">{unchangedEntriesText(d.unchanged)}</span>}
     </span>
   );
 }

@@ -10,9 +10,18 @@ import { countGlyph, type HeatLevel, levelForAge, MARKS } from '../heat/scale';
 import type { Change, Cluster, FieldChange, FieldValue, PollRun } from '../model';
 import type { Settings } from '../settings';
 import { namesAnything } from './identity';
-import { type CorrelateOptions, type Placed, placeChanges, type RankedChange, reasonOf } from './rank';
+import {
+  type CorrelateOptions,
+  namesJob,
+  type Placed,
+  placeChanges,
+  type RankedChange,
+  reasonOf,
+} from './rank';
 import { type ClusterRef, indexClusters, type ResolvedSubject, resolveSubject } from './resolve';
-import type { BlindSpot, CorrelateAnswer, Headline, SubjectResult } from './wire';
+import { keepEntries } from './rollouts';
+import { staleAfterMs, unseenIn } from './sight';
+import type { BlindSpot, CorrelateAnswer, Headline, NotWatched, SubjectResult } from './wire';
 
 /** Neighbours' changes (another job) never look as hot as the job's own. */
 const NEIGHBOUR_MAX_LEVEL: HeatLevel = 2;
@@ -97,23 +106,21 @@ function windowOf(subject: ResolvedSubject, now: number, o: CorrelateOptions): W
   return { from: subject.startsAt - o.lookBackMs, to: subject.startsAt + o.graceMs };
 }
 
+/** Clusters Tattler could not see for part of the window, and for how long. */
 function blindSpots(
-  runs: readonly PollRun[],
+  runs: ReadonlyMap<string, readonly PollRun[]>,
   clusterIds: readonly string[],
   window: Window,
-  names: ReadonlyMap<string, Cluster>,
+  clusters: ReadonlyMap<string, Cluster>,
+  now: number,
+  staleMs: number,
 ): BlindSpot[] {
   const out: BlindSpot[] = [];
-  for (const id of clusterIds) {
-    let ms = 0;
-    for (const run of runs) {
-      if (run.target !== id || run.status === 'ok') continue;
-      const overlap = Math.min(run.to, window.to) - Math.max(run.from, window.from);
-      if (overlap > 0) ms += overlap;
-      // A single failed poll is an instant; count it as a moment we could not see.
-      else if (run.from === run.to && run.from >= window.from && run.from <= window.to) ms += 1;
-    }
-    if (ms > 0) out.push({ clusterId: id, clusterName: names.get(id)?.name ?? id, ms });
+  for (const id of new Set(clusterIds)) {
+    const cluster = clusters.get(id);
+    if (!cluster) continue;
+    const unseen = unseenIn(cluster, runs.get(id) ?? [], window.from, window.to, now, staleMs);
+    if (unseen) out.push({ clusterId: id, clusterName: cluster.name, ...unseen });
   }
   return out;
 }
@@ -124,20 +131,41 @@ export interface Subject {
   startsAt?: number;
 }
 
-/** The subjects resolved, each with its window; `from`: where the changes to read begin (none: nothing to read). */
+/**
+ * The subjects resolved, each with its window; `from`: where the changes to read begin (none:
+ * nothing to read); `rowKeys`: the watched jobs the subjects name, whose clusters are read next.
+ */
 export interface AnswerPlan {
   clusters: ReadonlyMap<string, Cluster>;
   watched: ReadonlySet<string>;
   subjects: ResolvedSubject[];
   windows: Window[];
+  rowKeys: string[];
   from?: number;
+}
+
+/** A watched job in one cluster: the cluster's state holds it (lib/store/presence.ts). */
+export interface WatchedJob {
+  clusterId: string;
+  rowKey: string;
+}
+
+/** `Deployment:shop/checkout` → its parts (the name is what follows the last `/`). */
+export function rowKeyParts(rowKey: string): { kind: string; namespace: string; name: string } {
+  const colon = rowKey.indexOf(':');
+  const slash = rowKey.lastIndexOf('/');
+  return {
+    kind: rowKey.slice(0, Math.max(colon, 0)),
+    namespace: slash > colon ? rowKey.slice(colon + 1, slash) : '',
+    name: rowKey.slice(slash + 1),
+  };
 }
 
 export function planAnswer(
   settings: Settings,
   subjects: readonly Subject[],
   clusters: readonly Cluster[],
-  watchedJobNames: readonly string[],
+  watchedRowKeys: readonly string[],
   now: number,
   o: CorrelateOptions,
 ): AnswerPlan {
@@ -148,18 +176,62 @@ export function planAnswer(
     apiBase: c.apiBase,
     sourceId: c.sourceId,
   }));
-  const watched = new Set(watchedJobNames.map((n) => n.toLowerCase()));
+  const nameOf = (rowKey: string) => rowKeyParts(rowKey).name.toLowerCase();
+  const watched = new Set(watchedRowKeys.map(nameOf));
   const index = indexClusters(refs);
   const resolved = subjects.map((s) => resolveSubject(s, settings.labels, refs, watched, index));
   const windows = resolved.map((r) => windowOf(r, now, o));
   const active = resolved.some((r) => namesAnything(r.identity));
+  const named = new Set(resolved.flatMap((r) => r.jobs));
   return {
     clusters: new Map(clusters.map((c) => [c.id, c])),
     watched,
     subjects: resolved,
     windows,
+    rowKeys: watchedRowKeys.filter((k) => named.has(nameOf(k))),
     ...(active ? { from: Math.min(...windows.map((w) => w.from)) } : {}),
   };
+}
+
+interface Coverage {
+  /** Clusters "nothing changed" speaks for. */
+  covered: string[];
+  notWatched: NotWatched[];
+}
+
+/**
+ * What a subject's answer may claim. A named job counts where the cluster's state says Tattler watches
+ * it, or where a change to it was seen within the window (it was watched then: deleted since,
+ * or gone from the owner filter).
+ */
+function coverageOf(
+  subject: ResolvedSubject,
+  window: Window,
+  watchedJobs: ReadonlyMap<
+    string,
+    readonly (WatchedJob & { kind: string; namespace: string; name: string })[]
+  >,
+  changesByName: ReadonlyMap<string, readonly Change[]>,
+): Coverage {
+  const notWatched: NotWatched[] = [];
+  if (subject.jobs.length === 0) {
+    for (const n of subject.namedClusters) if (n.ids.length === 0) notWatched.push({ cluster: n.label });
+    return { covered: subject.clusterIds, notWatched };
+  }
+  const where = new Set<string>();
+  for (const j of new Set(subject.jobs)) {
+    for (const w of watchedJobs.get(j) ?? []) if (namesJob(subject, w)) where.add(w.clusterId);
+    for (const c of changesByName.get(j) ?? [])
+      if (c.windowEnd >= window.from && namesJob(subject, c)) where.add(c.clusterId);
+  }
+  const job = subject.identity.jobs[0] ?? (subject.jobs[0] as string);
+  if (!subject.namesCluster) {
+    if (where.size === 0) notWatched.push({ job });
+    return { covered: [...where], notWatched };
+  }
+  for (const n of subject.namedClusters)
+    if (!n.ids.some((id) => where.has(id))) notWatched.push({ job, cluster: n.label });
+  return { covered: subject.clusterIds.filter((id) => where.has(id)), notWatched };
 }
 
 /** Changes by lowercased job name and by cluster, so each subject looks only at its candidates. */
@@ -178,40 +250,64 @@ function indexChanges(changes: readonly Change[]) {
   return { byId: new Map(changes.map((c) => [c.id, c])), byName, byCluster };
 }
 
+/** Watched jobs by lowercased name, with their identity, for matching what a subject names. */
+function indexWatchedJobs(jobs: readonly WatchedJob[]) {
+  const byName = new Map<string, (WatchedJob & { kind: string; namespace: string; name: string })[]>();
+  for (const j of jobs) {
+    const parts = rowKeyParts(j.rowKey);
+    const key = parts.name.toLowerCase();
+    const list = byName.get(key);
+    const entry = { ...j, ...parts };
+    if (list) list.push(entry);
+    else byName.set(key, [entry]);
+  }
+  return byName;
+}
+
+/** Poll runs by target. */
+function indexRuns(runs: readonly PollRun[]): Map<string, PollRun[]> {
+  const out = new Map<string, PollRun[]>();
+  for (const r of runs) {
+    const list = out.get(r.target);
+    if (list) list.push(r);
+    else out.set(r.target, [r]);
+  }
+  return out;
+}
+
 export function buildAnswer(
   plan: AnswerPlan,
   changes: readonly Change[],
   runs: readonly PollRun[],
+  watchedJobs: readonly WatchedJob[],
   settings: Settings,
   now: number,
   o: CorrelateOptions,
 ): CorrelateAnswer {
   const { byId, byName, byCluster } = indexChanges(changes);
+  const jobsByName = indexWatchedJobs(watchedJobs);
+  const runsByTarget = indexRuns(runs);
+  const staleMs = staleAfterMs(settings.pollIntervalSec);
   const clusterById = plan.clusters;
   const views: Record<string, ChangeView> = {};
   const results: SubjectResult[] = plan.subjects.map((subject, i) => {
     const window = plan.windows[i] as Window;
-    const isWatched =
-      subject.clusterIds.length > 0 ||
-      subject.jobs.some((j) => plan.watched.has(j)) ||
-      subject.jobs.some((j) => byName.has(j));
     // Candidates: the named clusters' changes, and the named jobs' changes elsewhere.
     const candidates: Change[] = [];
-    if (isWatched) {
-      for (const cid of subject.clusterIds) for (const c of byCluster.get(cid) ?? []) candidates.push(c);
-      const seenJob = new Set<string>();
-      for (const j of subject.jobs) {
-        if (seenJob.has(j)) continue;
-        seenJob.add(j);
-        for (const c of byName.get(j) ?? [])
-          if (!subject.clusterIds.includes(c.clusterId)) candidates.push(c);
-      }
+    for (const cid of subject.clusterIds) for (const c of byCluster.get(cid) ?? []) candidates.push(c);
+    for (const j of new Set(subject.jobs)) {
+      for (const c of byName.get(j) ?? []) if (!subject.clusterIds.includes(c.clusterId)) candidates.push(c);
     }
     const placed = placeChanges(subject, candidates, now, o);
-    const blind = isWatched ? blindSpots(runs, subject.clusterIds, window, clusterById) : [];
+    const { covered, notWatched } = coverageOf(subject, window, jobsByName, byName);
+    // Gaps matter where the answer makes its claim; claiming nothing, where it found its changes.
+    const seenFrom = covered.length > 0 ? covered : subject.clusterIds;
+    const blind = blindSpots(runsByTarget, seenFrom, window, clusterById, now, staleMs);
     const windowMs = subject.startsAt === undefined ? o.consoleLookBackMs : o.lookBackMs;
     const headline = headlineOf(placed, byId, windowMs, blind.length > 0);
-    const kept: RankedChange[] = placed.slice(0, o.limit).map((p) => {
+    const isWatched = covered.length > 0 || headline.count > 0;
+    // The first entries (a rollout is one, kept whole), not the first changes.
+    const kept: RankedChange[] = keepEntries(placed, (id) => byId.get(id), o.limit).map((p) => {
       const change = byId.get(p.id) as Change;
       views[p.id] ??= messageViewOf(change, clusterById.get(change.clusterId), settings);
       return { ...p, reason: reasonOf(subject, p, change) };
@@ -220,6 +316,8 @@ export function buildAnswer(
     return {
       key: subject.key,
       watched: isWatched,
+      covered: covered.map((id) => ({ id, name: clusterById.get(id)?.name ?? id })),
+      notWatched,
       mode: subject.startsAt === undefined ? 'console' : 'alert',
       looked: {
         jobs: id.jobs,
@@ -233,7 +331,7 @@ export function buildAnswer(
       ranked: kept,
       total: placed.length,
       headline,
-      blind,
+      blind: isWatched ? blind : [],
     };
   });
   return { generatedAt: now, results, changes: views };

@@ -1,8 +1,8 @@
 /**
  * The background's side of the page integrations: answers `correlate`, `correlate-groups` and `watched-jobs`
- * requests from IndexedDB. Reads only, in two steps — the clusters and watched job names (to
- * resolve what the subjects name), then the changes and poll runs since the earliest window —
- * and leaves the rest to the pure answer.ts. The background (entrypoints/background/service.ts)
+ * requests from IndexedDB. Reads only, in two steps — the clusters and where each job runs (the
+ * cluster states: to resolve what the subjects name, and to say where a named job is watched),
+ * then the changes and poll runs since the earliest window — and leaves the rest to the pure answer.ts. The background (entrypoints/background/service.ts)
  * hands it every request it does not answer itself.
  */
 import { pollRunsSince, type TattlerDb } from '../db';
@@ -10,9 +10,10 @@ import type { Request } from '../messages';
 import { flattenGroups, summariseGroups } from '../pages/group-summary';
 import type { Settings } from '../settings';
 import { changesBetween } from '../store/changes';
-import { presentRowKeys } from '../store/presence';
-import { buildAnswer, planAnswer, type Subject } from './answer';
+import { clustersByRowKey, presentRowKeys } from '../store/presence';
+import { buildAnswer, planAnswer, rowKeyParts, type Subject, type WatchedJob } from './answer';
 import { type CorrelateOptions, DEFAULT_OPTIONS } from './rank';
+import { staleAfterMs } from './sight';
 import type { CorrelateAnswer } from './wire';
 
 export type { CorrelateAnswer } from './wire';
@@ -26,14 +27,10 @@ const MAX_NAMES = 5000;
 /** Ranked changes kept per member of a group before the merge trims the group's to the limit. */
 const GROUP_MEMBER_LIMIT = 500;
 
-/** Names of watched jobs, from the index of row keys (`kind:namespace/name`) only. */
+/** Names of watched jobs, from the row keys (`kind:namespace/name`) of the cluster states. */
 export async function watchedJobNames(db: TattlerDb): Promise<string[]> {
-  const rowKeys = await presentRowKeys(db);
   const names = new Set<string>();
-  for (const rowKey of rowKeys) {
-    const slash = rowKey.lastIndexOf('/');
-    if (slash >= 0) names.add(rowKey.slice(slash + 1));
-  }
+  for (const rowKey of await presentRowKeys(db)) names.add(rowKeyParts(rowKey).name);
   return [...names].sort().slice(0, MAX_NAMES);
 }
 
@@ -47,16 +44,23 @@ export async function answerCorrelate(
   options: AnswerOptions = {},
 ): Promise<CorrelateAnswer> {
   const o: CorrelateOptions = { ...DEFAULT_OPTIONS, ...options };
-  const [clusters, watched] = await Promise.all([db.clusters.toArray(), watchedJobNames(db)]);
-  const plan = planAnswer(settings, subjects, clusters, watched, now, o);
+  // Where each job runs, from the cluster states in one read: the names resolve what the
+  // subjects name, the clusters say where a named job is watched.
+  const [clusters, where] = await Promise.all([db.clusters.toArray(), clustersByRowKey(db)]);
+  const plan = planAnswer(settings, subjects, clusters, [...where.keys()], now, o);
+  const watchedJobs: WatchedJob[] = plan.rowKeys.flatMap((rowKey) =>
+    (where.get(rowKey) ?? []).map((clusterId) => ({ clusterId, rowKey })),
+  );
   const [changes, runs] =
     plan.from === undefined
       ? [[], []]
       : await Promise.all([
           changesBetween(db, plan.from, Number.POSITIVE_INFINITY),
-          pollRunsSince(db, plan.from),
+          // From a little earlier: a failing run that ended just before the window still hid
+          // the cluster until the next good poll.
+          pollRunsSince(db, plan.from - staleAfterMs(settings.pollIntervalSec)),
         ]);
-  return buildAnswer(plan, changes, runs, settings, now, o);
+  return buildAnswer(plan, changes, runs, watchedJobs, settings, now, o);
 }
 
 /** The background's handler for the page integrations' requests; undefined for requests it does not own. */

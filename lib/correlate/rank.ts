@@ -68,14 +68,23 @@ export interface RankedChange {
   reason: string;
 }
 
+/** The job is one the subject names: its name, and its namespace and kind where the subject says them. */
+export function namesJob(
+  subject: ResolvedSubject,
+  job: Pick<Change, 'name' | 'namespace' | 'kind'>,
+): boolean {
+  const id = subject.identity;
+  return (
+    subject.jobs.includes(job.name.toLowerCase()) &&
+    (id.namespace === undefined || id.namespace === job.namespace) &&
+    (id.kind === undefined || id.kind.toLowerCase() === job.kind.toLowerCase())
+  );
+}
+
 export function relationOf(subject: ResolvedSubject, change: Change): Relation | undefined {
   const id = subject.identity;
   const inCluster = subject.clusterIds.includes(change.clusterId);
-  const jobMatch =
-    subject.jobs.includes(change.name.toLowerCase()) &&
-    (id.namespace === undefined || id.namespace === change.namespace) &&
-    (id.kind === undefined || id.kind.toLowerCase() === change.kind.toLowerCase());
-  if (jobMatch) {
+  if (namesJob(subject, change)) {
     if (inCluster) return 'same-job-same-cluster';
     return subject.namesCluster ? 'same-job-other-cluster' : 'same-job';
   }

@@ -13,11 +13,21 @@ export interface ClusterRef {
   sourceId: string;
 }
 
+/** One way the subject names a cluster (a label's value, a console's origin, a word) and what it resolved to. */
+export interface NamedCluster {
+  /** As the page named it. */
+  label: string;
+  /** The known clusters it names: none when Tattler knows no such cluster. */
+  ids: string[];
+}
+
 export interface ResolvedSubject {
   key: string;
   identity: SubjectIdentity;
   /** Watched clusters the subject names. */
   clusterIds: string[];
+  /** Each cluster the subject names, and what it resolved to (several sources may know one cluster). */
+  namedClusters: NamedCluster[];
   /** The subject names a cluster at all (perhaps one we don't watch). */
   namesCluster: boolean;
   /** Job names to match, lowercased. */
@@ -72,11 +82,16 @@ export function resolveSubject(
   const identity = identityOf(subject.labels, mapping);
   const lower = (s: string) => s.toLowerCase();
   const ids = new Set<string>();
-  for (const value of identity.clusters) for (const c of byName.get(lower(value)) ?? []) ids.add(c.id);
+  const namedClusters: NamedCluster[] = [];
+  const name = (label: string, refs: readonly ClusterRef[]) => {
+    for (const c of refs) ids.add(c.id);
+    namedClusters.push({ label, ids: refs.map((c) => c.id) });
+  };
+  for (const value of identity.clusters) name(value, byName.get(lower(value)) ?? []);
   let namesCluster = identity.clusters.length > 0;
   if (!namesCluster && identity.origin) {
     const atOrigin = clustersAtOrigin(identity.origin, clusters);
-    for (const c of atOrigin) ids.add(c.id);
+    if (atOrigin.length > 0) name(identity.origin, atOrigin);
     namesCluster = atOrigin.length > 0;
   }
   const jobs = identity.jobs.map(lower);
@@ -84,7 +99,7 @@ export function resolveSubject(
     const w = lower(word);
     const named = byName.get(w);
     if (named) {
-      for (const c of named) ids.add(c.id);
+      name(word, named);
       namesCluster = true;
     } else if (watchedJobNames.has(w) && !jobs.includes(w)) {
       jobs.push(w);
@@ -94,6 +109,7 @@ export function resolveSubject(
     key: subject.key,
     identity,
     clusterIds: [...ids],
+    namedClusters,
     namesCluster,
     jobs,
     ...(subject.startsAt !== undefined ? { startsAt: subject.startsAt } : {}),

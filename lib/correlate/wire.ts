@@ -9,6 +9,7 @@ import type { ChangeView } from '../change-view';
 import type { HeatLevel, MARKS } from '../heat/scale';
 import { durationText } from '../time-text';
 import type { RankedChange, Relation, Timing } from './rank';
+import type { Unseen } from './sight';
 
 export type Mark = keyof typeof MARKS;
 
@@ -29,17 +30,35 @@ export interface Headline {
   relation?: Relation;
 }
 
-export interface BlindSpot {
+/** A cluster Tattler could not see for part of the subject's window (lib/correlate/sight.ts). */
+export interface BlindSpot extends Unseen {
   clusterId: string;
   clusterName: string;
-  /** How long polls of that cluster failed within the subject's window. */
-  ms: number;
+}
+
+/** Something the subject names that Tattler does not watch: a job there, a job at all, or a cluster. */
+export interface NotWatched {
+  job?: string;
+  cluster?: string;
 }
 
 export interface SubjectResult {
   key: string;
-  /** The subject names a job or cluster we watch. No badge otherwise. */
+  /**
+   * A badge is shown: the subject names a job Tattler watches where it names it (or, naming no
+   * job, a cluster it watches) — or changes were found that may explain it (the named job
+   * elsewhere, other jobs in the named cluster). No badge otherwise: no claim is made about
+   * what Tattler does not watch.
+   */
   watched: boolean;
+  /**
+   * What "nothing changed" speaks for: the clusters where a named job is watched (within the
+   * named clusters, when the subject names any), or the named clusters when it names no job.
+   * Empty: the answer may show changes, but claims nothing.
+   */
+  covered: { id: string; name: string }[];
+  /** What the subject names that Tattler does not watch, said in the popover and the note. */
+  notWatched: NotWatched[];
   mode: 'alert' | 'console';
   looked: {
     jobs: string[];

@@ -1,13 +1,13 @@
 /**
  * A rollout: the same new image or version reaching several clusters — the row's horizontal
- * stripe, in words ("bob rolled registry/app:1.4.2 to 7 of 12 clusters").
+ * stripe, in words ("bob rolled registry/app:1.4.2 to 7 of 12 clusters"). The one rule: the
+ * grid names a row's rollout with it (from its cells' rollout marks), and a badge's popover folds
+ * a rollout's changes into one entry with it (lib/correlate/rollouts.ts, from the changes). Both
+ * read a change's rollout value the way a cell's aggregate keeps it (lib/aggregate.ts).
  */
-import { ROLLOUT_FIELD } from '../aggregate';
+import { rolloutOf as rolloutValueOf } from '../aggregate';
 import type { Actor, Change } from '../model';
 import type { Rollout } from './types';
-
-const valueText = (v: unknown): string | undefined =>
-  typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
 
 /** A row names a rollout once the same new image or version reached this many clusters. */
 export const ROLLOUT_MIN_CLUSTERS = 2;
@@ -75,12 +75,7 @@ export function rolloutOf(
   const n = best.columns.size;
   const of = clustersOfJob === undefined ? undefined : Math.max(clustersOfJob, n);
   const reach = of === undefined ? `${n} clusters` : `${n} of ${of} clusters`;
-  const others = best.actors.size - 1;
-  const who = top
-    ? others > 0
-      ? `${top.actor.name} and ${others} other${others > 1 ? 's' : ''}`
-      : top.actor.name
-    : '';
+  const who = rolloutWho({ ...(top ? { actor: top.actor } : {}), actors: best.actors.size });
   const summary = who ? `${who} rolled ${best.value} to ${reach}` : `${best.value} reached ${reach}`;
   const rollout: Rollout = {
     field: best.field,
@@ -96,21 +91,21 @@ export function rolloutOf(
   return rollout;
 }
 
-/** The same, from changes by column (every rollout-ish field each change set). */
-export function detectRollout(
-  changesByColumn: ReadonlyMap<number, readonly Change[]>,
-  clustersOfJob: number | undefined,
-): Rollout | undefined {
-  const sightings: RolloutSighting[] = [];
-  for (const [column, list] of changesByColumn) {
-    for (const c of list) {
-      if (c.type !== 'updated' && c.type !== 'created') continue;
-      for (const f of c.fields) {
-        const value = valueText(f.after);
-        if (value === undefined || !ROLLOUT_FIELD.test(f.path)) continue;
-        sightings.push({ column, field: f.path, value, at: c.at, ...(c.actor ? { actor: c.actor } : {}) });
-      }
-    }
-  }
-  return rolloutOf(sightings, clustersOfJob);
+/** Who rolled it: "bob", "bob and 2 others", or '' when no change reported an actor. */
+export function rolloutWho(r: Pick<Rollout, 'actor' | 'actors'>, name = (n: string) => n): string {
+  if (!r.actor) return '';
+  const others = r.actors - 1;
+  return others > 0
+    ? `${name(r.actor.name)} and ${others} other${others > 1 ? 's' : ''}`
+    : name(r.actor.name);
+}
+
+/** What the rule reads of a change. */
+export type RolloutChange = Pick<Change, 'type' | 'fields' | 'at' | 'actor'>;
+
+/** A change seen in a column, as a sighting: the image or version it set, if any. */
+export function sightingOf(change: RolloutChange, column: number): RolloutSighting | undefined {
+  const set = rolloutValueOf(change);
+  if (!set) return undefined;
+  return { column, ...set, at: change.at, ...(change.actor ? { actor: change.actor } : {}) };
 }

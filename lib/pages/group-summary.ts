@@ -6,15 +6,17 @@
  * answers every member as an ordinary subject — the same correlation, one IndexedDB read for all
  * of them (lib/correlate-query.ts) — and merges each group's member results here into one result:
  *   - ranked: the union of the members' ranked changes, each change once (with the reason of the
- *     member it ranks best for), in rank order;
+ *     member it ranks best for), in rank order, trimmed by entries (a rollout is one, kept whole);
  *   - headline: computed over that union, as a single alert's is;
  *   - looked: what the watched members named (jobs, clusters; the earliest start);
- *   - blind: every cluster some member could not see, with its longest blind time.
+ *   - blind: every cluster some member could not see, with its longest blind time;
+ *   - covered, notWatched: what the members' answers claim, and what they name unwatched.
  * Pure: the background imports it; it touches neither the DOM nor IndexedDB.
  */
 import type { ChangeView } from '../change-view';
 import { headlineOf } from '../correlate/answer';
 import { compareRanked, DEFAULT_OPTIONS, type RankedChange } from '../correlate/rank';
+import { keepEntries } from '../correlate/rollouts';
 import type { BlindSpot, CorrelateAnswer, SubjectResult } from '../correlate/wire';
 import type { PageGroup, PageSubject } from '../messages';
 
@@ -87,12 +89,18 @@ export function summariseGroup(
   const alert = about.some((m) => m.mode === 'alert');
   const windowMs = alert ? DEFAULT_OPTIONS.lookBackMs : DEFAULT_OPTIONS.consoleLookBackMs;
   const byId = new Map(Object.entries(changes));
+  const covered = new Map(about.flatMap((m) => m.covered.map((c) => [c.id, c] as const)));
+  const notWatched = new Map(
+    members.flatMap((m) => m.notWatched.map((n) => [`${n.job ?? ''}\u0000${n.cluster ?? ''}`, n] as const)),
+  );
   return {
     key,
     watched: watchedMembers.length > 0,
+    covered: [...covered.values()],
+    notWatched: [...notWatched.values()],
     mode: alert ? 'alert' : 'console',
     looked: mergeLooked(about),
-    ranked: ranked.slice(0, limit),
+    ranked: keepEntries(ranked, (id) => changes[id], limit),
     total: Math.max(ranked.length, ...about.map((m) => m.total)),
     headline: headlineOf(ranked, byId, windowMs, blind.size > 0),
     blind: [...blind.values()],

@@ -22,6 +22,7 @@
 import type { ChangeView } from '../change-view';
 import { identityOf, type LabelMapping, namesAnything, relevantLabels } from '../correlate/identity';
 import type { CorrelateAnswer, SubjectResult } from '../correlate/wire';
+import { noteLabels } from '../incident-note';
 import { MAX_GROUP_ALERTS, type PageGroup, type PageSubject } from '../messages';
 import { nameMatcher } from './text';
 import type {
@@ -223,7 +224,13 @@ export function startRuntime(options: RuntimeOptions): Runtime {
     const name = rec.integration.name;
     const n = result.alerts;
     const source = n === undefined ? name : `${name}, a group of ${n} ${n === 1 ? 'alert' : 'alerts'}`;
-    const data = { result, changes: rec.changes ?? {}, source };
+    const data = {
+      result,
+      changes: rec.changes ?? {},
+      source,
+      labels: noteLabels(rec.found.labels, labels),
+      pageUrl: currentUrl().href,
+    };
     if (rec.host?.isConnected && rec.badge) {
       rec.badge.update(data);
       return;

@@ -105,6 +105,10 @@ export interface BadgeData {
   changes: Record<string, ChangeView>;
   /** The integration's name, for the popover's heading. */
   source: string;
+  /** The labels of the alert (or group) that matter in an incident note (lib/incident-note.ts noteLabels). */
+  labels?: Record<string, string>;
+  /** The page the badge is on, for the incident note. */
+  pageUrl?: string;
 }
 
 export interface BadgeHandle {

@@ -38,3 +38,16 @@ export async function presentRowKeys(db: TattlerDb): Promise<string[]> {
   });
   return [...keys];
 }
+
+/** Where each job runs: its row key → the clusters whose state holds it. */
+export async function clustersByRowKey(db: TattlerDb): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  await db.states.each((s) => {
+    for (const rowKey of Object.keys(s.jobs)) {
+      const list = out.get(rowKey);
+      if (list) list.push(s.clusterId);
+      else out.set(rowKey, [s.clusterId]);
+    }
+  });
+  return out;
+}

@@ -8,12 +8,16 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { badgeRoot, mountBadge } from '../../components/badge/mount';
+import { ChangeItem } from '../../components/common/ChangeItem';
 import { PopupApp } from '../../components/grid/PopupApp';
+import type { ChangeView } from '../../lib/change-view';
 import { answerCorrelate } from '../../lib/correlate/query';
 import type { TattlerDb } from '../../lib/db';
+import { incidentNote } from '../../lib/incident-note';
 import type { Change } from '../../lib/model';
 import { popupData } from '../../lib/popup-data';
 import { type Settings, validateSettings } from '../../lib/settings';
+import { utcTime } from '../../lib/time-text';
 import * as build from '../builders';
 import { fakeApi, MIN, NOW, seedDb } from './fixtures';
 
@@ -59,6 +63,10 @@ const CHANGES: Change[] = [
     fromVersion: 6,
     toVersion: 8,
     skipped: 1,
+    // The cluster's clock ran behind, and the actor's time lies before the change's window.
+    clockOffsetMs: -12_000,
+    actorStale: true,
+    changeCause: 'nomad job run ingest.nomad.hcl',
     link: 'https://nomad.example/ui/jobs/ingest@data',
   },
   {
@@ -114,13 +122,16 @@ async function inPopup(db: TattlerDb): Promise<Shown[]> {
   return [...dialog.querySelectorAll('li.change')].map(shown);
 }
 
-async function inBadge(db: TattlerDb): Promise<Shown[]> {
-  const answer = await answerCorrelate(
+const answerOf = (db: TattlerDb) =>
+  answerCorrelate(
     db,
     SETTINGS,
     [{ key: 'alert', labels: { cluster: 'eu-west', job_name: 'ingest' }, startsAt: NOW }],
     NOW,
   );
+
+async function inBadge(db: TattlerDb): Promise<Shown[]> {
+  const answer = await answerOf(db);
   const result = answer.results[0];
   if (!result) throw new Error('no result');
   // The badge reads "now" from the page's clock: the same instant as the popup's.
@@ -157,5 +168,42 @@ describe('a change in the popup and in a badge', () => {
       ['Open ingest in its console', 'https://nomad.example/ui/jobs/ingest@data'],
       ["Open alice's jobs", 'https://nomad.example/people/alice/jobs'],
     ]);
+  });
+});
+
+describe('a change in the incident note', () => {
+  it('is written part by part as the item shows it, in the same order', async () => {
+    const db = await seedDb({ clusters: [CLUSTER], jobs: [JOB], changes: CHANGES });
+    const answer = await answerOf(db);
+    const result = answer.results[0];
+    if (!result) throw new Error('no result');
+    const note = incidentNote({ result, changes: answer.changes, source: 'Alertmanager', now: NOW })
+      // Remote values are code spans in the note; the item shows them as plain text.
+      .replaceAll('`', '');
+    for (const r of result.ranked) {
+      render(
+        <ol>
+          <ChangeItem change={answer.changes[r.id] as ChangeView} now={NOW} />
+        </ol>,
+      );
+      const item = document.querySelector('li.change') as Element;
+      // Each part the item shows besides its heading and its time, in the order it shows them.
+      const parts = [...item.querySelectorAll('p.warn, p.clock, p.skipped, p.dim, th, p.cause, a')].map((e) =>
+        (e.textContent ?? '').replace(/^⚠\s*/, '').trim(),
+      );
+      expect(parts.length).toBeGreaterThan(2);
+      // The change's entry: from its time to the next entry.
+      const start = note.indexOf(utcTime((answer.changes[r.id] as ChangeView).at));
+      const end = note.indexOf('\n- ', start);
+      expect(start).toBeGreaterThan(0);
+      const section = note.slice(start, end < 0 ? undefined : end);
+      let from = 0;
+      for (const part of parts) {
+        const at = section.indexOf(part, from);
+        expect(at, `"${part}" in the note after position ${from}`).toBeGreaterThanOrEqual(from);
+        from = at + part.length;
+      }
+      cleanup();
+    }
   });
 });

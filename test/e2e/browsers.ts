@@ -28,6 +28,10 @@ export interface Tab {
   evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
   /** Elements inside Tattler's badges (closed shadow roots) matching `selector`. */
   badgeParts(selector: string): Promise<BadgePart[]>;
+  /** Presses a key (`Enter`) on whatever has the focus, as a keyboard would. */
+  press(key: string): Promise<void>;
+  /** The clipboard's text, read by the page (the test is allowed to read it). */
+  readClipboard(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -98,6 +102,11 @@ export function chromiumBrowser(ext: LaunchedExtension): ExtensionBrowser {
     text: () => page.evaluate(() => document.body.innerText),
     evaluate: (fn, arg) => page.evaluate(fn as never, arg) as never,
     badgeParts: (selector) => badgeParts(page, selector),
+    press: (key) => page.keyboard.press(key),
+    async readClipboard() {
+      await page.context().grantPermissions(['clipboard-read'], { origin: new URL(page.url()).origin });
+      return page.evaluate(() => navigator.clipboard.readText());
+    },
     close: () => page.close(),
   });
 

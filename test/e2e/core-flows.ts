@@ -251,6 +251,90 @@ export function coreFlows(name: BrowserName) {
       await alerts.close();
     });
 
+    it("shows bob's rollout of checkout as one entry, and copies the popover as an incident note", async () => {
+      // bob rolls checkout 1.4.2 out, one cluster every 15 s; one pass sees it everywhere.
+      fleet.control.apply('rollout');
+      for (let i = 0; i < 12; i++) fleet.control.tick(15_000);
+      fleet.control.settle();
+      await pollNow();
+      const rolled = (await changes()).filter(
+        (c) =>
+          c.name === 'checkout' &&
+          c.fields.some((f) => /image/.test(f.path) && /:1\.4\.2$/.test(String(f.after))),
+      );
+      const reached = new Set(rolled.map((c) => c.clusterId)).size;
+      expect(reached).toBeGreaterThanOrEqual(3);
+      fleet.control.raiseAlert({
+        labels: {
+          alertname: 'CheckoutErrorBudgetBurn',
+          severity: 'critical',
+          cluster: 'prod-eu-1',
+          namespace: 'shop',
+          deployment: 'checkout',
+        },
+      });
+
+      const alerts = await browser.open(fleet.alertUrl);
+      // Expanded already: the UI remembers "Expand all groups" (the step above pressed it).
+      const badges = await eventually(
+        () => alerts.badgeParts('button.badge'),
+        (list) =>
+          list.some((b) => /\(checkout in prod-eu-1\)/.test(b.label ?? '') && /bob/.test(b.label ?? '')),
+        "a badge on checkout's alert naming bob",
+      );
+      const badge = badges.find(
+        (b) => /\(checkout in prod-eu-1\)/.test(b.label ?? '') && /bob/.test(b.label ?? ''),
+      );
+      await alerts.clickAt(badge?.x ?? 0, badge?.y ?? 0);
+      const [roll] = await eventually(
+        () => alerts.badgeParts('.pop .roll'),
+        (list) => list.length > 0,
+        "the popover's rollout entry",
+      );
+      expect(roll?.text).toMatch(new RegExp(`^▸bob rolled checkout:1\\.4\\.2 to ${reached} clusters, `));
+      expect(roll?.expanded).toBe('false');
+      // checkout's changes are that one entry, not one entry per cluster.
+      const heads = await alerts.badgeParts('.pop > ol > li > .change-context > .what');
+      expect(heads.filter((h) => /checkout/.test(h.text))).toHaveLength(1);
+
+      // Its disclosure button opens it (a click), and closes it (the keyboard).
+      await alerts.clickAt(roll?.x ?? 0, roll?.y ?? 0);
+      await eventually(
+        () => alerts.badgeParts('.pop .roll'),
+        (list) => list[0]?.expanded === 'true',
+        'the rollout opened',
+      );
+      expect(await alerts.badgeParts('.pop .members > li')).toHaveLength(reached);
+      await alerts.press('Enter');
+      await eventually(
+        () => alerts.badgeParts('.pop .roll'),
+        (list) => list[0]?.expanded === 'false',
+        'the rollout closed by the keyboard',
+      );
+
+      const [copy] = await alerts.badgeParts('.pop button.copy');
+      await alerts.clickAt(copy?.x ?? 0, copy?.y ?? 0);
+      await eventually(
+        () => alerts.badgeParts('.pop .copied'),
+        (list) => list[0]?.text === 'Copied the incident note (Markdown).',
+        'the popover saying "Copied"',
+      );
+      const note = await alerts.readClipboard();
+      expect(note).toMatch(/^## `CheckoutErrorBudgetBurn`: \d+ changes? before this alert \(Tattler\)\n/);
+      expect(note).toContain(
+        '- Labels: `alertname="CheckoutErrorBudgetBurn"` `severity="critical"` `cluster="prod-eu-1"` `namespace="shop"` `deployment="checkout"`',
+      );
+      expect(note).toMatch(
+        new RegExp(
+          `\\n- \\*\\*Rollout\\*\\* of \`Deployment shop/checkout\`: \`bob\` rolled \`checkout:1\\.4\\.2\` to ${reached} clusters, `,
+        ),
+      );
+      expect(note.match(/^ {2}- `[^`]+`: \*\*updated\*\* — /gm)).toHaveLength(reached);
+      expect(note).toContain('By `bob` (person');
+      expect(note).toContain('### What Tattler does not know');
+      await alerts.close();
+    });
+
     it('keeps a slow pass alive past 30 s (the browsers’ idle limit) and loses nothing', async () => {
       const before = await lastPass();
       fleet.control.apply('scale', 'prod-us-1');

@@ -58,6 +58,8 @@ export async function launchFirefox(options: { dist?: string } = {}): Promise<Ex
       // Background logs on stdout, for a failing run's diagnosis (seen with FIREFOX_LOGS=1).
       'devtools.console.stdout.chrome': true,
       'devtools.console.stdout.content': true,
+      // Lets a test read the clipboard without Firefox's paste prompt (what a badge copied).
+      'dom.events.testing.asyncClipboard': true,
     },
     dumpio: process.env.FIREFOX_LOGS === '1',
   });
@@ -165,6 +167,10 @@ export async function launchFirefox(options: { dist?: string } = {}): Promise<Ex
       }
       return parts;
     },
+    async press(key) {
+      await page.keyboard.press(key as never);
+    },
+    readClipboard: () => page.evaluate(() => navigator.clipboard.readText()),
     close: () => page.close(),
   });
 

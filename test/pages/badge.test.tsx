@@ -39,6 +39,8 @@ function hot(): BadgeData {
   const result: SubjectResult = {
     key: 'k',
     watched: true,
+    covered: [{ id: 'rancher/c-m-eu1', name: 'prod-eu-1' }],
+    notWatched: [],
     mode: 'alert',
     looked: {
       jobs: ['checkout'],
@@ -103,7 +105,20 @@ function quiet(blind = false): BadgeData {
     headline: blind
       ? { count: 0, afterCount: 0, level: 0, glyph: '?', mark: 'blind' }
       : { count: 0, afterCount: 0, level: 0, glyph: '' },
-    blind: blind ? [{ clusterId: 'rancher/c-m-eu1', clusterName: 'prod-eu-1', ms: 14 * MIN }] : [],
+    blind: blind
+      ? [
+          {
+            clusterId: 'rancher/c-m-eu1',
+            clusterName: 'prod-eu-1',
+            ms: 14 * MIN,
+            from: T - 40 * MIN,
+            to: T - 26 * MIN,
+            reason: 'unreachable',
+            message: 'timeout',
+            recovered: true,
+          },
+        ]
+      : [],
   };
   data.changes = {};
   return data;
@@ -183,17 +198,17 @@ describe('badge', () => {
     );
   });
 
-  it('says "no changes in <cluster>" when the alert names a cluster and no job', () => {
+  it('says "no changes to the watched jobs in <cluster>" when the alert names a cluster and no job', () => {
     const data = quiet();
     data.result.looked = { ...data.result.looked, jobs: [] };
     expect(mount(data).button().getAttribute('aria-label')).toBe(
-      'Tattler: no changes in prod-eu-1 in the 2 h before the alert started. Show details',
+      'Tattler: no changes to the watched jobs in prod-eu-1 in the 2 h before the alert started. Show details',
     );
     cleanupBody();
     const blind = quiet(true);
     blind.result.looked = { ...blind.result.looked, jobs: [] };
-    expect(mount(blind).button().getAttribute('aria-label')).toMatch(
-      /^Tattler: no changes seen in prod-eu-1 in the 2 h before the alert started, but polls failed/,
+    expect(mount(blind).button().getAttribute('aria-label')).toBe(
+      'Tattler: no changes seen to the watched jobs in prod-eu-1 in the 2 h before the alert started, but it could not see prod-eu-1 for 14 min of that time. Show details',
     );
   });
 
@@ -201,7 +216,7 @@ describe('badge', () => {
     const { button } = mount(quiet(true));
     const b = button();
     expect(b.querySelector('.cell')?.textContent).toBe('?');
-    expect(b.getAttribute('aria-label')).toContain('but polls failed for part of it');
+    expect(b.getAttribute('aria-label')).toContain('but it could not see prod-eu-1 for 14 min of that time');
   });
 
   it('opens a popover with ranked changes, reasons, fields and links; Escape closes it and returns focus', async () => {

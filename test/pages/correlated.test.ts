@@ -13,7 +13,7 @@ import { openDb, type TattlerDb } from '../../lib/db';
 import type { Change } from '../../lib/model';
 import { alertmanager } from '../../lib/pages/alertmanager';
 import { defaultSettings } from '../../lib/settings';
-import { putChanges } from '../../lib/store/write';
+import { putChanges, putJobs } from '../../lib/store/write';
 import * as build from '../builders';
 import { fixture, loadPage, run, settle, stopAll } from './helpers';
 
@@ -34,8 +34,16 @@ beforeEach(async () => {
     build.cluster('rancher', nativeId, START, {
       name,
       apiBase: `https://rancher.example/k8s/clusters/${nativeId}`,
+      lastOkPoll: START + HOUR,
     });
   await db.clusters.bulkPut([cluster('c-m-eu1', 'prod-eu-1'), cluster('c-m-us1', 'prod-us-1')]);
+  // The jobs Tattler watches: their snapshots.
+  await putJobs(db, [
+    build.job({ clusterId: 'rancher/c-m-eu1', name: 'checkout' }, START),
+    build.job({ clusterId: 'rancher/c-m-us1', name: 'checkout' }, START),
+    build.job({ clusterId: 'rancher/c-m-eu1', name: 'cart' }, START),
+    build.job({ clusterId: 'rancher/c-m-eu1', name: 'payments', namespace: 'billing' }, START),
+  ]);
   await putChanges(db, [
     change('a', 'rancher/c-m-eu1', 'checkout', START - 4 * MINUTE, 'alice'),
     change('b', 'rancher/c-m-us1', 'checkout', START - 25 * MINUTE, 'bob'),
@@ -77,7 +85,14 @@ describe('badges from the real answer', () => {
     badge(items[0] as Element)?.click();
     await new Promise((r) => setTimeout(r, 0));
     const root = badgeRoot(items[0]?.querySelector('tattler-badge') as Element) as ShadowRoot;
-    expect([...root.querySelectorAll('.reason')].map((r) => r.textContent)).toEqual([
+    // The same new image in two clusters is one rollout: one entry, which opens to its changes.
+    const entries = root.querySelectorAll('.pop > ol > li');
+    expect(entries).toHaveLength(1);
+    const toggle = root.querySelector('.pop .roll') as HTMLButtonElement;
+    expect(toggle.textContent).toMatch(/^▸alice and 1 other rolled checkout:2 to 2 clusters, .+–.+$/);
+    toggle.click();
+    await new Promise((r) => setTimeout(r, 0));
+    expect([...root.querySelectorAll('.members .reason')].map((r) => r.textContent)).toEqual([
       'same job, same cluster, changed 4 min before the alert started',
       'same job, other cluster, changed 25 min before the alert started',
     ]);

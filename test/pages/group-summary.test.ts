@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeView } from '../../lib/change-view';
 import { MINUTE, type RankedChange } from '../../lib/correlate/rank';
-import type { SubjectResult } from '../../lib/correlate/wire';
+import type { BlindSpot, SubjectResult } from '../../lib/correlate/wire';
 import { flattenGroups, memberKey, summariseGroup, summariseGroups } from '../../lib/pages/group-summary';
 
 const T = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -45,6 +45,8 @@ function member(
   return {
     key,
     watched: true,
+    covered: [{ id: 'rancher/c-eu1', name: 'prod-eu-1' }],
+    notWatched: [],
     mode: 'alert',
     looked: {
       jobs: [job],
@@ -115,7 +117,14 @@ describe('summariseGroup', () => {
   });
 
   it('keeps every blind spot, with the longest time each cluster could not be seen', () => {
-    const blind = (ms: number, id = 'rancher/c-eu1') => ({ clusterId: id, clusterName: id, ms });
+    const blind = (ms: number, id = 'rancher/c-eu1'): BlindSpot => ({
+      clusterId: id,
+      clusterName: id,
+      ms,
+      from: T - ms,
+      to: T,
+      reason: 'unreachable',
+    });
     const s = summariseGroup(
       'g',
       [

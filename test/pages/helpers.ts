@@ -91,6 +91,8 @@ export function result(subject: PageSubject, patch: Partial<SubjectResult> = {})
   return {
     key: subject.key,
     watched: true,
+    covered: [],
+    notWatched: [],
     mode: subject.startsAt === undefined ? 'console' : 'alert',
     looked: {
       jobs: id.jobs,
