@@ -19,6 +19,10 @@ const run = (title: string, file: string) => {
 };
 
 run('diff vs JSON.parse (issue: foundation)', 'bench/diff.ts');
+run(
+  'what a pass costs the API servers, 200 clusters x 250 jobs, before and now (issue 16)',
+  'bench/traffic.ts',
+);
 if (!flags.includes('--no-build')) {
   console.log('\n== building the extension for the browser benchmarks ==');
   // The store build for the page benchmarks, the demo build (loopback access) for the pass.

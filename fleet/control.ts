@@ -3,6 +3,8 @@
  * `fleet.control`, as JSON over HTTP, for the e2e tests and for a person driving the demo.
  *
  *   GET  /_fleet/state
+ *   GET  /_fleet/traffic                      (requests and bytes by cluster, resource, kind of read)
+ *   POST /_fleet/traffic-reset
  *   POST /_fleet/apply            {name, cluster?}
  *   POST /_fleet/advance          {steps?}
  *   POST /_fleet/fault            {cluster?, kind, count?, ms?}
@@ -36,6 +38,7 @@ export async function handleControl(
   try {
     if (req.method === 'GET' && (action === 'state' || action === ''))
       return sendJson(res, 200, control.state());
+    if (req.method === 'GET' && action === 'traffic') return sendJson(res, 200, { rows: control.traffic() });
     if (req.method !== 'POST') return sendJson(res, 405, { error: `use POST for /_fleet/${action}` });
     const body = (await readFields(req)) ?? undefined;
     if (!body) return sendJson(res, 400, { error: 'body must be a JSON object' });
@@ -72,6 +75,9 @@ export async function handleControl(
         return sendJson(res, 200, { ok: true, simMs: control.state().clock.simMs });
       case 'settle':
         control.settle();
+        return sendJson(res, 200, { ok: true });
+      case 'traffic-reset':
+        control.resetTraffic();
         return sendJson(res, 200, { ok: true });
       case 'alert':
         return sendJson(res, 200, control.raiseAlert(body as unknown as PostableAlert));

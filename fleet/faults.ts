@@ -1,10 +1,12 @@
 /**
  * Injected faults: the next N requests to one cluster's API (or to cluster discovery) go wrong in
  * a chosen way, so the extension's handling of each poll outcome can be exercised on demand.
+ * `429` is the API server's priority-and-fairness refusal (or Rancher's own, for discovery):
+ * `Retry-After` in whole seconds, at least 1.
  */
 import type { ServerResponse } from 'node:http';
 
-export const FAULT_KINDS = ['slow', '500', 'login-page', 'truncated', 'down'] as const;
+export const FAULT_KINDS = ['slow', '500', '429', 'login-page', 'truncated', 'down'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** Where a fault applies: a cluster id, or Rancher's cluster list. */
@@ -15,7 +17,7 @@ export interface Fault {
   kind: FaultKind;
   /** Requests still to be affected. */
   remaining: number;
-  /** For `slow`: delay before answering. */
+  /** For `slow`: delay before answering; for `429`: the wait its Retry-After asks for. */
   ms: number;
 }
 
@@ -73,3 +75,7 @@ export function truncateResponse(res: ServerResponse): void {
     return end();
   }) as ServerResponse['end'];
 }
+
+/** A fault's `ms` as the delay-seconds of a Retry-After header (whole seconds, at least one). */
+export const retryAfterSeconds = (fault: Pick<Fault, 'ms'>): number =>
+  Math.max(1, Math.ceil(fault.ms / 1000));

@@ -22,6 +22,7 @@ import { type AppliedEvent, ScenarioRunner } from './scenario/runner';
 import { DEFAULT_SCHEDULE } from './scenario/schedule';
 import { World } from './scenario/world';
 import { Scheduler } from './sim/scheduler';
+import { Traffic, type TrafficRow } from './traffic';
 
 export interface RuntimeOptions {
   seed: number;
@@ -68,6 +69,10 @@ export interface FleetControl {
    * `startsAt` defaults to now. Returns the alert as `GET /api/v2/alerts` lists it.
    */
   raiseAlert(alert: PostableAlert): GettableAlert;
+  /** Requests and bytes clients sent the clusters' APIs and Rancher, by cluster, resource and kind of read. */
+  traffic(): TrafficRow[];
+  /** Starts counting afresh. */
+  resetTraffic(): void;
 }
 
 export interface FleetState {
@@ -95,6 +100,7 @@ export class FleetRuntime {
   readonly auth: Auth;
   readonly faults = new Faults();
   readonly alerts = new AlertStore();
+  readonly traffic = new Traffic();
   scheduler!: Scheduler;
   world!: World;
   runner!: ScenarioRunner;
@@ -197,6 +203,8 @@ export class FleetRuntime {
       this.options.log(`alert raised: {${labels.join(', ')}}`);
       return gettable(fired, now);
     },
+    traffic: () => this.traffic.list(),
+    resetTraffic: () => this.traffic.reset(),
   };
 
   private state(): FleetState {

@@ -19,13 +19,14 @@ import {
   workloadPage,
 } from './console/pages';
 import { handleControl } from './control';
-import { DISCOVERY, truncateResponse } from './faults';
+import { DISCOVERY, retryAfterSeconds, truncateResponse } from './faults';
 import { readFields, redirect, segments, sendHtml, sendJson, sleep } from './http/util';
-import { handleKubeApi } from './k8s/api';
-import { sendStatus } from './k8s/status';
+import { handleKubeApi, resourceOf } from './k8s/api';
+import { sendStatus, statusBody } from './k8s/status';
 import { normanCollection, steveCluster, steveCollection } from './rancher/clusters';
-import { sendRancherError } from './rancher/errors';
+import { rancherError, sendRancherError } from './rancher/errors';
 import type { FleetRuntime } from './runtime';
+import { countBytes } from './traffic';
 
 const LOGIN = '/dashboard/auth/login';
 
@@ -53,6 +54,20 @@ export function managementHandler(rt: FleetRuntime): RequestListener {
           ? DISCOVERY
           : undefined;
     const fault = target ? rt.faults.take(target) : undefined;
+    if (fault && target && (fault.kind === '429' || fault.kind === '500' || fault.kind === 'login-page')) {
+      // What a fault answers itself is traffic too: a client that ignores a 429 is seen doing it.
+      const bytes = countBytes(res);
+      res.once('finish', () =>
+        rt.traffic.record({
+          system: target === DISCOVERY ? 'rancher' : 'kubernetes',
+          ...(target === DISCOVERY ? {} : { cluster: target }),
+          resource: target === DISCOVERY ? 'clusters' : resourceOf(parts.slice(3)),
+          verb: 'refused',
+          status: res.statusCode,
+          bytes: bytes(),
+        }),
+      );
+    }
     if (fault) {
       switch (fault.kind) {
         case 'down':
@@ -70,6 +85,20 @@ export function managementHandler(rt: FleetRuntime): RequestListener {
                 'InternalError',
                 'an error on the server ("etcdserver: request timed out") has prevented the request from succeeding',
               );
+        case '429': {
+          const seconds = retryAfterSeconds(fault);
+          const headers = { 'Retry-After': String(seconds) };
+          return target === DISCOVERY
+            ? sendJson(res, 429, rancherError(429, 'too many requests', 'TooManyRequests'), headers)
+            : sendJson(
+                res,
+                429,
+                statusBody(429, 'TooManyRequests', 'Too many requests, please try again later.', {
+                  details: { retryAfterSeconds: seconds } as never,
+                }),
+                headers,
+              );
+        }
         case 'login-page':
           return sendHtml(res, 200, loginPage());
         case 'truncated':
@@ -170,7 +199,16 @@ export function managementHandler(rt: FleetRuntime): RequestListener {
     if (parts[1] === 'management.cattle.io.clusters') {
       if (parts.length === 2) {
         const revision = rt.world.clusters.reduce((n, c) => n + c.store.resourceVersion(), 0) % 1_000_000_000;
-        return sendJson(res, 200, steveCollection(baseOf(req), rt.world.clusters, revision, now));
+        const bytes = countBytes(res);
+        sendJson(res, 200, steveCollection(baseOf(req), rt.world.clusters, revision, now));
+        rt.traffic.record({
+          system: 'rancher',
+          resource: 'clusters',
+          verb: 'list',
+          status: 200,
+          bytes: bytes(),
+        });
+        return;
       }
       const cluster = parts.length === 3 ? rt.world.find(parts[2] ?? '') : undefined;
       if (cluster && cluster.id === parts[2])
@@ -204,7 +242,7 @@ export function managementHandler(rt: FleetRuntime): RequestListener {
     sendRancherError(res, 404, 'not found');
   }
 
-  function kubeProxy(req: IncomingMessage, res: ServerResponse, url: URL, parts: string[]) {
+  async function kubeProxy(req: IncomingMessage, res: ServerResponse, url: URL, parts: string[]) {
     const ref = parts[2];
     if (parts[1] !== 'clusters' || !ref) return sendRancherError(res, 404, 'not found');
     const cluster = rt.world.find(ref);
@@ -213,9 +251,20 @@ export function managementHandler(rt: FleetRuntime): RequestListener {
     // A disconnected agent: Rancher cannot tunnel to the cluster.
     if (!cluster.reachable()) return sendRancherError(res, 503, 'cluster agent disconnected');
     rt.compact();
-    handleKubeApi(req, res, cluster, parts.slice(3), url.searchParams, {
+    const bytes = countBytes(res);
+    const served = await handleKubeApi(req, res, cluster, parts.slice(3), url.searchParams, {
       continueTtlMs: rt.options.continueTtlMs,
       tables: rt.options.serverTables,
+    });
+    rt.traffic.record({
+      system: 'kubernetes',
+      cluster: cluster.id,
+      resource: served.resource,
+      verb: served.verb,
+      ...(served.as ? { as: served.as } : {}),
+      ...(served.from ? { from: served.from } : {}),
+      status: res.statusCode,
+      bytes: bytes(),
     });
   }
 

@@ -29,6 +29,33 @@ export class PollError extends Error {
     super(message);
     this.name = 'PollError';
   }
+
+  /**
+   * How long the server asked to be left alone (its `Retry-After`, in ms from when it answered),
+   * on a 429 or a 5xx that carried one. The pace (lib/pace.ts) holds the host that long.
+   */
+  retryAfterMs?: number;
+}
+
+/**
+ * A `Retry-After` header (RFC 9110 §10.2.3) as a delay in ms: delay-seconds, or an HTTP-date.
+ * A date is read against the answer's own `Date` header when there is one, so a server whose
+ * clock is off still gets the wait it meant; else against `now`. Anything else is undefined.
+ */
+export function parseRetryAfter(
+  value: string | null | undefined,
+  answer: { date?: string | null; now: number },
+): number | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  if (/^\d+$/.test(text)) {
+    const s = Number(text);
+    return Number.isSafeInteger(s) ? s * 1000 : undefined;
+  }
+  const at = Date.parse(text);
+  if (!Number.isFinite(at) || !/\bGMT$/.test(text)) return undefined;
+  const served = answer.date ? Date.parse(answer.date) : Number.NaN;
+  return Math.max(0, at - (Number.isFinite(served) ? served : answer.now));
 }
 
 export interface GetOptions {
@@ -116,9 +143,12 @@ const originOf = (url: string): string | undefined => {
   }
 };
 
+/** The Fetch standard's redirect statuses: not 304, which answers a conditional request. */
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
 /** A redirect, as a browser shows it (opaque) or as Node's fetch does (a 3xx with its Location). */
 const isRedirect = (response: Response): boolean =>
-  response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400);
+  response.type === 'opaqueredirect' || REDIRECT_STATUSES.has(response.status);
 
 export function createHttp(options: HttpOptions = {}): Http {
   const doFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
@@ -187,7 +217,20 @@ export function createHttp(options: HttpOptions = {}): Http {
         throw new PollError('auth', `${response.status} on ${where}`, url, loginUrlFor(url), response.status);
       }
       if (response.status < 200 || response.status >= 300) {
-        throw new PollError('error', `${response.status} on ${where}`, url, undefined, response.status);
+        const wait = parseRetryAfter(response.headers.get('retry-after'), {
+          date: response.headers.get('date'),
+          now: Date.now(),
+        });
+        const what = response.status === 429 ? '429 Too Many Requests' : String(response.status);
+        const error = new PollError(
+          'error',
+          `${what} on ${where}${wait !== undefined ? `: asked to wait ${seconds(wait)}` : ''}`,
+          url,
+          undefined,
+          response.status,
+        );
+        if (wait !== undefined) error.retryAfterMs = wait;
+        throw error;
       }
       if (looksLikeHtml(contentType, text)) {
         // A console whose session expired may answer API calls with its login page. That is a

@@ -74,6 +74,12 @@ export interface PassSummary {
    * full"). Nothing was lost: the polls that could not be written are polled again.
    */
   storageError?: string;
+  /**
+   * Clusters this pass did not ask about (lib/pace.ts): quiet ones whose turn has not come, and
+   * ones held back — by a host that asked to wait (429), a backoff after 5xx, or a host's
+   * request budget spent. Not gaps: their next poll covers the time.
+   */
+  paced?: { quiet: number; held: number; overBudget: number };
 }
 
 /** Why "Poll now" did not start a pass of its own; `message` is said to the person who pressed it. */

@@ -56,6 +56,32 @@ export interface Cluster {
    * at the last poll that could measure it. Reported times are judged with it.
    */
   clockOffsetMs?: number;
+  /**
+   * What the cluster's adapter remembers between polls (the last list's resourceVersion per kind,
+   * which kinds were empty, Nomad's index, an ETag): small, JSON-safe, the adapter's own format.
+   * Written only with a complete, ok poll, in the transaction that records it.
+   */
+  memo?: unknown;
+  /** How this cluster is being polled, and why (lib/pace.ts). */
+  pace?: PaceRecord;
+}
+
+/** What the pace remembers of a cluster's polls (written by lib/pace.ts `paceAfter`). */
+export interface PaceRecord {
+  /** When its last poll started (any outcome). */
+  lastTry: number;
+  /** When a poll last recorded a change in it. */
+  lastChange?: number;
+  /** Until when an open alert named it, as known at its last poll. */
+  alertedUntil?: number;
+  /** 429 and 5xx answers in a row: the exponent of the backoff. */
+  failures?: number;
+  /** Nothing is asked before `until`: the server's wait (429, Retry-After) or a backoff (5xx); `host`: the whole host waits. */
+  hold?: { until: number; status: number; host?: boolean };
+  /** The policy's periods when it was written, so the popup can say them without settings. */
+  passMs: number;
+  quietMs: number;
+  hotForMs: number;
 }
 
 /** A cluster as a discovery source reports it, before the watcher merges it with what it knows. */

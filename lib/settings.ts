@@ -74,7 +74,12 @@ export const SettingsSchema = v.strictObject({
   ),
   /** Seconds between passes. Packed Chrome extensions cannot alarm more often than every 30 s. */
   pollIntervalSec: v.optional(v.pipe(v.number(), v.integer(), v.minValue(30), v.maxValue(3600)), 60),
+  /** Polls in flight at once, and requests in flight to one API host (lib/pace.ts). */
   concurrency: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(32)), 6),
+  /** Seconds between polls of a quiet cluster (no change seen lately, no alert names it). */
+  quietPollSec: v.optional(v.pipe(v.number(), v.integer(), v.minValue(30), v.maxValue(3600)), 600),
+  /** Requests per minute one browser may send to one API host (a Rancher serves many clusters). */
+  hostRequestsPerMinute: v.optional(v.pipe(v.number(), v.integer(), v.minValue(10), v.maxValue(10_000)), 300),
   requestTimeoutSec: v.optional(v.pipe(v.number(), v.minValue(1), v.maxValue(120)), 10),
   retentionDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(365)), 30),
   /** Which alert labels name the cluster, namespace and job. */

@@ -16,6 +16,7 @@ import { type ClockBook, withClockBook } from './clock-offset';
 import { recordPoll } from './coverage';
 import type { TattlerDb } from './db';
 import { compileIgnore, type Disappearance, diffCluster } from './diff';
+import { createHostGate, type HostGate } from './host-gate';
 import { type Http, PollError } from './http';
 import type { PassSummary } from './messages';
 import {
@@ -27,6 +28,15 @@ import {
   jobKeyOf,
   type PollStatus,
 } from './model';
+import {
+  originOf,
+  type PacePolicy,
+  type PollOutcome,
+  paceAfter,
+  pacePolicy,
+  planPass,
+  storedHostHolds,
+} from './pace';
 import { mapPool } from './pool';
 import { jobsWantingHistory } from './recover/ask';
 import { recoverBaseline } from './recover/merge';
@@ -57,6 +67,14 @@ export interface WatcherDeps {
   secrets?: Readonly<Record<string, string>>;
   /** Called after each cluster's commit; the background renews its lease here. */
   onClusterDone?: () => Promise<void> | void;
+  /** Clusters an alert open on a page names, and until when (lib/pace.ts): polled every pass. */
+  alerted?: ReadonlyMap<string, number>;
+  /** The user asked for this pass: quiet clusters are polled too (holds and budgets still apply). */
+  eager?: boolean;
+  /** The pace (lib/pace.ts); from settings when absent. */
+  pace?: PacePolicy;
+  /** Jitter for backoffs; tests fix it. */
+  random?: () => number;
 }
 
 interface Target {
@@ -64,11 +82,13 @@ interface Target {
   cluster: Cluster;
 }
 
-/** What the pass's steps share: the caller's deps with this pass's measuring Http and clock. */
+/** What the pass's steps share: the caller's deps with this pass's measuring Http, clock and pace. */
 interface PassDeps extends WatcherDeps {
   http: Http;
   book: ClockBook;
   now: () => number;
+  pace: PacePolicy;
+  gate: HostGate;
   /** Some commit changed what the grid shows (jobs, marks, changes): rebuild it at the end. */
   gridDirty: boolean;
 }
@@ -102,17 +122,24 @@ const emptySummary = (startedAt: number): PassSummary => ({
   logins: [],
 });
 
-const originOf = (url: string) => new URL(url).origin;
-
 export async function runPass(deps: WatcherDeps): Promise<PassSummary> {
   const now = deps.now ?? Date.now;
   const log = deps.log ?? (() => {});
   const summary = emptySummary(now());
   const sources = deps.settings.sources.filter((s) => s.enabled);
 
+  // Hosts that asked to wait (429) are asked nothing this pass, discovery included.
+  const pace = deps.pace ?? pacePolicy(deps.settings);
+  let holds = new Map<string, number>();
+  try {
+    holds = storedHostHolds(await deps.db.clusters.toArray(), summary.startedAt, pace);
+  } catch (error) {
+    noteStorageFailure(deps, summary, error);
+  }
+  const gate = createHostGate(deps.http, { policy: pace, holds, now });
   // One measuring Http for the pass: reported times are judged by each cluster's clock.
-  const { http, book } = withClockBook(deps.http, now);
-  const pass: PassDeps = { ...deps, http, book, now, gridDirty: false };
+  const { http, book } = withClockBook(gate.http, now);
+  const pass: PassDeps = { ...deps, http, book, now, pace, gate, gridDirty: false };
 
   try {
     await retireClustersOfRemovedSources(deps.db, deps.settings, summary.startedAt);
@@ -137,12 +164,37 @@ export async function runPass(deps: WatcherDeps): Promise<PassSummary> {
     noteStorageFailure(pass, summary, error);
   }
 
+  // Which clusters this pass asks about, most urgent first (lib/pace.ts): the rest are not due,
+  // which is not a gap in coverage — their next poll's window starts at their last good one.
+  const plan = planPass(
+    targets,
+    (t) => ({
+      id: t.cluster.id,
+      host: originOf(t.cluster.apiBase),
+      ...(t.cluster.pace ? { pace: t.cluster.pace } : {}),
+    }),
+    {
+      now: summary.startedAt,
+      policy: pace,
+      ...(deps.alerted ? { alerted: deps.alerted } : {}),
+      ...(deps.eager ? { eager: true } : {}),
+    },
+  );
+  const paced = { quiet: 0, held: 0, overBudget: 0 };
+  for (const w of plan.waiting) paced[w.why]++;
+
   // pollCluster never throws: every outcome, storage failures included, is its status.
-  await mapPool(targets, deps.settings.concurrency, async (target) => {
+  await mapPool(plan.due, deps.settings.concurrency, async (target) => {
+    // A host whose budget this pass has spent, or that asked to wait meanwhile: its turn comes later.
+    if (!gate.admit(target.cluster.apiBase)) {
+      paced[gate.heldUntil(target.cluster.apiBase) !== undefined ? 'held' : 'overBudget']++;
+      return;
+    }
     const status = await pollCluster(pass, target, summary);
     summary.clusters[status]++;
     await deps.onClusterDone?.();
   });
+  if (paced.quiet + paced.held + paced.overBudget > 0) summary.paced = paced;
 
   if (pass.gridDirty) {
     // The popup paints from one packed record: rebuilt once per pass that moved anything.
@@ -153,8 +205,9 @@ export async function runPass(deps: WatcherDeps): Promise<PassSummary> {
     }
   }
   summary.finishedAt = now();
+  const notAsked = paced.quiet + paced.held + paced.overBudget;
   log(
-    `pass: ${targets.length} clusters (${summary.clusters.ok} ok), ${summary.changes} changes, ${summary.bytes} bytes in ${summary.finishedAt - summary.startedAt} ms`,
+    `pass: ${targets.length} clusters (${summary.clusters.ok} ok${notAsked ? `, ${notAsked} not asked: ${paced.quiet} quiet, ${paced.held} held, ${paced.overBudget} over budget` : ''}), ${summary.changes} changes, ${summary.bytes} bytes in ${summary.finishedAt - summary.startedAt} ms`,
   );
   return summary;
 }
@@ -171,7 +224,9 @@ async function discover(deps: PassDeps, source: SourceSettings, summary: PassSum
   }));
 
   let discovered: DiscoveredCluster[] | undefined;
-  if (source.discovery && source.type !== 'kubernetes') {
+  // A host that asked to wait is not asked for its clusters either: the remembered ones stand.
+  const held = source.baseUrl ? deps.gate.heldUntil(source.baseUrl) : undefined;
+  if (source.discovery && source.type !== 'kubernetes' && held === undefined) {
     const target = discoveryTarget(source.id);
     try {
       await assertReadable(deps, source.baseUrl ?? '');
@@ -296,30 +351,52 @@ async function confirmDisappearance(
 
 async function recordFailure(
   deps: PassDeps,
-  { source, cluster }: Target,
+  target: Target,
   summary: PassSummary,
   at: number,
   e: PollError,
 ): Promise<PollStatus> {
+  const { source, cluster } = target;
   deps.log?.(`poll ${cluster.name}: ${e.status}: ${e.message}`);
   if (e.status === 'auth' && e.loginUrl && !summary.logins.some((l) => l.url === e.loginUrl)) {
     summary.logins.push({ sourceId: source.id, url: e.loginUrl });
   }
+  // A server that asked for less (429, 5xx) is left alone for a while: lib/pace.ts.
+  const pace = paceOutcome(deps, target, {
+    startedAt: at,
+    at: deps.now(),
+    status: e.status,
+    changes: 0,
+    ...(e.httpStatus !== undefined ? { httpStatus: e.httpStatus } : {}),
+    ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}),
+  });
   try {
-    await deps.db.transaction('rw', deps.db.polls, () =>
-      recordPoll(deps.db, {
+    await deps.db.transaction('rw', [deps.db.polls, deps.db.clusters], async () => {
+      await recordPoll(deps.db, {
         target: cluster.id,
         sourceId: source.id,
         status: e.status,
         at,
         message: e.message,
         ...(e.loginUrl ? { loginUrl: e.loginUrl } : {}),
-      }),
-    );
+      });
+      await deps.db.clusters.update(cluster.id, { pace });
+    });
   } catch (error) {
     noteStorageFailure(deps, summary, error);
   }
   return e.status;
+}
+
+/** The cluster's pace after this poll's outcome (the alert that made it due, if one did). */
+function paceOutcome(deps: PassDeps, { cluster }: Target, outcome: PollOutcome) {
+  const alertedUntil = deps.alerted?.get(cluster.id);
+  return paceAfter(
+    cluster.pace,
+    alertedUntil !== undefined && alertedUntil > outcome.startedAt ? { ...outcome, alertedUntil } : outcome,
+    deps.pace,
+    deps.random,
+  );
 }
 
 async function pollCluster(deps: PassDeps, target: Target, summary: PassSummary): Promise<PollStatus> {
@@ -346,12 +423,16 @@ async function pollCluster(deps: PassDeps, target: Target, summary: PassSummary)
   let stored: ClusterState;
   let baseline: boolean;
   try {
-    baseline = isBaseline(await db.clusters.get(cluster.id), baselineKey);
+    // The cluster record was read by this pass's discovery (its pace and memo with it); the
+    // commit re-reads it and drops this poll if another was committed meanwhile.
+    baseline = isBaseline(cluster, baselineKey);
     stored = (await db.states.get(cluster.id)) ?? emptyState(cluster.id);
     if (!baseline) {
       ctx.known = new Map(
         Object.entries(stored.jobs).map(([rowKey, mark]) => [jobKeyOf(cluster.id, rowKey), mark.t]),
       );
+      // What the adapter remembered is about what it was asked before: a new owner filter starts afresh.
+      if (cluster.memo !== undefined) ctx.memo = cluster.memo;
     }
   } catch (error) {
     return recordFailure(deps, target, summary, startedAt, storageFailure(deps, summary, error));
@@ -359,11 +440,13 @@ async function pollCluster(deps: PassDeps, target: Target, summary: PassSummary)
 
   let jobs: JobSnapshot[];
   let unchanged: Set<string>;
+  let memo: unknown;
   try {
     await assertReadable(deps, cluster.apiBase);
     const result = await adapter.poll(ctx);
     jobs = result.jobs;
     unchanged = new Set(result.unchanged ?? []);
+    memo = result.memo;
     summary.bytes += result.bytes;
   } catch (error) {
     return recordFailure(deps, target, summary, startedAt, asPollError(error));
@@ -491,6 +574,16 @@ async function pollCluster(deps: PassDeps, target: Target, summary: PassSummary)
           commits: (fresh?.commits ?? 0) + 1,
           baselineKey,
           ...(clockOffsetMs !== undefined ? { clockOffsetMs } : {}),
+          // The adapter's memo and the pace live on the cluster record, which every committed poll
+          // writes anyway: a steady pass still writes no state record. The memo is remembered with
+          // the poll it describes, or not at all (undefined removes an old one).
+          memo,
+          pace: paceOutcome(deps, target, {
+            startedAt,
+            at: finishedAt,
+            status: 'ok',
+            changes: changes.length,
+          }),
         });
         await recordPoll(db, { target: cluster.id, sourceId: source.id, status: 'ok', at: startedAt });
         return changes.length;

@@ -29,11 +29,15 @@ describe('background service', () => {
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
   let fake: FakeBackgroundBrowser;
+  /** How far the background's clock is ahead of the test's: a quiet cluster's turn comes with time. */
+  let ahead = 0;
   const granted = new Set(['https://am.example.com/*']);
 
   beforeEach(async () => {
     fake = resetFakeBrowser(granted);
+    ahead = 0;
     bg = startBackground({
+      now: () => Date.now() + ahead,
       browser: fakeBrowser as unknown as BrowserApi,
       adapterFor,
       dbName: `bg-${Math.random()}`,
@@ -86,6 +90,9 @@ describe('background service', () => {
     checkout.metadata.generation = Number(checkout.metadata.generation) + 1;
     checkout.spec.replicas = 7;
     try {
+      // Nothing changed at first sight: the cluster is quiet, and the alarm's pass asks about it
+      // when its turn comes (settings.quietPollSec, 10 minutes by default).
+      ahead += 10 * 60_000;
       await fireAlarm();
       await passSettled(idle);
       const changes = await changesIn(bg.db);
@@ -98,6 +105,23 @@ describe('background service', () => {
     } finally {
       Object.assign(checkout, saved);
     }
+  });
+
+  it('"poll now" during the alarm\'s pass is answered by a pass that asks every cluster, quiet ones too', async () => {
+    await fakeBrowser.storage.local.set({
+      settings: { version: 1, sources: [{ id: 'demo', name: 'Demo', type: 'rancher', baseUrl: origin }] },
+    });
+    await passSettled();
+    await bg.runPassNow();
+    const clusters = await bg.db.clusters.count();
+    expect(clusters).toBeGreaterThan(0);
+    // A minute on, nothing changed: every cluster is quiet, and the alarm's pass asks none of them.
+    ahead += 60_000;
+    const alarm = fireAlarm();
+    const asked = await bg.requestPass(true);
+    await alarm;
+    expect(asked.summary?.clusters.ok).toBe(clusters);
+    expect(asked.summary?.paced).toBeUndefined();
   });
 
   it('registers the page integrations on the origins the user named and granted, and only those', async () => {

@@ -8,6 +8,7 @@ import {
   jobKeyOf,
   type PollStatus,
 } from '../lib/model';
+import { unpaced } from '../lib/pace';
 import { defaultSettings, type Settings, validateSettings } from '../lib/settings';
 import type { PollContext, SourceAdapter } from '../lib/sources/types';
 import { putJobs } from '../lib/store/write';
@@ -79,7 +80,14 @@ describe('runPass', () => {
   let clock: number;
   let settings: Settings;
   const pass = (s: Settings = settings) =>
-    runPass({ db, settings: s, http: createHttp(), adapterFor: () => adapter, now: () => clock });
+    runPass({
+      db,
+      settings: s,
+      http: createHttp(),
+      adapterFor: () => adapter,
+      now: () => clock,
+      pace: unpaced(s),
+    });
 
   beforeEach(async () => {
     db = openDb(`t-${Math.random()}`);
@@ -352,6 +360,7 @@ describe('runPass', () => {
       http: createHttp(),
       adapterFor: () => adapter,
       now: () => clock,
+      pace: unpaced(settings),
       canRead: async () => false,
     });
     expect(adapter.polled).toEqual([]);
@@ -430,7 +439,8 @@ describe('runPass', () => {
           headers: { 'content-type': 'application/json', date: new Date(clock + skew).toUTCString() },
         }),
     });
-    const run = () => runPass({ db, settings, http, adapterFor: () => timed, now: () => clock });
+    const run = () =>
+      runPass({ db, settings, http, adapterFor: () => timed, now: () => clock, pace: unpaced(settings) });
     clock = Date.parse('2026-12-01T10:00:00Z');
     await run();
     clock += 60_000;
@@ -490,7 +500,14 @@ describe('runPass under faults of its own storage and of concurrent passes', () 
   let failed = 0;
   const settings = settingsWith();
   const pass = () =>
-    runPass({ db, settings, http: createHttp(), adapterFor: () => adapter, now: () => clock });
+    runPass({
+      db,
+      settings,
+      http: createHttp(),
+      adapterFor: () => adapter,
+      now: () => clock,
+      pace: unpaced(settings),
+    });
 
   beforeEach(() => {
     db = openDb(`t-${Math.random()}`);

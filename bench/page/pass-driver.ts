@@ -7,7 +7,7 @@
 import { createHttp } from '../../lib/http';
 import type { KubernetesKind } from '../../lib/model';
 import { mapPool } from '../../lib/pool';
-import { listUrl } from '../../lib/sources/kubernetes/adapter';
+import { listUrl } from '../../lib/sources/kubernetes/list';
 import { RANCHER_CLUSTERS_PATH } from '../../lib/sources/rancher/adapter';
 
 /** The extension API of the worker, as far as this uses it. */

@@ -63,6 +63,7 @@ function ColumnHeader({ col, left }: { col: HeatColumn; left: number }) {
     col.blind &&
       `could not see: ${BLIND_LABEL[col.blind.reason]}${col.blind.message ? ` — ${col.blind.message}` : ''}`,
     col.gone && 'gone (no longer listed)',
+    col.pace,
   ]
     .filter(Boolean)
     .join('\n');

@@ -64,6 +64,7 @@ export function columnLabel(col: HeatColumn): string {
   if (col.blind?.recovered) parts.push(`a gap in polling (${BLIND_LABEL[col.blind.reason]}), since bridged`);
   else if (col.blind) parts.push(`could not see, ${BLIND_LABEL[col.blind.reason]}`);
   if (col.gone) parts.push('gone');
+  if (col.pace) parts.push(col.pace);
   return `${columnName(col)}${col.group ? `, group ${col.group}` : ''}: ${parts.join(', ')}`;
 }
 

@@ -24,6 +24,7 @@ import {
   type StatusAnswer,
 } from '../../lib/messages';
 import { lastPass, lastPrune, setLastPass, setLastPrune } from '../../lib/meta';
+import { AlertedClusters, clustersNamedByAlerts } from '../../lib/pace';
 import { builtInPatternsOf } from '../../lib/pages/built-in';
 import type { RegistrationApi } from '../../lib/pages/registration';
 import { matchPatternOf } from '../../lib/permissions';
@@ -67,10 +68,13 @@ export interface PassAttempt {
 
 export interface BackgroundHandle {
   db: TattlerDb;
-  /** Runs a pass unless one is already running (then waits for that one). */
-  runPassNow(): Promise<PassSummary | undefined>;
+  /**
+   * Runs a pass unless one is already running (then waits for that one). `eager`: the user (or
+   * new settings) asked, so quiet clusters are polled too (lib/pace.ts).
+   */
+  runPassNow(eager?: boolean): Promise<PassSummary | undefined>;
   /** The same, saying why when no pass ran. */
-  requestPass(): Promise<PassAttempt>;
+  requestPass(eager?: boolean): Promise<PassAttempt>;
 }
 
 export function startBackground(options: BackgroundOptions): BackgroundHandle {
@@ -81,7 +85,12 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
   const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
   // One id per background instance: a lease with another owner is not this instance's.
   const owner = backgroundOwner();
-  let running: { since: number; attempt: Promise<PassAttempt> } | undefined;
+  let running: { since: number; eager: boolean; attempt: Promise<PassAttempt> } | undefined;
+  // A pass cut off by the worker's end left clusters unasked, and what it was asked to do (a
+  // "poll now"?) is not known: the first pass of this instance asks every cluster.
+  let resumeEagerly = false;
+  // Clusters the alerts open on pages name: polled every pass while they are (lib/pace.ts).
+  const alerted = new AlertedClusters();
 
   // A browser runs one background instance at a time: a lease found now was left by the one
   // before, stopped mid-pass. Passes wait for this, so the first one (often the alarm that woke
@@ -90,6 +99,7 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
   const ready = Promise.all([
     releaseDeadLease(db, owner)
       .then((dead) => {
+        if (dead) resumeEagerly = true;
         if (dead)
           console.info(
             `Tattler: released the lease of a pass cut off at start-up (held since ${new Date(dead.since).toISOString()})`,
@@ -133,8 +143,10 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
     return defaultSettings();
   }
 
-  async function pass(): Promise<PassAttempt> {
+  async function pass(asked: boolean): Promise<PassAttempt> {
     await ready;
+    const eager = asked || resumeEagerly;
+    resumeEagerly = false;
     const loaded = await loadSettings(browser.storage.local);
     if (!loaded.ok) {
       // Not a pass with default settings: with no sources it would retire every cluster.
@@ -176,6 +188,8 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
         adapterFor: options.adapterFor,
         now,
         canRead,
+        alerted: alerted.current(now()),
+        eager,
         secrets: secrets.tokens,
         log: (line) => console.info(`Tattler: ${line}`),
       });
@@ -208,9 +222,12 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
     await setLastPrune(db, now());
   }
 
-  function requestPass(): Promise<PassAttempt> {
+  function requestPass(eager = false): Promise<PassAttempt> {
     if (running) {
       const { since, attempt } = running;
+      // "Poll now" while the alarm's pass (which asks only the clusters due) runs: after it, a
+      // pass that asks every cluster — joining it would answer with a pass that skipped some.
+      if (eager && !running.eager) return attempt.then(() => requestPass(true));
       return attempt.then((result) =>
         result.summary
           ? {
@@ -223,7 +240,7 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
           : result,
       );
     }
-    const attempt = pass()
+    const attempt = pass(eager)
       .catch((error): PassAttempt => {
         console.error('Tattler: pass failed', error);
         return {
@@ -236,11 +253,11 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
       .finally(() => {
         running = undefined;
       });
-    running = { since: now(), attempt };
+    running = { since: now(), eager, attempt };
     return attempt;
   }
 
-  const runPassNow = () => requestPass().then((a) => a.summary);
+  const runPassNow = (eager = false) => requestPass(eager).then((a) => a.summary);
 
   async function scheduleAlarm() {
     const settings = await currentSettings();
@@ -261,7 +278,7 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
   }
 
   async function pollNow(): Promise<StatusAnswer> {
-    const { notStarted } = await requestPass();
+    const { notStarted } = await requestPass(true);
     return { ...(await status()), ...(notStarted ? { notStarted } : {}) };
   }
 
@@ -275,13 +292,17 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
         // Page integrations: correlate an alert with changes, list watched job names.
         const handled = handlePageRequest(request, db, await currentSettings(), now());
         if (handled === undefined) throw new Error(`Tattler: no handler for ${request.type}`);
-        return handled;
+        // An alert open on a page makes the clusters it names hot for a while.
+        return handled.then((answer) => {
+          alerted.note(clustersNamedByAlerts(answer), now());
+          return answer;
+        });
       }
     }
   }
 
   // The listener returns the pass, so the event is not over until the pass is.
-  browser.alarms.onAlarm.addListener((alarm) => (alarm.name === PASS_ALARM ? runPassNow() : undefined));
+  browser.alarms.onAlarm.addListener((alarm) => (alarm.name === PASS_ALARM ? runPassNow(false) : undefined));
 
   browser.runtime.onMessage.addListener((message: unknown, sender) => {
     // Only the extension's own pages and content scripts reach onMessage; check anyway, and
@@ -304,7 +325,7 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
       return;
     // New or edited sources (or a token entered): adjust the schedule and look at once.
     if ('settings' in changes) void moveLegacySecrets();
-    void scheduleAlarm().then(runPassNow);
+    void scheduleAlarm().then(() => runPassNow(true));
     void syncPages();
   });
   browser.permissions?.onAdded?.addListener(() => void syncPages());

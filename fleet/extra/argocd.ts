@@ -5,7 +5,12 @@
  *   `argocd.token` cookie (HttpOnly), as the real server does; every other API call needs that
  *   cookie (or `Authorization: Bearer <token>`) and answers 401 `no session information` without.
  * - `GET /api/v1/clusters` (`items[]`: server, name, connectionState, info, labels) and
- *   `GET /api/v1/applications` (`projects=`, `selector=` with `k=v`/`k!=v` terms).
+ *   `GET /api/v1/applications` (`projects=`, `selector=` with `k=v`/`k!=v` terms, and `fields=`
+ *   as Argo CD's API server filters it: only the paths of its `appFields` table, the rest left
+ *   out silently, no `kind`, and a nil slice or map written as null), and
+ *   `GET /api/v1/applications/<name>` (one application, in full).
+ * - An application carries what makes real ones large: `status.resources` (each object it
+ *   manages, with sync and health) and the last sync's result per resource.
  * - The web UI's pages (`/`, `/applications/<ns>/<name>`) are an HTML shell; `/login` is its
  *   login form, which posts to `/api/v1/session` as the UI does.
  *
@@ -121,6 +126,8 @@ export async function startArgoCd(options: ArgoCdOptions = {}): Promise<ArgoCdSy
           namespace: 'argocd',
           uid: uuidFrom(rand),
           resourceVersion: String(1000 + apps.size),
+          generation: 1,
+          creationTimestamp: iso(start - 86_400_000),
           labels: { 'app.kubernetes.io/part-of': 'shop', 'tattler.example.com/app': base },
         },
         spec: {
@@ -160,6 +167,7 @@ export async function startArgoCd(options: ArgoCdOptions = {}): Promise<ArgoCdSy
           reconciledAt: deployedAt,
           sourceType: 'Directory',
           summary: { images: [image] },
+          resources: managedResources(base),
         },
       });
     }
@@ -271,7 +279,10 @@ export async function startArgoCd(options: ArgoCdOptions = {}): Promise<ArgoCdSy
         (!projects.length || projects.includes((a.spec as Json).project as string)) &&
         selectorMatches(((a.metadata as Json).labels ?? {}) as Record<string, string>, selector),
     );
-    return { metadata: { resourceVersion: String(5000 + revisionCounter) }, items: structuredClone(items) };
+    const metadata = { resourceVersion: String(5000 + revisionCounter) };
+    const fields = url.searchParams.get('fields');
+    if (fields) return { metadata, items: items.map((a) => selectFields(a, fields)) };
+    return { metadata, items: structuredClone(items) };
   };
 
   const shell = () => html(200, page('Argo CD', '<div id="app"></div><script src="/main.js"></script>'));
@@ -355,10 +366,27 @@ document.getElementById('login').addEventListener('submit', async (event) => {
     return good();
   }
 
-  const started = await serve(handle, (url) => {
-    const f = faults.for(url.pathname);
-    return f?.name === 'slow' && url.pathname.startsWith('/api/') ? (f.delayMs ?? 60_000) : undefined;
-  });
+  const started = await serve(
+    handle,
+    (url) => {
+      const f = faults.for(url.pathname);
+      return f?.name === 'slow' && url.pathname.startsWith('/api/') ? (f.delayMs ?? 60_000) : undefined;
+    },
+    (url) => {
+      if (url.pathname === '/api/v1/applications')
+        return {
+          system: 'argocd',
+          resource: 'applications',
+          verb: 'list',
+          as: url.searchParams.has('fields') ? 'fields' : 'object',
+        };
+      if (url.pathname.startsWith('/api/v1/applications/'))
+        return { system: 'argocd', resource: 'applications', verb: 'get', as: 'object' };
+      if (url.pathname === '/api/v1/clusters')
+        return { system: 'argocd', resource: 'clusters', verb: 'list' };
+      return undefined;
+    },
+  );
 
   return {
     ...started,
@@ -379,4 +407,83 @@ document.getElementById('login').addEventListener('submit', async (event) => {
       return `argocd.token=${token}`;
     },
   };
+}
+
+/** What an application manages, as `status.resources` lists it (most of a real application's size). */
+function managedResources(app: string): Json[] {
+  const res = (group: string, kind: string, name: string, health?: string): Json => ({
+    ...(group ? { group } : {}),
+    version: 'v1',
+    kind,
+    namespace: 'shop',
+    name,
+    status: 'Synced',
+    ...(health ? { health: { status: health } } : {}),
+  });
+  return [
+    res('', 'ConfigMap', `${app}-config`),
+    res('', 'Secret', `${app}-credentials`),
+    res('', 'Service', app, 'Healthy'),
+    res('', 'ServiceAccount', app),
+    res('apps', 'Deployment', app, 'Healthy'),
+    res('autoscaling', 'HorizontalPodAutoscaler', app, 'Healthy'),
+    res('networking.k8s.io', 'Ingress', app, 'Healthy'),
+    res('policy', 'PodDisruptionBudget', app),
+    res('monitoring.coreos.com', 'ServiceMonitor', app),
+  ];
+}
+
+/**
+ * The paths Argo CD's API server can select from an application with `fields=` (its `appFields`
+ * table), and for each whether a missing value is written as null (a nil slice, map or pointer,
+ * which Go's JSON does not leave out once it is boxed) or left out (the table's own nil checks).
+ */
+const APP_FIELDS: Record<string, 'null' | 'omit'> = {
+  'metadata.name': 'omit',
+  'metadata.namespace': 'omit',
+  'metadata.annotations': 'null',
+  'metadata.labels': 'null',
+  'metadata.creationTimestamp': 'omit',
+  'metadata.deletionTimestamp': 'null',
+  spec: 'omit',
+  'spec.destination': 'omit',
+  'spec.project': 'omit',
+  'spec.source': 'null',
+  'spec.sources': 'null',
+  'spec.sourceHydrator': 'null',
+  'spec.syncPolicy': 'null',
+  'status.sourceHydrator': 'omit',
+  'status.summary': 'omit',
+  'status.sync.status': 'omit',
+  'status.sync.revision': 'omit',
+  'status.health': 'omit',
+  'status.operationState.startedAt': 'omit',
+  'status.operationState.finishedAt': 'omit',
+  'status.resources': 'omit',
+  'operation.sync': 'omit',
+  'status.operationState.phase': 'omit',
+  'status.operationState.operation.sync': 'omit',
+};
+
+/** One application as `fields=` returns it (a leading `-` selects every table path but those named). */
+function selectFields(app: Json, fields: string): Json {
+  const exclude = fields.startsWith('-');
+  const asked = new Set((exclude ? fields.slice(1) : fields).split(','));
+  const chosen = Object.keys(APP_FIELDS).filter((f) => asked.has(`items.${f}`) !== exclude);
+  // An ancestor chosen covers its descendants (`spec` and `spec.project`).
+  const paths = chosen.filter((f) => !chosen.some((o) => o !== f && f.startsWith(`${o}.`)));
+  const out: Json = {};
+  for (const path of paths) {
+    const parts = path.split('.');
+    let value: unknown = app;
+    for (const p of parts) value = (value as Json | undefined)?.[p];
+    if (value === undefined && APP_FIELDS[path] === 'omit') continue;
+    let at = out;
+    for (const p of parts.slice(0, -1)) {
+      at[p] ??= {};
+      at = at[p] as Json;
+    }
+    at[parts[parts.length - 1] as string] = value === undefined ? null : structuredClone(value);
+  }
+  return out;
 }

@@ -12,6 +12,7 @@
  *
  * The mapping Tattler needs for it is `homegrownSource()` below.
  */
+import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import {
   type Clock,
@@ -177,14 +178,26 @@ export async function startHomegrown(options: HomegrownOptions = {}): Promise<Ho
       }
     }
     if (!userOf(req)) return redirect(`/login?next=${encodeURIComponent(path)}`);
+    if (/^\/api\/v2\/clusters\/[^/]+\/jobs$/.test(path)) return conditional(req, good());
     if (path.startsWith('/api/')) return good();
     return html(200, page('Forge', '<h1>Forge</h1>'));
   }
 
-  const started = await serve(handle, (url) => {
-    const f = faults.for(url.pathname);
-    return f?.name === 'slow' && url.pathname.startsWith('/api/') ? (f.delayMs ?? 60_000) : undefined;
-  });
+  const started = await serve(
+    handle,
+    (url) => {
+      const f = faults.for(url.pathname);
+      return f?.name === 'slow' && url.pathname.startsWith('/api/') ? (f.delayMs ?? 60_000) : undefined;
+    },
+    (url) => {
+      const m = /^\/api\/v2\/clusters\/([^/]+)\/jobs$/.exec(url.pathname);
+      if (m?.[1])
+        return { system: 'homegrown', cluster: decodeURIComponent(m[1]), resource: 'jobs', verb: 'list' };
+      if (url.pathname === '/api/v2/clusters')
+        return { system: 'homegrown', resource: 'clusters', verb: 'list' };
+      return undefined;
+    },
+  );
 
   return {
     ...started,
@@ -238,4 +251,19 @@ export function homegrownSource(url: string, id = 'forge') {
     },
     links: { user: `${url}/ui/users/{user}/jobs` },
   };
+}
+
+/**
+ * A job list with its ETag (a hash of the answer), and 304 Not Modified — no body — when the
+ * request's If-None-Match names it (weak comparison, a list of tags, or `*`; RFC 9110 §13.1.2).
+ */
+function conditional(req: IncomingMessage, reply: Reply): Reply {
+  if (reply.status !== 200) return reply;
+  const etag = `W/"${createHash('sha256').update(reply.body).digest('base64url').slice(0, 27)}"`;
+  const headers = { ...reply.headers, etag, 'cache-control': 'private, no-cache' };
+  const asked = String(req.headers['if-none-match'] ?? '');
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  const match = asked.trim() === '*' || asked.split(',').some((tag) => opaque(tag) === opaque(etag));
+  if (match) return { status: 304, body: '', headers: { etag, 'cache-control': headers['cache-control'] } };
+  return { ...reply, headers };
 }

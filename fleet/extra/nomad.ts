@@ -141,6 +141,13 @@ export async function startNomad(options: NomadOptions = {}): Promise<NomadSyste
   const regions = options.regions ?? ['eu-west', 'us-east'];
   const faults = new Faults();
   let raftIndex = 100;
+  /** Each region is its own Nomad cluster: the index of its jobs and job summaries tables. */
+  const tableIndex = new Map<string, number>();
+  const bump = (region: string): number => {
+    const index = ++raftIndex;
+    tableIndex.set(region, index);
+    return index;
+  };
 
   const tokens: Record<string, NomadToken> = {};
   for (const name of ['tattler-reader', 'alice', 'bob', 'ci-deployer']) {
@@ -155,7 +162,7 @@ export async function startNomad(options: NomadOptions = {}): Promise<NomadSyste
   for (const region of regions) {
     const jobs = new Map<string, Stored>();
     for (const seed of SEED_JOBS) {
-      const index = ++raftIndex;
+      const index = bump(region);
       const job: Json = {
         Region: region,
         Namespace: seed.namespace,
@@ -220,7 +227,7 @@ export async function startNomad(options: NomadOptions = {}): Promise<NomadSyste
     const current = stored.versions[0] as Json;
     const next = structuredClone(current);
     edit(next);
-    const index = ++raftIndex;
+    const index = bump(String(next.Region));
     next.Version = (current.Version as number) + 1;
     next.SubmitTime = clock() * 1e6 + Math.floor(rand() * 1000);
     next.NomadTokenID = token.accessorId;
@@ -370,16 +377,33 @@ export async function startNomad(options: NomadOptions = {}): Promise<NomadSyste
     };
   }
 
-  const indexHeaders = () => ({
-    'x-nomad-index': String(raftIndex),
+  const indexHeaders = (region: string) => ({
+    'x-nomad-index': String(tableIndex.get(region) ?? 0),
     'x-nomad-knownleader': 'true',
     'x-nomad-lastcontact': '0',
   });
 
-  function listJobs(url: URL): Reply {
+  /**
+   * A blocking query (https://developer.hashicorp.com/nomad/api-docs#blocking-queries): with
+   * `index`, the answer waits until the region's index passes it, or for `wait` (5 minutes by
+   * default, 10 at most, plus up to a sixteenth as jitter), then answers as it is.
+   */
+  async function block(url: URL, region: string): Promise<void> {
+    const index = Number(url.searchParams.get('index') ?? 0);
+    if (!(index > 0)) return;
+    const asked = parseWait(url.searchParams.get('wait'));
+    const wait = Math.min(asked ?? 300_000, 600_000);
+    const until = Date.now() + wait + Math.random() * (wait / 16);
+    while ((tableIndex.get(region) ?? 0) <= index && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, Math.min(20, Math.max(1, until - Date.now()))));
+    }
+  }
+
+  async function listJobs(url: URL): Promise<Reply> {
     const region = regionOf(url.searchParams.get('region') ?? undefined);
     const jobs = state.get(region);
     if (!jobs) return text(500, `No path to region`);
+    await block(url, region);
     const namespace = url.searchParams.get('namespace') ?? 'default';
     const prefix = url.searchParams.get('prefix') ?? '';
     const withMeta = url.searchParams.get('meta') === 'true';
@@ -401,7 +425,7 @@ export async function startNomad(options: NomadOptions = {}): Promise<NomadSyste
     const asked = Number(url.searchParams.get('per_page') ?? 0) || Number.POSITIVE_INFINITY;
     const size = Math.min(asked, options.pageCap ?? Number.POSITIVE_INFINITY);
     const pageItems = stubs.slice(0, size);
-    const headers: Record<string, string> = indexHeaders();
+    const headers: Record<string, string> = indexHeaders(region);
     const following = stubs[size];
     if (following) headers['x-nomad-nexttoken'] = `${following.Namespace}.${following.ID}`;
     return json(200, pageItems, headers);
@@ -414,15 +438,21 @@ export async function startNomad(options: NomadOptions = {}): Promise<NomadSyste
     const region = regionOf(url.searchParams.get('region') ?? undefined);
     const stored = state.get(region)?.get(keyOf(url.searchParams.get('namespace') ?? 'default', id));
     if (!stored) return text(404, 'job not found');
-    if (!m[2]) return json(200, stored.versions[0], indexHeaders());
+    if (!m[2]) return json(200, stored.versions[0], indexHeaders(region));
     const diffs =
       url.searchParams.get('diffs') === 'true'
         ? stored.versions.slice(0, -1).map((v, i) => diffOf(v, stored.versions[i + 1] as Json))
         : null;
     return json(
       200,
-      { Diffs: diffs, Index: raftIndex, KnownLeader: true, LastContact: 0, Versions: stored.versions },
-      indexHeaders(),
+      {
+        Diffs: diffs,
+        Index: tableIndex.get(region) ?? 0,
+        KnownLeader: true,
+        LastContact: 0,
+        Versions: stored.versions,
+      },
+      indexHeaders(region),
     );
   }
 
@@ -432,28 +462,31 @@ export async function startNomad(options: NomadOptions = {}): Promise<NomadSyste
     return /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
   };
 
-  function handle(req: IncomingMessage, url: URL): Reply {
+  async function handle(req: IncomingMessage, url: URL): Promise<Reply> {
     const path = url.pathname;
     if (path === '/') return { status: 307, body: '', headers: { location: '/ui/' } };
     if (path.startsWith('/ui')) return html(200, page('Nomad', '<div id="ember-app"></div>'));
     if (req.method !== 'GET') return text(405, 'Invalid method');
 
-    const good = (): Reply => {
+    const good = async (): Promise<Reply> => {
       if (path === '/v1/regions') return json(200, regions);
       if (path === '/v1/jobs') return listJobs(url);
       return jobRoute(url);
     };
     const fault = faults.for(path);
     if (fault) {
-      const generic = genericFault(fault, good, '/ui/settings/tokens');
+      // Only the faults that cut an answer short need the answer.
+      const cut = fault.name === 'truncated' || fault.name === 'partial';
+      const now = cut ? await good() : text(200, '');
+      const generic = genericFault(fault, () => now, '/ui/settings/tokens');
       if (generic) return generic;
       if (fault.name === 'wrong-shape') return json(200, { Jobs: [], Regions: regions });
       if (fault.name === 'partial') {
         // The list starts — one job and a next token — and the next page fails.
         if (url.searchParams.has('next_token')) return text(500, 'rpc error: EOF');
-        const first = good();
-        const list = JSON.parse(first.body) as Json[];
-        return json(200, list.slice(0, 1), { ...indexHeaders(), 'x-nomad-nexttoken': 'shop.zzz-next' });
+        const list = JSON.parse(now.body) as Json[];
+        const region = regionOf(url.searchParams.get('region') ?? undefined);
+        return json(200, list.slice(0, 1), { ...indexHeaders(region), 'x-nomad-nexttoken': 'shop.zzz-next' });
       }
     }
     if (path === '/v1/regions') return good();
@@ -463,10 +496,24 @@ export async function startNomad(options: NomadOptions = {}): Promise<NomadSyste
     return good();
   }
 
-  const started = await serve(handle, (url) => {
-    const f = faults.for(url.pathname);
-    return f?.name === 'slow' && url.pathname.startsWith('/v1/') ? (f.delayMs ?? 60_000) : undefined;
-  });
+  const started = await serve(
+    handle,
+    (url) => {
+      const f = faults.for(url.pathname);
+      return f?.name === 'slow' && url.pathname.startsWith('/v1/') ? (f.delayMs ?? 60_000) : undefined;
+    },
+    (url) => {
+      const cluster = url.searchParams.get('region') ?? undefined;
+      const at = cluster ? { cluster } : {};
+      if (url.pathname === '/v1/jobs') return { system: 'nomad', ...at, resource: 'jobs', verb: 'list' };
+      if (/^\/v1\/job\/[^/]+\/versions$/.test(url.pathname))
+        return { system: 'nomad', ...at, resource: 'versions', verb: 'get' };
+      if (url.pathname.startsWith('/v1/job/'))
+        return { system: 'nomad', ...at, resource: 'job', verb: 'get' };
+      if (url.pathname === '/v1/regions') return { system: 'nomad', resource: 'regions', verb: 'list' };
+      return undefined;
+    },
+  );
 
   return {
     ...started,
@@ -477,4 +524,14 @@ export async function startNomad(options: NomadOptions = {}): Promise<NomadSyste
     job: (region, namespace, id) => state.get(region)?.get(keyOf(namespace, id))?.versions[0],
     jobKeys: (region) => [...(state.get(region)?.keys() ?? [])],
   };
+}
+
+/** A Go duration as Nomad's `wait` takes it ("500ms", "10s", "1m30s"); undefined when it is none. */
+export function parseWait(text: string | null): number | undefined {
+  if (!text || !/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text)) return undefined;
+  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  let ms = 0;
+  for (const [, n, , u] of text.matchAll(/(\d+(\.\d+)?)(ms|s|m|h)/g))
+    ms += Number(n) * (unit[u as string] ?? 0);
+  return ms;
 }

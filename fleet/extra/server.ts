@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Traffic, type TrafficEntry } from '../traffic';
 
 export interface Reply {
   status: number;
@@ -138,20 +139,36 @@ export interface Started {
   url: string;
   /** Every request as it arrived: method, path with query, headers. */
   requests: { method: string; path: string; headers: IncomingMessage['headers'] }[];
+  /** What every answer cost, by what it was (fleet/traffic.ts). */
+  traffic: Traffic;
   close(): Promise<void>;
 }
 
-/** Serves `handler` on 127.0.0.1:0; `slowFor` says how long to hold a request before answering. */
-export async function serve(handler: Handler, slowFor: (url: URL) => number | undefined): Promise<Started> {
+/** What a request was about, for the traffic counters; undefined for requests not worth counting (pages). */
+export type Classify = (url: URL) => Omit<TrafficEntry, 'status' | 'bytes'> | undefined;
+
+/**
+ * Serves `handler` on 127.0.0.1:0; `slowFor` says how long to hold a request before answering,
+ * `classify` what each API request was, for the traffic counters.
+ */
+export async function serve(
+  handler: Handler,
+  slowFor: (url: URL) => number | undefined,
+  classify: Classify = () => undefined,
+): Promise<Started> {
   const requests: Started['requests'] = [];
+  const traffic = new Traffic();
   const timers = new Set<NodeJS.Timeout>();
   const server = createServer((req, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     requests.push({ method: req.method ?? 'GET', path: url.pathname + url.search, headers: req.headers });
     const send = (reply: Reply) => {
       if (res.writableEnded || res.destroyed) return;
-      res.writeHead(reply.status, { 'content-length': Buffer.byteLength(reply.body), ...reply.headers });
+      const bytes = Buffer.byteLength(reply.body);
+      res.writeHead(reply.status, { 'content-length': bytes, ...reply.headers });
       res.end(reply.body);
+      const what = classify(url);
+      if (what) traffic.record({ ...what, status: reply.status, bytes });
     };
     const run = () =>
       Promise.resolve()
@@ -173,6 +190,7 @@ export async function serve(handler: Handler, slowFor: (url: URL) => number | un
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    traffic,
     close: () =>
       new Promise<void>((resolve) => {
         for (const t of timers) clearTimeout(t);

@@ -1,14 +1,26 @@
 /**
  * One cluster's Kubernetes API, as Rancher proxies it at `/k8s/clusters/<id>/…`: discovery,
  * list (cluster-wide and per namespace) with label/field selectors and limit/continue paging, and
- * single-object GET. Answers are plain JSON, or a Table / PartialObjectMetadataList when the
- * Accept header asks for one. Read-only: every other verb is refused.
+ * single-object GET, each reading the state its resourceVersion parameters ask for
+ * (read-semantics.ts: the watch cache or etcd, 410 for a compacted revision, 504 for one not
+ * reached yet). Answers are plain JSON, or a Table / PartialObjectMetadataList when the Accept
+ * header asks for one. Read-only: every other verb is refused. Each answer says what it served
+ * (`Served`), for the fleet's traffic counters.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../http/util';
 import type { SimCluster } from './cluster';
 import { decodeContinue, encodeContinue } from './continue-token';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery';
+import {
+  isSemanticsError,
+  type ReadFrom,
+  readSemantics,
+  type SemanticsError,
+  servedFrom,
+  tooLarge,
+  waitForRevision,
+} from './read-semantics';
 import {
   matchesFields,
   matchesLabels,
@@ -28,6 +40,30 @@ export interface KubeApiOptions {
 }
 
 type Wanted = { as: 'plain' } | { as: 'Table'; version: 'v1' | 'v1beta1' } | { as: 'PartialObjectMetadata' };
+
+/** What one request was, as the traffic counters record it. */
+export interface Served {
+  /** The resource's plural (`deployments`), or `discovery`. */
+  resource: string;
+  verb: 'list' | 'get' | 'discovery' | 'refused';
+  /** The representation: full objects, metadata only, or a Table. */
+  as?: 'object' | 'metadata' | 'table';
+  from?: ReadFrom;
+}
+
+const asOf = (w: Wanted): NonNullable<Served['as']> =>
+  w.as === 'plain' ? 'object' : w.as === 'Table' ? 'table' : 'metadata';
+
+function sendError(res: ServerResponse, e: SemanticsError & { details?: unknown }): void {
+  sendStatus(res, e.code, e.reason, e.message, e.details ? { details: e.details as never } : {});
+}
+
+/** Reads not older than a revision wait for the store to reach it, as the watch cache does. */
+async function fresh(cluster: SimCluster, rv: number): Promise<SemanticsError | undefined> {
+  const { store } = cluster;
+  if (await waitForRevision(() => store.resourceVersion(), rv)) return undefined;
+  return tooLarge(rv, store.resourceVersion());
+}
 
 /** Content negotiation on Accept, in the client's order of preference. */
 export function negotiate(accept: string | undefined, tables = true): Wanted | undefined {
@@ -81,6 +117,11 @@ function route(parts: string[]): Route | undefined {
 
 const listKind = (info: ResourceInfo): string => `${info.kind}List`;
 
+/** The resource a path below a cluster's API names (`deployments`), or `discovery`; for counting requests. */
+export function resourceOf(parts: string[]): string {
+  return route(parts)?.info.plural ?? 'discovery';
+}
+
 /** Items of a typed list carry no kind/apiVersion in the API server's JSON; single objects do. */
 function asListItem(obj: KObject): Omit<KObject, 'kind' | 'apiVersion'> {
   const { kind: _k, apiVersion: _a, ...rest } = obj;
@@ -94,14 +135,15 @@ function notFound(res: ServerResponse, info: ResourceInfo, name: string) {
   });
 }
 
-export function handleKubeApi(
+export async function handleKubeApi(
   req: IncomingMessage,
   res: ServerResponse,
   cluster: SimCluster,
   parts: string[],
   query: URLSearchParams,
   options: KubeApiOptions,
-) {
+): Promise<Served> {
+  const refused = (resource: string): Served => ({ resource, verb: 'refused' });
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     sendStatus(
       res,
@@ -109,68 +151,108 @@ export function handleKubeApi(
       'MethodNotAllowed',
       `the server does not allow this method on the requested resource`,
     );
-    return;
+    return refused('');
   }
   const path = parts.join('/');
+  const discovery: Served = { resource: 'discovery', verb: 'discovery' };
   // Discovery.
-  if (path === 'version') return sendJson(res, 200, versionInfo(cluster.info));
-  if (path === 'api') return sendJson(res, 200, apiVersions());
-  if (path === 'apis') return sendJson(res, 200, apiGroupList());
+  if (path === 'version') {
+    sendJson(res, 200, versionInfo(cluster.info));
+    return discovery;
+  }
+  if (path === 'api') {
+    sendJson(res, 200, apiVersions());
+    return discovery;
+  }
+  if (path === 'apis') {
+    sendJson(res, 200, apiGroupList());
+    return discovery;
+  }
   if (parts[0] === 'apis' && parts.length === 2) {
     const group = apiGroup(parts[1] ?? '');
-    return group
-      ? sendJson(res, 200, group)
-      : sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource');
+    if (group) sendJson(res, 200, group);
+    else sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource');
+    return discovery;
   }
   if (path === 'api/v1' || (parts[0] === 'apis' && parts.length === 3)) {
     const list = apiResourceList(path === 'api/v1' ? 'v1' : `${parts[1]}/${parts[2]}`);
-    return list
-      ? sendJson(res, 200, list)
-      : sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource');
+    if (list) sendJson(res, 200, list);
+    else sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource');
+    return discovery;
   }
 
   const r = route(parts);
-  if (!r) return sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource');
+  if (!r) {
+    sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource');
+    return refused('');
+  }
   if (query.get('watch') === 'true' || query.get('watch') === '1') {
-    return sendStatus(res, 405, 'MethodNotAllowed', 'watch is not served by this API server');
+    sendStatus(res, 405, 'MethodNotAllowed', 'watch is not served by this API server');
+    return refused(r.info.plural);
   }
   const wanted = negotiate(req.headers.accept, options.tables);
   if (!wanted) {
-    return sendStatus(
+    sendStatus(
       res,
       406,
       'NotAcceptable',
       `only the following media types are accepted: application/json, application/json;as=Table;v=v1;g=meta.k8s.io`,
     );
+    return refused(r.info.plural);
   }
   const includeObject = (query.get('includeObject') ?? 'Metadata') as IncludeObject;
   if (!['None', 'Metadata', 'Object'].includes(includeObject)) {
-    return sendStatus(res, 400, 'BadRequest', `includeObject: Unsupported value: "${includeObject}"`);
+    sendStatus(res, 400, 'BadRequest', `includeObject: Unsupported value: "${includeObject}"`);
+    return refused(r.info.plural);
   }
   const now = Date.now();
+  const semantics = readSemantics(query, r.name !== undefined ? 'get' : 'list');
+  if (isSemanticsError(semantics)) {
+    sendError(res, semantics);
+    return refused(r.info.plural);
+  }
+  const served: Served = {
+    resource: r.info.plural,
+    verb: r.name !== undefined ? 'get' : 'list',
+    as: asOf(wanted),
+    from: servedFrom(semantics),
+  };
 
   if (r.name !== undefined) {
+    if (semantics.kind === 'not-older-than') {
+      const late = await fresh(cluster, semantics.rv);
+      if (late) {
+        sendError(res, late);
+        return served;
+      }
+    }
     const obj = cluster.store.get(keyOf(r.info.plural, r.namespace, r.name));
-    if (!obj) return notFound(res, r.info, r.name);
+    if (!obj) {
+      notFound(res, r.info, r.name);
+      return served;
+    }
     if (wanted.as === 'Table') {
       const meta = { resourceVersion: obj.metadata.resourceVersion };
-      return sendJson(
-        res,
-        200,
-        toTable([obj], r.info, meta, { includeObject, version: wanted.version, now }),
-      );
-    }
-    if (wanted.as === 'PartialObjectMetadata') {
-      return sendJson(res, 200, {
+      sendJson(res, 200, toTable([obj], r.info, meta, { includeObject, version: wanted.version, now }));
+    } else if (wanted.as === 'PartialObjectMetadata') {
+      sendJson(res, 200, {
         kind: 'PartialObjectMetadata',
         apiVersion: 'meta.k8s.io/v1',
         metadata: obj.metadata,
       });
-    }
-    return sendJson(res, 200, obj);
+    } else sendJson(res, 200, obj);
+    return served;
   }
 
-  listObjects(res, cluster, r, query, options, wanted, includeObject, now);
+  if (semantics.kind === 'not-older-than') {
+    const late = await fresh(cluster, semantics.rv);
+    if (late) {
+      sendError(res, late);
+      return served;
+    }
+  }
+  listObjects(res, cluster, r, query, options, wanted, includeObject, now, semantics);
+  return served;
 }
 
 function listObjects(
@@ -182,6 +264,7 @@ function listObjects(
   wanted: Wanted,
   includeObject: IncludeObject,
   now: number,
+  semantics: Exclude<ReturnType<typeof readSemantics>, SemanticsError>,
 ) {
   const { store } = cluster;
   let labelReqs: ReturnType<typeof parseLabelSelector>;
@@ -204,10 +287,20 @@ function listObjects(
     );
   }
 
-  // Where the list starts: fresh at the current resourceVersion, or where a token left off.
+  // Where the list starts: fresh at the current resourceVersion, at the revision asked for, or
+  // where a token left off.
   let atRv = store.resourceVersion();
+  let pinned = false;
   let after: string | undefined;
   let issued = now;
+  if (semantics.kind === 'exact') {
+    if (semantics.rv < store.compactedRevision()) {
+      return sendStatus(res, 410, 'Expired', 'The resourceVersion for the provided list is too old.');
+    }
+    if (semantics.rv > atRv) return sendError(res, tooLarge(semantics.rv, atRv));
+    atRv = semantics.rv;
+    pinned = true;
+  }
   const token = query.get('continue');
   if (token) {
     const state = decodeContinue(token);
@@ -220,10 +313,11 @@ function listObjects(
     atRv = state.rv;
     after = state.start;
     issued = state.issued;
+    pinned = true;
   }
 
   const keyed = store
-    .list(r.info.plural, r.namespace, token ? atRv : undefined)
+    .list(r.info.plural, r.namespace, pinned ? atRv : undefined)
     .map((obj) => ({ key: keyOf(r.info.plural, obj.metadata.namespace, obj.metadata.name), obj }))
     .filter((x) => after === undefined || x.key > after)
     .filter(

@@ -5,6 +5,7 @@
  * (build.ts), once the changes are placed.
  */
 import type { Cluster, PollRun } from '../model';
+import { awaitingTurn, describePace, MAX_HOLD_MS, originOf, storedHostHolds } from '../pace';
 import type { Blindness, BlindReason, HeatColumn, HeatGroup, HeatInput } from './types';
 
 /** A column header flags churn from this many changes in one cluster within the window. */
@@ -29,6 +30,7 @@ function blindness(
   cluster: Cluster,
   runs: readonly PollRun[] | undefined,
   start: number,
+  now: number,
 ): Blindness | undefined {
   let latest: PollRun | undefined;
   let polls = 0;
@@ -46,7 +48,11 @@ function blindness(
   }
   if (cluster.goneSince !== undefined) return undefined;
   if (cluster.lastOkPoll === undefined) return { reason: 'never', polls: 0 };
-  if (cluster.lastOkPoll < start) return { reason: 'stale', to: cluster.lastOkPoll, polls: 0 };
+  // A cluster the pace has not asked about yet (quiet, or held by its host) is not a gap: its next
+  // poll covers the time. Only one whose turn is long past (the browser was off) is.
+  if (cluster.lastOkPoll < start && !awaitingTurn(cluster.pace, cluster.lastOkPoll, now)) {
+    return { reason: 'stale', to: cluster.lastOkPoll, polls: 0 };
+  }
   return undefined;
 }
 
@@ -93,6 +99,7 @@ export function buildColumns(
   const clusters = input.clusters
     .filter((c) => c.goneSince === undefined || c.goneSince >= windowStart || changedClusters.has(c.id))
     .sort(compareColumns);
+  const hostHolds = storedHostHolds(clusters, input.now, { maxHoldMs: MAX_HOLD_MS });
   const columns: HeatColumn[] = clusters.map((cluster, index) => {
     const col: HeatColumn = {
       index,
@@ -107,8 +114,10 @@ export function buildColumns(
       level: 0,
       churn: false,
     };
-    const blind = blindness(cluster, runsByTarget.get(cluster.id), windowStart);
+    const blind = blindness(cluster, runsByTarget.get(cluster.id), windowStart, input.now);
     if (blind) col.blind = blind;
+    const pace = describePace(cluster.pace, input.now, hostHolds.get(originOf(cluster.apiBase)));
+    if (pace) col.pace = pace;
     return col;
   });
   qualifySharedNames(columns);

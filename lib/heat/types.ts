@@ -74,6 +74,8 @@ export interface HeatColumn {
   level: HeatLevel;
   /** Several changes in one cluster: a hot vertical stack worth a flag on the header. */
   churn: boolean;
+  /** How it is being polled, in words (lib/pace.ts describePace): "polled every 10 min (quiet)". */
+  pace?: string;
 }
 
 export interface HeatGroup {

@@ -33,6 +33,12 @@ export interface PollContext {
    * versions) asks for the jobs whose token moved, whatever the clocks say.
    */
   known?: ReadonlyMap<string, string>;
+  /**
+   * What this adapter remembered at the cluster's last complete, ok poll (PollOk.memo), as it
+   * wrote it; absent at a first sight or after the owner filter changed. Stored data: check its
+   * shape before use, and ignore one made for other settings or another API base.
+   */
+  memo?: unknown;
 }
 
 export interface PollOk {
@@ -45,6 +51,12 @@ export interface PollOk {
    */
   unchanged?: readonly string[];
   bytes: number;
+  /**
+   * What to remember until the next poll of this cluster (JSON-safe and small: the last list's
+   * resourceVersion per kind, an index, an ETag). Stored only when this poll is committed;
+   * absent: nothing is remembered.
+   */
+  memo?: unknown;
 }
 
 export interface SourceAdapter {

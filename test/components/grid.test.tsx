@@ -2,6 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PopupApp } from '../../components/grid/PopupApp';
+import type { Cluster } from '../../lib/model';
 import { popupData } from '../../lib/popup-data';
 import {
   change,
@@ -115,6 +116,26 @@ describe('the grid', () => {
     await renderFleet(data);
     const cell = cellNamed('cart in prod-old: no changes, cluster gone');
     expect(cell.className).toContain('gone');
+  });
+
+  it("says each cluster's pace in its header, to the eye (tooltip) and to a screen reader", async () => {
+    const data = smallFleet();
+    const periods = { passMs: MIN, quietMs: 10 * MIN, hotForMs: 15 * MIN };
+    const [eu1, eu2, us1] = data.clusters as [Cluster, Cluster, Cluster];
+    eu1.pace = { ...periods, lastTry: NOW - MIN, lastChange: NOW - 3 * MIN };
+    eu2.pace = { ...periods, lastTry: NOW - MIN, hold: { until: NOW + 5 * MIN, status: 429 } };
+    us1.pace = { ...periods, lastTry: NOW - 4 * MIN };
+    await renderFleet(data);
+    const header = (name: string) =>
+      screen.getAllByRole('columnheader').find((h) => h.textContent?.startsWith(name)) as HTMLElement;
+    for (const [name, pace] of [
+      ['prod-eu-1', /polled every pass \(changed at \d\d:\d\d\)/],
+      ['prod-eu-2', /backing off after 429 until \d\d:\d\d/],
+      ['prod-us-1', /polled every 10 min \(quiet\)/],
+    ] as const) {
+      expect(header(name).getAttribute('aria-label')).toMatch(pace);
+      expect(header(name).title).toMatch(pace);
+    }
   });
 });
 

@@ -39,3 +39,28 @@ describe('labels for gaps in polling', () => {
     expect(cellLabel(blind.cell(0, 0), NOW)).toBe('checkout in b: could not see, login needed');
   });
 });
+
+describe('the pace in a column header', () => {
+  const pace = { passMs: MIN, quietMs: 10 * MIN, hotForMs: 15 * MIN };
+  const model = (clusters: Cluster[]) => buildHeatIndex({ clusters, polls: [], windowMs: 5 * MIN, now: NOW });
+
+  it('says how each cluster is polled, and a quiet one waiting for its turn is not "could not see"', () => {
+    const quiet = cluster('q', NOW - 8 * MIN);
+    quiet.pace = { ...pace, lastTry: NOW - 8 * MIN };
+    const { columns } = model([quiet]);
+    expect(columns[0]?.blind).toBeUndefined();
+    expect(columnLabel(columns[0] as never)).toBe('q: no changes, polled every 10 min (quiet)');
+  });
+
+  it('says when a host asked to wait, for every cluster behind it', () => {
+    const asked = cluster('a', NOW - MIN);
+    asked.pace = { ...pace, lastTry: NOW - MIN, hold: { until: NOW + 4 * MIN, status: 429, host: true } };
+    const sibling = cluster('s', NOW - 2 * MIN);
+    sibling.pace = { ...pace, lastTry: NOW - 2 * MIN };
+    const { columns } = model([asked, sibling]);
+    expect(columns.map((c) => c.pace)).toEqual([
+      expect.stringMatching(/^backing off after 429 until \d\d:\d\d$/),
+      expect.stringMatching(/^backing off after 429 from its host until \d\d:\d\d$/),
+    ]);
+  });
+});

@@ -15,6 +15,8 @@
  *
  * Build first: npm run build:firefox && npm run build:demo.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSettings, type Fleet, startFleet } from '../../fleet/index';
 import type { PassSummary, StatusAnswer } from '../../lib/messages';
@@ -367,6 +369,51 @@ export function coreFlows(name: BrowserName) {
         (c) => c.clusterId === clusterId('prod-us-1') && c.fields.some((f) => f.path === 'spec.replicas'),
       );
       expect(scaled).toHaveLength(1);
+    });
+
+    it('gets a 304 to a conditional request through fetch with cache: no-store, and the ETag before it', async () => {
+      // The generic source's conditional requests (lib/sources/generic/adapter.ts) need both: the
+      // ETag header readable by the extension, and the 304 handed to script rather than answered
+      // from (or revalidated against) the browser's HTTP cache.
+      const tag = '"forge-v1"';
+      const asked: (string | undefined)[] = [];
+      const server = createServer((req, res) => {
+        const ifNoneMatch = req.headers['if-none-match'];
+        asked.push(typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined);
+        if (ifNoneMatch === tag) {
+          res.writeHead(304, { etag: tag });
+          return res.end();
+        }
+        res.writeHead(200, { 'content-type': 'application/json', etag: tag });
+        res.end('{"jobs":[]}');
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v2/clusters/c-1/jobs`;
+      const page = await browser.open('options.html');
+      try {
+        // Exactly the request lib/http.ts makes.
+        const seen = await page.evaluate(async (target: string) => {
+          const init: RequestInit = {
+            method: 'GET',
+            credentials: 'include',
+            redirect: 'follow',
+            cache: 'no-store',
+          };
+          const first = await fetch(target, { ...init, headers: { Accept: 'application/json' } });
+          const etag = first.headers.get('etag');
+          await first.text();
+          const second = await fetch(target, {
+            ...init,
+            headers: { Accept: 'application/json', 'If-None-Match': etag ?? '' },
+          });
+          return { first: first.status, etag, second: second.status, body: await second.text() };
+        }, url);
+        expect(seen).toEqual({ first: 200, etag: tag, second: 304, body: '' });
+        expect(asked).toEqual([undefined, tag]);
+      } finally {
+        await page.close();
+        await new Promise<void>((r) => server.close(() => r()));
+      }
     });
   });
 }

@@ -17,7 +17,9 @@ import type { Dexie } from 'dexie';
 import { openDb, type TattlerDb } from '../../lib/db';
 import { createHttp } from '../../lib/http';
 import type { Change } from '../../lib/model';
+import { unpaced } from '../../lib/pace';
 import { type Settings, validateSettings } from '../../lib/settings';
+import { readMemo, stillEmpty } from '../../lib/sources/kubernetes/memo';
 import { adapterFor } from '../../lib/sources/registry';
 import { allChanges } from '../../lib/store/changes';
 import { runPass } from '../../lib/watcher';
@@ -321,6 +323,7 @@ export class Harness {
       http: createHttp({ fetch: this.world.fetch(control), timeoutMs: 60_000 }),
       adapterFor,
       now: this.browserNow,
+      pace: unpaced(this.settings),
     });
   }
 
@@ -383,7 +386,17 @@ export class Harness {
       faults.writeFail !== undefined ? this.pick(this.world.clusters, faults.writeFail) : undefined;
     if (writeFail) this.failingWrites.add(tattlerClusterId(writeFail));
     const served: Served[] = [];
+    const skipping = new Set<ModelCluster>();
+    for (const c of targets) if (c.family === 'kubernetes' && (await this.skipsEmptyKind(c))) skipping.add(c);
     const summary = await this.startPass(this.control(faults, served));
+    for (const c of targets) {
+      const asked = served.some((x) => x.cluster === c);
+      if (c.family === 'kubernetes' && asked === skipping.has(c)) {
+        throw new Error(
+          `step ${this.stepNo}: ${tattlerClusterId(c)}'s list was ${asked ? 'asked for although' : 'not asked for unless'} its one kind was empty and nothing was stored`,
+        );
+      }
+    }
     this.failingWrites.clear();
     if (writeFail && targets.includes(writeFail) && summary.storageError === undefined) {
       throw new Error(
@@ -406,10 +419,8 @@ export class Harness {
     let release: () => void = () => {};
     const freeze = new Promise<void>((r) => (release = r));
     const servedA: Served[] = [];
+    const lists = await this.listsExpected(targetsA);
     const passA = this.startPass(this.control(faultsA, servedA, freeze));
-    const lists =
-      targetsA.filter((c) => c.family !== 'argocd').length +
-      (targetsA.some((c) => c.family === 'argocd') ? 1 : 0);
     const listsServed = () => servedA.filter((x) => !x.target.startsWith('discovery:')).length;
     for (let waited = 0; listsServed() < lists; waited += 5) {
       if (waited > 10_000)
@@ -422,6 +433,34 @@ export class Harness {
     release();
     await passA;
     this.settle(targetsA, truthsA, this.observations(targetsA, servedA), undefined, committedByB);
+  }
+
+  /**
+   * How many lists a pass over `targets` asks for: one per cluster, Argo CD's one for all of its
+   * clusters — but none for a Kubernetes cluster whose one kind was empty at its last poll and
+   * where Tattler stores no job (lib/sources/kubernetes/memo.ts: not asked until its re-probe).
+   */
+  private async listsExpected(targets: ModelCluster[]): Promise<number> {
+    let lists = targets.some((c) => c.family === 'argocd') ? 1 : 0;
+    for (const c of targets) {
+      if (c.family === 'argocd') continue;
+      if (c.family === 'kubernetes' && (await this.skipsEmptyKind(c))) continue;
+      lists++;
+    }
+    return lists;
+  }
+
+  private async skipsEmptyKind(c: ModelCluster): Promise<boolean> {
+    const id = tattlerClusterId(c);
+    const record = await this.db.clusters.get(id);
+    if (record?.lastOkPoll === undefined) return false;
+    const source = this.settings.sources.find((s) => s.id === record.sourceId);
+    if (!source) return false;
+    const memo = readMemo(record.memo, record.apiBase, source);
+    const state = await this.db.states.get(id);
+    return (
+      Object.keys(state?.jobs ?? {}).length === 0 && stillEmpty(memo.lists.Deployment, this.browserNow())
+    );
   }
 
   async run(steps: Step[]): Promise<void> {

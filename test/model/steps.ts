@@ -8,7 +8,7 @@ const person = fc.nat({ max: 3 });
 
 const listFault: fc.Arbitrary<Fault> = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom<Fault>(...FAILING_FAULTS) },
-  { weight: 4, arbitrary: fc.constantFrom<Fault>('lie-empty', 'lie-most') },
+  { weight: 4, arbitrary: fc.constantFrom<Fault>('lie-empty', 'lie-most', 'cache-refused') },
 );
 
 const passFaults: fc.Arbitrary<PassFaults> = fc.record(

@@ -83,7 +83,14 @@ export type Fault =
   | 'timeout'
   | 'network'
   | 'lie-empty'
-  | 'lie-most';
+  | 'lie-most'
+  /** 429 Too Many Requests with a Retry-After: the poll fails, and the next good one covers the time. */
+  | '429'
+  /**
+   * A Kubernetes list read with a resourceVersion is refused with 410 Gone (as for a compacted
+   * revision, or by a proxy that cannot serve it); the same list read plainly is answered.
+   */
+  | 'cache-refused';
 
 export const FAILING_FAULTS: readonly Fault[] = [
   '401',
@@ -94,6 +101,7 @@ export const FAILING_FAULTS: readonly Fault[] = [
   'wrong-shape',
   'timeout',
   'network',
+  '429',
 ];
 
 export const BASE: Record<Family, string> = {
@@ -393,6 +401,11 @@ function failing(fault: Fault, date: number): Response | Error {
         status: 200,
         headers: { ...headers, 'content-type': 'application/json' },
       });
+    case '429':
+      return new Response(
+        '{"kind":"Status","apiVersion":"v1","status":"Failure","message":"Too many requests, please try again later.","reason":"TooManyRequests","code":429}',
+        { status: 429, headers: { ...headers, 'content-type': 'application/json', 'retry-after': '30' } },
+      );
     case 'timeout':
       return new DOMException('The operation timed out.', 'TimeoutError');
     case 'network':
@@ -491,6 +504,25 @@ export class World {
         );
       const c = m ? this.cluster('kubernetes', decodeURIComponent(m[1] ?? '')) : undefined;
       if (!m || !c) return json({ kind: 'Status', reason: 'NotFound', code: 404 }, now, 404);
+      if (
+        !m[3] &&
+        url.searchParams.has('resourceVersion') &&
+        control.faultFor(tattlerClusterId(c)) === 'cache-refused'
+      ) {
+        // Refused before anything is listed: not a list served (the plain read that follows is).
+        return json(
+          {
+            kind: 'Status',
+            apiVersion: 'v1',
+            status: 'Failure',
+            message: 'too old resource version',
+            reason: 'Expired',
+            code: 410,
+          },
+          now + c.skewMs,
+          410,
+        );
+      }
       if (m[3]) {
         const j = c.jobs.get(decodeURIComponent(m[3]));
         return j

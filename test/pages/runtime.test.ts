@@ -4,7 +4,7 @@
  * replaced, badges a framework throws away, navigation without reload, stop; and remote text
  * that must stay text.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { badgeRoot, mountBadge } from '../../components/badge/mount';
 import { alertmanager } from '../../lib/pages/alertmanager';
 import { bootPages } from '../../lib/pages/boot';
@@ -23,7 +23,15 @@ import {
   stopAll,
 } from './helpers';
 
+// The Alertmanager integration asks its page's own API for the groups; these pages are made up,
+// so that GET must go nowhere (unit tests talk only to servers they start): it fails as an
+// unreachable API would, which the integration handles.
+beforeEach(() => {
+  vi.stubGlobal('fetch', () => Promise.reject(new TypeError('Failed to fetch')));
+});
+
 afterEach(() => {
+  vi.unstubAllGlobals();
   stopAll();
   document.documentElement.innerHTML = '<head></head><body></body>';
 });

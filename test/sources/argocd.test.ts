@@ -3,10 +3,11 @@ import type { JobSnapshot } from '../../lib/model';
 import {
   applicationsUrl,
   argocdAdapter,
+  LIST_FIELDS,
   LIST_REUSE_MS,
   parseClusters,
 } from '../../lib/sources/argocd/adapter';
-import { type ArgoApp, jobNameOf, normalizeApp } from '../../lib/sources/argocd/normalize';
+import { type ArgoApp, jobNameOf, normalizeApp, versionTokenOf } from '../../lib/sources/argocd/normalize';
 import {
   ctx,
   expectAllGets,
@@ -259,5 +260,83 @@ describe('Argo CD applications', () => {
       jobs: expect.any(Array),
     });
     expect(calls).toBe(2);
+  });
+});
+
+describe('Argo CD: light on the API server', () => {
+  const apps = () => fixture<{ items: ArgoApp[] }>('argocd/applications.json').items;
+
+  /** An application as `fields=` LIST_FIELDS returns it: only those paths, nil slices and maps as null. */
+  function trimmed(app: ArgoApp): ArgoApp {
+    const pick = (path: string[]) => path.reduce<unknown>((v, p) => (v as Record<string, unknown>)?.[p], app);
+    const st = app.status as Record<string, Record<string, unknown>>;
+    return {
+      metadata: {
+        name: app.metadata.name,
+        namespace: app.metadata.namespace,
+        labels: app.metadata.labels ?? null,
+        ...(app.metadata.creationTimestamp ? { creationTimestamp: app.metadata.creationTimestamp } : {}),
+      },
+      spec: {
+        destination: pick(['spec', 'destination']),
+        project: pick(['spec', 'project']),
+        source: pick(['spec', 'source']) ?? null,
+        sources: pick(['spec', 'sources']) ?? null,
+        syncPolicy: pick(['spec', 'syncPolicy']) ?? null,
+      },
+      status: {
+        sync: { status: st.sync?.status, revision: st.sync?.revision },
+        health: st.health,
+        summary: st.summary,
+        ...(st.operationState
+          ? {
+              operationState: {
+                phase: st.operationState.phase,
+                startedAt: st.operationState.startedAt,
+                finishedAt: st.operationState.finishedAt,
+              },
+            }
+          : {}),
+      },
+    } as ArgoApp;
+  }
+
+  it('gives a trimmed list item and its full application one version token', () => {
+    for (const app of apps())
+      expect(versionTokenOf(trimmed(app)), app.metadata.name).toBe(versionTokenOf(app));
+  });
+
+  it('asks for the trimmed list after a first sight, and reads nothing else when nothing moved', async () => {
+    const first = await pollCluster(PROD_EU);
+    const known = new Map(first.result.jobs.map((j) => [j.key, j.versionToken]));
+    const fetch = routed([
+      {
+        path: '/api/v1/applications',
+        reply: (url) =>
+          jsonReply(
+            JSON.stringify(
+              url.searchParams.has('fields')
+                ? { metadata: {}, items: apps().map(trimmed) }
+                : { items: apps() },
+            ),
+          )(),
+      },
+    ]);
+    const { http, requests } = recordingHttp(fetch);
+    const steady = await argocdAdapter.poll(ctx(http, argo(), PROD_EU, { known }));
+    expect(steady.jobs).toEqual([]);
+    expect(steady.unchanged).toHaveLength(first.result.jobs.length);
+    expect(requests.map((r) => new URL(r.url).searchParams.get('fields'))).toEqual([LIST_FIELDS]);
+  });
+
+  it('keeps working with a server that ignores fields= (full objects): what moved is taken from them', async () => {
+    const first = await pollCluster(PROD_EU);
+    const known = new Map(first.result.jobs.map((j) => [j.key, j.versionToken]));
+    const [one] = first.result.jobs;
+    known.set(one?.key ?? '', 'a-stale-token');
+    const { http, requests } = recordingHttp(api());
+    const polled = await argocdAdapter.poll(ctx(http, argo(), PROD_EU, { known }));
+    expect(polled.jobs.map((j) => j.key)).toEqual([one?.key]);
+    expect(requests).toHaveLength(1);
   });
 });

@@ -8,10 +8,12 @@ import { fieldValue, parseTime } from '../../lib/sources/generic/normalize';
 import {
   ctx,
   expectAllGets,
+  fixture,
   fixtureText,
   jsonReply,
   NOW,
   recordingHttp,
+  respond,
   routed,
   source,
 } from './extra-helpers';
@@ -379,5 +381,65 @@ describe('generic values', () => {
     expect(fieldValue(item, 'g[*].n')).toEqual(['1', '2']);
     expect(fieldValue(item, 'missing')).toBeUndefined();
     expect(fieldValue(item, 'missing[*]')).toBeUndefined();
+  });
+});
+
+describe('generic: conditional requests', () => {
+  const ETAG = '"v1-abc"';
+  /** The job list with an ETag, 304 when asked with it; `leaveOut` drops a job from the answer. */
+  function conditionalApi(state: { leaveOut?: string; etag: string }) {
+    return routed([
+      {
+        path: '/api/v2/clusters/c-101/jobs',
+        reply: (_url, init) => {
+          const asked = new Headers(init.headers).get('if-none-match');
+          if (asked === state.etag) return new Response(null, { status: 304, headers: { etag: state.etag } });
+          const body = fixture<{ jobs: { name: string }[] }>('generic/jobs.json');
+          body.jobs = body.jobs.filter((j) => j.name !== state.leaveOut);
+          return respond(JSON.stringify(body), {
+            headers: { 'content-type': 'application/json', etag: state.etag },
+          });
+        },
+      },
+    ]);
+  }
+
+  it('asks with the ETag it remembers; a 304 means every stored job is unchanged', async () => {
+    const state = { etag: ETAG };
+    const first = await genericAdapter.poll(ctx(recordingHttp(conditionalApi(state)).http, forge(), C101));
+    expect(first.memo).toMatchObject({ etag: ETAG });
+    const known = new Map(first.jobs.map((j) => [j.key, j.versionToken]));
+    const { http, requests } = recordingHttp(conditionalApi(state));
+    const steady = await genericAdapter.poll(ctx(http, forge(), C101, { known, memo: first.memo }));
+    expect(steady.jobs).toEqual([]);
+    expect([...(steady.unchanged ?? [])].sort()).toEqual([...known.keys()].sort());
+    expect(new Headers(requests[0]?.init.headers).get('if-none-match')).toBe(ETAG);
+  });
+
+  it('remembers no ETag from a list that left out a stored job, so the next list is read in full', async () => {
+    const state: { etag: string; leaveOut?: string } = { etag: ETAG };
+    const first = await genericAdapter.poll(ctx(recordingHttp(conditionalApi(state)).http, forge(), C101));
+    const known = new Map(first.jobs.map((j) => [j.key, j.versionToken]));
+    state.leaveOut = 'checkout';
+    state.etag = '"v2-without-checkout"';
+    const lied = await genericAdapter.poll(
+      ctx(recordingHttp(conditionalApi(state)).http, forge(), C101, { known, memo: first.memo }),
+    );
+    expect(lied.memo).not.toHaveProperty('etag');
+    // The same answer again: asked unconditionally, read in full — a second list without checkout.
+    const { http, requests } = recordingHttp(conditionalApi(state));
+    const again = await genericAdapter.poll(ctx(http, forge(), C101, { known, memo: lied.memo }));
+    expect(new Headers(requests[0]?.init.headers).has('if-none-match')).toBe(false);
+    expect(again.jobs.map((j) => j.name)).not.toContain('checkout');
+  });
+
+  it('does not use an ETag remembered for another mapping', async () => {
+    const state = { etag: ETAG };
+    const first = await genericAdapter.poll(ctx(recordingHttp(conditionalApi(state)).http, forge(), C101));
+    const known = new Map(first.jobs.map((j) => [j.key, j.versionToken]));
+    const other = forge({ generic: { ...mapping, jobs: { ...mapping.jobs, changedBy: 'owner' } } });
+    const { http, requests } = recordingHttp(conditionalApi(state));
+    await genericAdapter.poll(ctx(http, other, C101, { known, memo: first.memo }));
+    expect(new Headers(requests[0]?.init.headers).has('if-none-match')).toBe(false);
   });
 });

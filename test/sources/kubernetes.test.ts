@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHttp, PollError } from '../../lib/http';
-import { listAll, listUrl, parseListPage, pollKubernetes } from '../../lib/sources/kubernetes/adapter';
+import { listAll, listUrl, parseListPage } from '../../lib/sources/kubernetes/list';
+import { pollKubernetes } from '../../lib/sources/kubernetes/poll';
 import { adapterFor } from '../../lib/sources/registry';
 import { ACTOR_ANNOTATION, FakeKubeApi, makeCtx, makeSource, recordingHttp } from './helpers';
 

@@ -11,6 +11,7 @@ import { homegrownSource } from '../../fleet/extra/homegrown';
 import { openDb, type TattlerDb } from '../../lib/db';
 import { createHttp, type FetchLike } from '../../lib/http';
 import type { PollStatus } from '../../lib/model';
+import { unpaced } from '../../lib/pace';
 import { type SettingsInput, validateSettings } from '../../lib/settings';
 import { adapterFor } from '../../lib/sources/registry';
 import { runPass } from '../../lib/watcher';
@@ -139,7 +140,15 @@ describe.each(families)('$name: a complete list that lies', (family) => {
       let clock = Date.parse('2025-03-10T15:00:00Z');
       const fetch = family.fetch(() => lie);
       const pass = () =>
-        runPass({ db, settings: parsed.value, http: createHttp({ fetch }), adapterFor, now: () => clock });
+        runPass({
+          db,
+          settings: parsed.value,
+          http: createHttp({ fetch }),
+          adapterFor,
+          now: () => clock,
+          // Every pass polls every cluster: this is about lists, not about the pace.
+          pace: unpaced(parsed.value),
+        });
 
       const baseline = await pass();
       expect(baseline.clusters.ok).toBeGreaterThan(0);

@@ -320,11 +320,62 @@ describe('Nomad: details for what moved', () => {
     const { http, requests } = recordingHttp(fetch);
     await nomadAdapter.poll(ctx(http, nomad(), EU, { token: TOKEN, known }));
     const read = requests.map((r) => new URL(r.url).pathname).filter((p) => p.endsWith('/versions'));
-    // … and only its: the others' tokens did not move (checkout and ingest are recent: read by time).
-    expect(read.sort()).toEqual([
-      '/v1/job/checkout/versions',
-      '/v1/job/ingest/versions',
-      '/v1/job/legacy-api/versions',
-    ]);
+    // … and only its: the others' tokens did not move, and their stored snapshots hold their
+    // details already (checkout and ingest, recent, were read at the first sight).
+    expect(read).toEqual(['/v1/job/legacy-api/versions']);
+  });
+});
+
+describe('Nomad: the index tells what moved', () => {
+  /** The job list, answering with this X-Nomad-Index. */
+  const listAt = (index: string, body = fixtureText('nomad/jobs.json')): Route => ({
+    path: '/v1/jobs',
+    reply: () => respond(body, { headers: { 'content-type': 'application/json', 'x-nomad-index': index } }),
+  });
+
+  async function firstSight(index = '5000') {
+    const { http } = recordingHttp(
+      routed([listAt(index), versionsRoute('checkout'), versionsRoute('ingest')]),
+    );
+    const c = ctx(http, nomad(), EU, { token: TOKEN });
+    const first = await nomadAdapter.poll(c);
+    return { c, first, known: new Map(first.jobs.map((j) => [j.key, j.versionToken])) };
+  }
+
+  it('asks with the index it remembers, and an unchanged one means every stored job is unchanged', async () => {
+    const { c, first, known } = await firstSight();
+    expect(first.memo).toMatchObject({ index: '5000' });
+    const { http, requests } = recordingHttp(routed([listAt('5000')]));
+    const steady = await nomadAdapter.poll({ ...c, http, known, memo: first.memo });
+    expect(steady.jobs).toEqual([]);
+    expect([...(steady.unchanged ?? [])].sort()).toEqual([...known.keys()].sort());
+    expect(requests).toHaveLength(1);
+    const q = new URL(requests[0]?.url ?? '').searchParams;
+    expect([q.get('index'), q.get('wait')]).toEqual(['5000', '500ms']);
+  });
+
+  it('remembers no index from a list that left out a job Tattler stores: its disappearance must be asked again', async () => {
+    const { c, first, known } = await firstSight();
+    known.set(`${c.clusterId}|NomadJob:default/vanished`, 'j1:healthy');
+    const { http } = recordingHttp(routed([listAt('5001')]));
+    const polled = await nomadAdapter.poll({ ...c, http, known, memo: first.memo });
+    expect(polled.memo).not.toHaveProperty('index');
+    // So the next poll asks without one, and sees the list again.
+    const { http: again, requests } = recordingHttp(routed([listAt('5001')]));
+    await nomadAdapter.poll({ ...c, http: again, known, memo: polled.memo });
+    expect(new URL(requests[0]?.url ?? '').searchParams.has('index')).toBe(false);
+  });
+
+  it('does not use an index remembered for another region or filter', async () => {
+    const { c, first, known } = await firstSight();
+    const { http, requests } = recordingHttp(routed([listAt('5000')]));
+    await nomadAdapter.poll({
+      ...c,
+      http,
+      known,
+      memo: first.memo,
+      source: nomad({ nomad: { filter: 'Meta.team == "x"' } }),
+    });
+    expect(new URL(requests[0]?.url ?? '').searchParams.has('index')).toBe(false);
   });
 });

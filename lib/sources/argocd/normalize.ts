@@ -271,6 +271,48 @@ export function actorOf(app: ArgoApp): ActorInfo {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Version token
+
+/**
+ * The parts of an application its version token is made of: exactly what Argo CD's list returns
+ * when asked for `fields=` LIST_FIELDS (adapter.ts), so a trimmed list item and the full object
+ * give the same token. Nothing in an application moves when Tattler's fields, health, actor or time
+ * do without one of these moving too: a sync (new history entry, new author) sets operationState's
+ * times and phase; a push moves sync.status and sync.revision; edits move spec; health is here;
+ * a re-created application has a new creationTimestamp. Its resourceVersion, which moves at every
+ * reconcile, is not (and the trimmed list does not carry it). Null and absent are one: Argo CD's
+ * field filter writes a nil slice or map as null where the full object leaves it out.
+ */
+export const TOKEN_PATHS: readonly (readonly string[])[] = [
+  ['metadata', 'name'],
+  ['metadata', 'namespace'],
+  ['metadata', 'labels'],
+  ['metadata', 'creationTimestamp'],
+  ['spec', 'destination'],
+  ['spec', 'project'],
+  ['spec', 'source'],
+  ['spec', 'sources'],
+  ['spec', 'syncPolicy'],
+  ['status', 'sync', 'status'],
+  ['status', 'sync', 'revision'],
+  ['status', 'health'],
+  ['status', 'summary'],
+  ['status', 'operationState', 'phase'],
+  ['status', 'operationState', 'startedAt'],
+  ['status', 'operationState', 'finishedAt'],
+];
+
+/** `a<hash>` of the application's TOKEN_PATHS: the same from a trimmed list item and from the full object. */
+export function versionTokenOf(app: ArgoApp): string {
+  const picked: Record<string, unknown> = {};
+  for (const path of TOKEN_PATHS) {
+    const value = at(app, ...path);
+    if (value !== undefined && value !== null) picked[path.join('.')] = value;
+  }
+  return `a${stableHash(picked)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Link and snapshot
 
 export function linkOf(app: ArgoApp, namespace: string, ctx: NormalizeContext): string | undefined {
@@ -308,9 +350,9 @@ export function normalizeApp(app: ArgoApp, ctx: NormalizeContext): JobSnapshot {
     kind: ARGOCD_KIND,
     namespace,
     name,
-    // resourceVersion moves at every reconcile (every few minutes, status only); a fingerprint of
-    // what Tattler tracks moves only when something it reports did.
-    versionToken: `h${stableHash([fields, health.state, history?.id ?? null, changedAt ?? null, changedBy?.name ?? null])}`,
+    // resourceVersion moves at every reconcile (every few minutes, status only), and the trimmed
+    // list does not carry it: a fingerprint of what moves with every change Tattler reports.
+    versionToken: versionTokenOf(app),
     fields,
     health,
     observedAt: ctx.now,

@@ -9,6 +9,12 @@
  * reported time predates the window. The mapping from JSON to snapshots is normalize.ts; this
  * file fetches (the cluster list, each cluster's job list) and applies the owner filter.
  *
+ * Light on the manager: where it sends an `ETag` with a cluster's job list, the next poll asks
+ * with `If-None-Match` (RFC 9110 §13.1.2). A 304 means the list is the one Tattler last read in
+ * full, so every stored job is unchanged; nothing is sent or parsed again. The ETag is remembered
+ * (the cluster's memo) only from a list that showed every job Tattler stores — a list that left
+ * one out must be read again, so that the second list in a row without it records it deleted.
+ *
  * Where requests may go. A cluster list names each cluster's API base, and a manager that is
  * wrong, compromised or merely mistaken could name any URL — one Tattler would then GET with the
  * user's cookies every pass. So a request goes only to an origin the user wrote down: the base
@@ -22,7 +28,8 @@ import { type Http, PollError } from '../../http';
 import { safeHttpUrl } from '../../links';
 import type { DiscoveredCluster, JobSnapshot } from '../../model';
 import type { SourceSettings } from '../../settings';
-import { namePredicate, pathOf, trimBase } from '../shared';
+import { isRecord, namePredicate, pathOf, trimBase } from '../shared';
+import { stableHash } from '../stable-hash';
 import type { PollContext, PollOk, SourceAdapter } from '../types';
 import { PathNotFoundError, PathSyntaxError } from './json-path';
 import { type JobMapping, listAt, normalizeItem, optionalText, optionsOf, textAt } from './normalize';
@@ -134,6 +141,25 @@ export function jobsUrl(ctx: PollContext, jobs: JobMapping): string {
   return resolveUrl(filled, ctx.source.baseUrl ?? ctx.apiBase, 'generic.jobs.url');
 }
 
+interface GenericMemo {
+  v: 1;
+  /** What the ETag was read for: the URL and the whole mapping (another mapping normalizes differently). */
+  for: string;
+  etag?: string;
+}
+
+const memoFor = (ctx: PollContext, url: string): GenericMemo => ({
+  v: 1,
+  for: stableHash([url, ctx.source.generic ?? null, ctx.source.owner]),
+});
+
+/** The ETag remembered for this list and this mapping, if any (never at a first sight). */
+function rememberedEtag(ctx: PollContext, memo: GenericMemo): string | undefined {
+  const stored = ctx.memo;
+  if (!ctx.known || !isRecord(stored) || stored.v !== 1 || stored.for !== memo.for) return undefined;
+  return typeof stored.etag === 'string' && stored.etag !== '' ? stored.etag : undefined;
+}
+
 export async function pollGeneric(ctx: PollContext): Promise<PollOk> {
   const { jobs: mapping } = optionsOf(ctx.source);
   const url = jobsUrl(ctx, mapping);
@@ -141,7 +167,23 @@ export async function pollGeneric(ctx: PollContext): Promise<PollOk> {
   const where = pathOf(url).split('?')[0] ?? url;
   const matches = namePredicate(ctx.source.owner.namePattern);
   const namespaces = new Set(ctx.source.owner.namespaces);
-  const { body, bytes } = await ctx.http.getJson(url);
+  const memo = memoFor(ctx, url);
+  const etag = rememberedEtag(ctx, memo);
+  const res = await ctx.http.getJson(
+    url,
+    etag ? { headers: { 'If-None-Match': etag }, acceptStatus: [304] } : {},
+  );
+  const { body, bytes } = res;
+  if (res.status === 304) {
+    // The list Tattler last read in full, unchanged: so is every job it stores.
+    return {
+      jobs: [],
+      unchanged: [...(ctx.known?.keys() ?? [])],
+      bytes,
+      memo: { ...memo, etag: etag as string },
+    };
+  }
+  const answerEtag = res.headers.get('etag') ?? undefined;
   try {
     const out: JobSnapshot[] = [];
     const seen = new Set<string>();
@@ -154,7 +196,9 @@ export async function pollGeneric(ctx: PollContext): Promise<PollOk> {
       seen.add(job.key);
       out.push(job);
     });
-    return { jobs: out, bytes };
+    // Remember the ETag only from a list that showed every job Tattler stores (see the top).
+    const complete = !ctx.known || [...ctx.known.keys()].every((k) => seen.has(k));
+    return { jobs: out, bytes, memo: complete && answerEtag ? { ...memo, etag: answerEtag } : memo };
   } catch (error) {
     throw asPollError(error, url);
   }

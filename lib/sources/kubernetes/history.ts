@@ -27,7 +27,7 @@
 import type { Actor, JobHistory, JobSnapshot, PastVersion } from '../../model';
 import { arr, nonEmpty, parseIsoTime, rec } from '../shared';
 import type { PollContext } from '../types';
-import { PAGE_LIMIT, parseListPage, readAllPages } from './adapter';
+import { PAGE_LIMIT, parseListPage, readAllPages } from './list';
 import {
   CHANGE_CAUSE_ANNOTATION,
   integer,

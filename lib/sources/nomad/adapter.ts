@@ -13,9 +13,23 @@
  * poll when that is longer ago (the watcher passes `lastOkPoll`), so every job that changed
  * between two polls is read in full. Every other job is built from the list alone. Its version
  * token (`JobModifyIndex`) is unchanged, so the diff never compares it and the stored snapshot —
- * with the details read when it last changed — stays. What is lost: a job that has not changed
- * since before Tattler's first poll is stored without details, so its first change shows the
- * detail fields as new rather than as before → after, and its submitter only from then on.
+ * with the details read when it last changed — stays. A job that has not changed since before
+ * Tattler's first poll is stored without details; its first change takes its "before" from the
+ * version it was at, which the versions read for that change still hold (history.ts), unless
+ * Nomad has stopped tracking that version.
+ *
+ * After a cluster's first sight, a job whose version token is the one Tattler stores is reported
+ * unchanged (its stored snapshot, with its details, stands), and versions are read only for jobs
+ * whose token moved or that are new.
+ *
+ * What moved, natively. The list is a blocking query (https://developer.hashicorp.com/nomad/api-docs#blocking-queries):
+ * it answers with `X-Nomad-Index`, the index of the region's jobs and job summaries tables (Nomad's
+ * Job.List takes the larger of the two). The next poll passes it back as `index=` with a short
+ * `wait=`: an index that moved comes back at once; one that did not comes back after the wait with
+ * the same index, which means no job and no job's allocation counts changed — every stored job is
+ * unchanged, and neither the rest of the list nor any version is read. The index is remembered
+ * (PollContext.memo) only from a list that showed every job Tattler stores: one that left a job
+ * out must be repeated in full, or the job's disappearance would be forgotten.
  *
  * A poll is complete or it fails. A page of the list or a job's versions that cannot be read
  * after the list began makes the poll `partial` (a missing session stays `auth`).
@@ -25,12 +39,16 @@ import { type Http, type JsonResponse, PollError } from '../../http';
 import type { DiscoveredCluster, JobSnapshot } from '../../model';
 import { mapPool } from '../../pool';
 import type { SourceSettings } from '../../settings';
-import { namePredicate, pathOf, rec, shapeError, trimBase } from '../shared';
+import { isRecord, namePredicate, pathOf, rec, shapeError, trimBase } from '../shared';
+import { stableHash } from '../stable-hash';
 import type { PollContext, PollOk, SourceAdapter } from '../types';
 import { type NomadStub, type NomadVersions, namespaceOf, normalizeJob } from './normalize';
 
 export const TOKEN_HEADER = 'X-Nomad-Token';
 export const NEXT_TOKEN_HEADER = 'X-Nomad-NextToken';
+export const INDEX_HEADER = 'X-Nomad-Index';
+/** How long a blocking query may wait for an index past the one remembered: short, it is a poll. */
+export const BLOCKING_WAIT = '500ms';
 export const PAGE_SIZE = 200;
 const MAX_PAGES = 500;
 /** Versions read at once: enough to finish quickly after a gap, few enough to be gentle. */
@@ -77,12 +95,16 @@ export function jobsUrl(
   apiBase: string,
   region: string,
   namespace: string,
-  options: { filter?: string; nextToken?: string } = {},
+  options: { filter?: string; nextToken?: string; index?: string } = {},
 ): string {
   const query = new URLSearchParams({ namespace, region, meta: 'true', per_page: String(PAGE_SIZE) });
   const filter = options.filter?.trim();
   if (filter) query.set('filter', filter);
   if (options.nextToken) query.set('next_token', options.nextToken);
+  if (options.index) {
+    query.set('index', options.index);
+    query.set('wait', BLOCKING_WAIT);
+  }
   return `${trimBase(apiBase)}/v1/jobs?${query}`;
 }
 
@@ -101,19 +123,27 @@ function unfinished(error: unknown, what: string): unknown {
   return new PollError('partial', `${what}: ${error.message}`, error.url, undefined, error.httpStatus);
 }
 
+/**
+ * One namespace's job list, every page. With `since` (an index remembered), the first page is a
+ * blocking query; when it comes back with that same index, nothing moved: `unchanged`, and no
+ * further page is read.
+ */
 async function listJobs(
   http: Http,
   ctx: PollContext,
   namespace: string,
-): Promise<{ jobs: NomadStub[]; bytes: number }> {
+  since?: string,
+): Promise<{ jobs: NomadStub[]; bytes: number; index?: string; unchanged?: true }> {
   const jobs: NomadStub[] = [];
   let bytes = 0;
   let token: string | undefined;
   let pages = 0;
+  let index: string | undefined;
   do {
     const url = jobsUrl(ctx.apiBase, ctx.nativeId, namespace, {
       filter: ctx.source.nomad?.filter,
       nextToken: token,
+      ...(pages === 0 && since ? { index: since } : {}),
     });
     let res: JsonResponse;
     try {
@@ -123,6 +153,10 @@ async function listJobs(
       throw pages === 0 ? error : unfinished(error, `job list could not be finished (page ${pages + 1})`);
     }
     bytes += res.bytes;
+    if (pages === 0) {
+      index = res.headers.get(INDEX_HEADER) || undefined;
+      if (since && index === since) return { jobs: [], bytes, index, unchanged: true };
+    }
     const next = res.headers.get(NEXT_TOKEN_HEADER) || undefined;
     if (next !== undefined && next === token) {
       throw new PollError('error', `job list did not advance (same next token) on ${pathOf(url)}`, url);
@@ -132,7 +166,40 @@ async function listJobs(
       throw new PollError('error', `job list longer than ${MAX_PAGES} pages on ${pathOf(url)}`, url);
     }
   } while (token !== undefined);
-  return { jobs, bytes };
+  return { jobs, bytes, ...(index ? { index } : {}) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// What is remembered between polls
+
+interface NomadMemo {
+  v: 1;
+  /** What the index was read for: another server, region or filter starts afresh. */
+  for: string;
+  /** X-Nomad-Index of the last complete list that showed every stored job. */
+  index?: string;
+}
+
+function memoFor(ctx: PollContext): NomadMemo {
+  const { source } = ctx;
+  return {
+    v: 1,
+    for: stableHash([
+      trimBase(ctx.apiBase),
+      ctx.nativeId,
+      [...source.owner.namespaces].sort(),
+      source.owner.namePattern ?? '',
+      source.nomad?.filter ?? '',
+      source.nomad?.includeChildJobs ?? false,
+    ]),
+  };
+}
+
+/** The index remembered for this cluster and these settings, if any. */
+function rememberedIndex(ctx: PollContext): string | undefined {
+  const stored = ctx.memo;
+  if (!ctx.known || !isRecord(stored) || stored.v !== 1 || stored.for !== memoFor(ctx).for) return undefined;
+  return typeof stored.index === 'string' && /^\d+$/.test(stored.index) ? stored.index : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -169,13 +236,21 @@ export async function pollNomad(ctx: PollContext): Promise<PollOk> {
   const matches = namePredicate(source.owner.namePattern);
   const includeChildren = source.nomad?.includeChildJobs ?? false;
   const namespaces = source.owner.namespaces.length ? [...new Set(source.owner.namespaces)] : ['*'];
+  const memo = memoFor(ctx);
+  const since = rememberedIndex(ctx);
 
   let bytes = 0;
+  let index: string | undefined;
   const stubs: NomadStub[] = [];
   const seen = new Set<string>();
   for (const namespace of namespaces) {
-    const list = await listJobs(http, ctx, namespace);
+    // The index is the region's, whatever the namespace: the first list tells for all of them.
+    const list = await listJobs(http, ctx, namespace, index === undefined ? since : undefined);
     bytes += list.bytes;
+    if (list.unchanged && ctx.known) {
+      return { jobs: [], unchanged: [...ctx.known.keys()], bytes, memo: { ...memo, index: since } };
+    }
+    index ??= list.index;
     for (const stub of list.jobs) {
       // Periodic and dispatched runs are children (`ParentID`): they appear and vanish by design.
       if (!includeChildren && typeof stub.ParentID === 'string' && stub.ParentID !== '') continue;
@@ -189,24 +264,44 @@ export async function pollNomad(ctx: PollContext): Promise<PollOk> {
 
   const threshold = detailThreshold(ctx);
   let failed = false;
-  const jobs: JobSnapshot[] = await mapPool(stubs, VERSION_READS_IN_FLIGHT, async (stub) => {
-    const listed = normalizeJob(stub, undefined, ctx);
-    // Details are read for a job submitted recently, and for any job whose token moved since the
-    // last poll (a new version, or its health): SubmitTime is on the cluster's clock, and a job
-    // unchanged for days still needs its details when its state moves.
-    const moved = ctx.known !== undefined && ctx.known.get(listed.key) !== listed.versionToken;
-    if (failed || !(moved || needsVersions(stub, threshold))) return listed;
-    const url = versionsUrl(ctx.apiBase, ctx.nativeId, stub);
-    try {
-      const res = await http.getJson(url, { headers: headersFor(ctx.token) });
-      bytes += res.bytes;
-      return normalizeJob(stub, parseVersions(res.body, url), ctx);
-    } catch (error) {
-      failed = true;
-      throw unfinished(error, `poll incomplete: versions of job ${stub.ID} could not be read`);
-    }
-  });
-  return { jobs, bytes };
+  const unchanged: string[] = [];
+  const read = await mapPool(
+    stubs,
+    VERSION_READS_IN_FLIGHT,
+    async (stub): Promise<JobSnapshot | undefined> => {
+      const listed = normalizeJob(stub, undefined, ctx);
+      if (ctx.known) {
+        // As stored: its snapshot, details and all, stands.
+        if (ctx.known.get(listed.key) === listed.versionToken) {
+          unchanged.push(listed.key);
+          return undefined;
+        }
+      } else if (!needsVersions(stub, threshold)) return listed;
+      // Details are read for a job whose token moved (a new version, or its health) or that is new,
+      // and at a first sight for jobs submitted recently: SubmitTime is on the cluster's clock, and
+      // a job unchanged for days still needs its details when its state moves.
+      if (failed) return listed;
+      const url = versionsUrl(ctx.apiBase, ctx.nativeId, stub);
+      try {
+        const res = await http.getJson(url, { headers: headersFor(ctx.token) });
+        bytes += res.bytes;
+        return normalizeJob(stub, parseVersions(res.body, url), ctx);
+      } catch (error) {
+        failed = true;
+        throw unfinished(error, `poll incomplete: versions of job ${stub.ID} could not be read`);
+      }
+    },
+  );
+  const jobs = read.filter((j): j is JobSnapshot => j !== undefined);
+  // Remember the index only from a list that showed every job Tattler stores (see the top).
+  const listedKeys = new Set([...unchanged, ...jobs.map((j) => j.key)]);
+  const complete = !ctx.known || [...ctx.known.keys()].every((k) => listedKeys.has(k));
+  return {
+    jobs,
+    ...(ctx.known ? { unchanged } : {}),
+    bytes,
+    memo: complete && index ? { ...memo, index } : memo,
+  };
 }
 
 export function jobUrl(apiBase: string, region: string, namespace: string, id: string): string {

@@ -8,8 +8,10 @@
 import { type Http, PollError } from '../../http';
 import type { DiscoveredCluster } from '../../model';
 import type { SourceSettings } from '../../settings';
-import { confirmKubernetesGone, type Page, pollKubernetes, readAllPages } from '../kubernetes/adapter';
+import { confirmKubernetesGone } from '../kubernetes/adapter';
 import { readDeploymentHistory } from '../kubernetes/history';
+import { type Page, readAllPages } from '../kubernetes/list';
+import { pollKubernetes } from '../kubernetes/poll';
 import { groupFromLabels, isRecord, shapeError } from '../shared';
 import type { SourceAdapter } from '../types';
 
