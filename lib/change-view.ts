@@ -10,7 +10,16 @@
  *   (an image update that broke the job is the usual one).
  */
 import { fillTemplate, safeHttpUrl } from './links';
-import type { Actor, ActorKind, Change, ChangeType, Cluster, FieldChange, FieldValue } from './model';
+import type {
+  Actor,
+  ActorKind,
+  Change,
+  ChangeType,
+  Cluster,
+  FieldChange,
+  FieldValue,
+  Recovered,
+} from './model';
 import type { Settings } from './settings';
 
 const ACTOR_KIND_WORDS: Record<ActorKind, string> = {
@@ -96,6 +105,8 @@ export interface ChangeView {
   fromVersion?: number;
   toVersion?: number;
   skipped?: number;
+  /** Read from the platform's history rather than seen live, and from what. */
+  recovered?: Recovered;
   changeCause?: string;
   /** The job's console page. */
   link?: string;
@@ -130,6 +141,7 @@ export function changeViewOf(
   if (change.fromVersion !== undefined) view.fromVersion = change.fromVersion;
   if (change.toVersion !== undefined) view.toVersion = change.toVersion;
   if (change.skipped !== undefined) view.skipped = change.skipped;
+  if (change.recovered) view.recovered = change.recovered;
   if (change.changeCause) view.changeCause = change.changeCause;
   if (change.clockOffsetMs !== undefined) view.clockOffsetMs = change.clockOffsetMs;
   if (change.link) view.link = change.link;
@@ -202,7 +214,16 @@ export function versionsText(change: Pick<ChangeView, 'fromVersion' | 'toVersion
   return `version ${change.fromVersion ?? '?'} → ${change.toVersion ?? '?'}`;
 }
 
-/** "2 versions skipped between polls (came and went unseen)". */
+/**
+ * "recovered from ReplicaSet shop/cart-7d9f8 (revision 4), not seen live", and what that record
+ * cannot tell when it cannot tell something ("time unknown: …").
+ */
+export function recoveredText(recovered: Recovered, remote: Remote = asIs): string {
+  // The record's name comes from the cluster (a ReplicaSet's name): remote text.
+  return `recovered from ${remote(recovered.from)}, not seen live${recovered.limit ? ` (${recovered.limit})` : ''}`;
+}
+
+/** "2 versions skipped between polls (came and went unseen)": only versions no history recovered. */
 export const skippedText = (skipped: number): string =>
   `${skipped} version${skipped === 1 ? '' : 's'} skipped between polls (came and went unseen)`;
 
@@ -237,6 +258,8 @@ export interface ChangeParts {
   actor?: { name: string; kind: string };
   /** The actor may belong to an earlier change. */
   stale?: string;
+  /** Read from the platform's history rather than seen live, and from what. */
+  recovered?: string;
   /** The cluster's clock was off, and its times were read accordingly. */
   clock?: string;
   /** Versions skipped between polls, and the versions the change went between. */
@@ -254,6 +277,7 @@ export function changeParts(change: ChangeView, remote: Remote = asIs): ChangePa
   if (change.mark === 'degraded') parts.degraded = DEGRADED_TEXT;
   if (actor) parts.actor = { name: remote(actor.name), kind: actorKindText(actor, remote) };
   if (change.actorStale) parts.stale = staleActorText(change, remote);
+  if (change.recovered) parts.recovered = recoveredText(change.recovered, remote);
   const clock = clockText(change.clockOffsetMs);
   if (clock) parts.clock = clock;
   const versions = versionsText(change);

@@ -23,6 +23,7 @@
  * back with the same instance it was never gone.
  */
 import type { Change, ChangeType, FieldChange, FieldValue, JobSnapshot } from './model';
+import { recoverBetween } from './recover/merge';
 
 export interface DiffWindow {
   /** The previous complete poll's start: the change happened after it. */
@@ -243,7 +244,11 @@ export function diffJob(
     return [deleted(prev, opts), created(curr, opts)];
   }
 
-  const { changes: fields, ignoredMoved } = diffFields(prev.fields, curr.fields, opts.ignore);
+  // Versions in between that the platform still remembers are their own changes (recovered);
+  // the live one is then only the last step (lib/recover/merge.ts).
+  const past = recoverBetween(prev, curr, opts);
+  const recovered = past?.changes ?? [];
+  const { changes: fields, ignoredMoved } = diffFields(past?.before ?? prev.fields, curr.fields, opts.ignore);
   const versionMoved =
     prev.version !== undefined && curr.version !== undefined && curr.version > prev.version;
   const healthFlip = isDegraded(prev) !== isDegraded(curr);
@@ -255,21 +260,23 @@ export function diffJob(
     c.fields = fields;
     if (healthFlip) c.fields.push({ path: 'health', before: prev.health.state, after: curr.health.state });
     if (prev.version !== undefined) c.fromVersion = prev.version;
+    if (past?.lastVersion !== undefined && curr.history?.axis === 'version') c.fromVersion = past.lastVersion;
     if (curr.version !== undefined) c.toVersion = curr.version;
     if (versionMoved) {
-      const skipped = (curr.version as number) - (prev.version as number) - 1;
+      // Only what neither a poll nor the platform's history saw counts as skipped.
+      const skipped = (curr.version as number) - (prev.version as number) - 1 - (past?.accounted ?? 0);
       if (skipped > 0) c.skipped = skipped;
     }
-    return [attribute(c, curr, opts)];
+    return [...recovered, attribute(c, curr, opts)];
   }
 
   if (healthFlip) {
     const c = base(curr, 'status', prev, curr, opts);
     c.fields = [{ path: 'health', before: prev.health.state, after: curr.health.state }];
     if (curr.health.message) c.changeCause = curr.health.message;
-    return [c];
+    return [...recovered, c];
   }
-  return [];
+  return recovered;
 }
 
 /**

@@ -49,6 +49,7 @@ export const CSV_COLUMNS = [
   'fromVersion',
   'toVersion',
   'skipped',
+  'recoveredFrom',
   'changeCause',
   'link',
   'id',
@@ -104,6 +105,9 @@ export function changesToCsv(changes: readonly Change[], names: ClusterNames = {
       fromVersion: c.fromVersion,
       toVersion: c.toVersion,
       skipped: c.skipped,
+      recoveredFrom: c.recovered
+        ? `${c.recovered.from}${c.recovered.limit ? ` (${c.recovered.limit})` : ''}`
+        : undefined,
       changeCause: c.changeCause,
       link: c.link,
       id: c.id,

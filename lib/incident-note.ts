@@ -122,6 +122,7 @@ function changeDetails(change: ChangeView, ranked: RankedChange | undefined): st
   const p = changeParts(change, code);
   const lines: string[] = [p.actor ? `By ${p.actor.name} ${p.actor.kind}` : `By: ${ACTOR_NOT_REPORTED}`];
   if (p.stale) lines.push(`⚠ ${p.stale}`);
+  if (p.recovered) lines.push(`↺ ${p.recovered}`);
   if (p.clock) lines.push(p.clock);
   if (ranked) lines.push(`Why shown: ${ranked.reason}`);
   if (p.versions) lines.push(p.versions.text);

@@ -145,6 +145,55 @@ export interface JobSnapshot {
    * `windowStart`) or confirms the deletion, dated from `windowStart` to that poll.
    */
   missing?: { windowStart: number; windowEnd: number };
+  /**
+   * The versions of this job the platform still remembers (ReplicaSets, Argo CD history, Nomad
+   * versions), when the adapter read them this poll: only for jobs that moved, and at first
+   * sight. Never stored: it is the raw material of recovered changes (lib/recover/).
+   */
+  history?: JobHistory;
+}
+
+/**
+ * One version of a job as the platform's own history remembers it: enough to tell what that
+ * version changed (its fields), when and by whom, and from what record that is known.
+ */
+export interface PastVersion {
+  /** On the history's axis (JobHistory.axis): a Deployment revision, an Argo CD history id, a Nomad Version. */
+  version: number;
+  /** When the version was made, on the cluster's clock (epoch ms), when the record says. */
+  at?: number;
+  actor?: Actor;
+  changeCause?: string;
+  /**
+   * The tracked fields this version is known to have had. May be fewer than a snapshot's: an
+   * Argo CD history entry knows the revision and source, not the images; a ReplicaSet knows the
+   * pod template, not the replicas. Paths absent here are carried over from the version before.
+   */
+  fields: Record<string, FieldValue>;
+  /** The record it comes from, said to the user: "ReplicaSet shop/cart-7d9f8", "Argo CD history id 12". */
+  from: string;
+  /** What this record cannot tell, said to the user ("time unknown: …"). */
+  limit?: string;
+}
+
+export interface JobHistory {
+  /** Which of the snapshot's numbers the versions count: `version` (Argo CD, Nomad) or `revision` (Deployments). */
+  axis: 'version' | 'revision';
+  /** Oldest first; only versions the platform still remembers (pruned ones are missing). */
+  versions: PastVersion[];
+  /**
+   * The version the stored snapshot was at, when the snapshot itself does not say (a Nomad job
+   * stored from the list alone): its fields give the first change its "before".
+   */
+  base?: number;
+}
+
+/** Where a change came from when it was not seen live between two polls. */
+export interface Recovered {
+  /** The platform record it was read from (PastVersion.from). */
+  from: string;
+  /** What that record cannot tell (PastVersion.limit). */
+  limit?: string;
 }
 
 export type ChangeType = 'created' | 'updated' | 'deleted' | 'status';
@@ -185,8 +234,13 @@ export interface Change {
   fields: FieldChange[];
   fromVersion?: number;
   toVersion?: number;
-  /** Versions that came and went between the two polls, unseen. */
+  /**
+   * Versions that came and went between the two polls, unseen and not recovered from the
+   * platform's history (it had forgotten them, or keeps none).
+   */
   skipped?: number;
+  /** Set when the change was read from the platform's history rather than seen live. */
+  recovered?: Recovered;
   changeCause?: string;
   link?: string;
 }

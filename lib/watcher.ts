@@ -38,6 +38,8 @@ import {
   storedHostHolds,
 } from './pace';
 import { mapPool } from './pool';
+import { jobsWantingHistory } from './recover/ask';
+import { recoverBaseline } from './recover/merge';
 import type { Settings, SourceSettings } from './settings';
 import type { PollContext, SourceAdapter } from './sources/types';
 import { describeStorageError } from './storage-errors';
@@ -325,6 +327,8 @@ function isBaseline(cluster: Cluster | undefined, baselineKey: string): boolean 
   return cluster?.lastOkPoll === undefined || cluster.baselineKey !== baselineKey;
 }
 
+const DAY_MS = 86_400_000;
+
 /** Asking about this many first tells a lying list from a mass deletion without asking about all. */
 const CONFIRM_SAMPLE = 3;
 
@@ -447,6 +451,7 @@ async function pollCluster(deps: PassDeps, target: Target, summary: PassSummary)
   } catch (error) {
     return recordFailure(deps, target, summary, startedAt, asPollError(error));
   }
+  if (adapter.history) summary.bytes += await readHistory(deps, adapter, ctx, jobs, stored, baseline);
 
   const listed = new Set([...jobs.map((j) => j.key), ...unchanged]);
   const vanishedRows = baseline
@@ -511,6 +516,14 @@ async function pollCluster(deps: PassDeps, target: Target, summary: PassSummary)
         if (isBaseline(fresh, baselineKey)) {
           // What exists is not news: stored without a flood of "created". Cells keep their history.
           await replaceSnapshots(db, state, jobs);
+          // What the platform still remembers of the days before is, recovered (lib/recover/).
+          changes = recoverBaseline(jobs, (rowKey) => state.cells[rowKey] !== undefined, {
+            now: finishedAt,
+            since: finishedAt - deps.settings.retentionDays * DAY_MS,
+            ignore,
+            ...(clockOffsetMs !== undefined ? { clockOffsetMs } : {}),
+          });
+          await recordChanges(db, state, changes);
           dirty = true;
         } else {
           // Jobs given in full with the token already stored did not move either.
@@ -584,6 +597,42 @@ async function pollCluster(deps: PassDeps, target: Target, summary: PassSummary)
   summary.changes += added;
   if (added) deps.log?.(`poll ${cluster.name}: ${added} changes`);
   return 'ok';
+}
+
+/**
+ * Attaches the platform's memory to the jobs worth it (lib/recover/ask.ts), for the adapters where
+ * that costs requests. Recovery is a bonus: when it cannot be read, the poll is recorded as it
+ * would have been without it (the versions in between stay counted as skipped), and the log says why.
+ */
+async function readHistory(
+  deps: PassDeps,
+  adapter: SourceAdapter,
+  ctx: PollContext,
+  jobs: JobSnapshot[],
+  stored: ClusterState,
+  baseline: boolean,
+): Promise<number> {
+  try {
+    // The stored snapshots of the jobs that moved: their revisions say whether one was skipped.
+    const moved: string[] = [];
+    for (const job of baseline ? [] : jobs) {
+      const rowKey = rowKeyOfJob(ctx.clusterId, job.key);
+      const mark = stored.jobs[rowKey];
+      if (mark && mark.t !== job.versionToken) moved.push(rowKey);
+    }
+    const prev = moved.length ? await loadSnapshots(deps.db, stored, moved) : new Map<string, JobSnapshot>();
+    const asked = jobsWantingHistory(jobs, (key) => prev.get(key), baseline);
+    if (!asked.length || !adapter.history) return 0;
+    const { histories, bytes } = await adapter.history(ctx, asked);
+    for (const job of jobs) {
+      const history = histories.get(job.key);
+      if (history) job.history = history;
+    }
+    return bytes;
+  } catch (error) {
+    deps.log?.(`poll ${ctx.clusterName}: history not read, nothing recovered: ${asPollError(error).message}`);
+    return 0;
+  }
 }
 
 function storageFailure(deps: WatcherDeps, summary: PassSummary, error: unknown): PollError {

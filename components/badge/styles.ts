@@ -136,7 +136,8 @@ export const POPOVER_CSS = `
 }
 .pop .ch-mark.degraded { font-weight: 600; }
 .pop .ch-when, .pop .cause { color: var(--tt-muted); }
-.pop .skipped, .pop .cause { font-style: italic; }
+.pop .skipped, .pop .cause, .pop .recovered { font-style: italic; }
+.pop .recovered { color: var(--tt-muted); }
 .pop table { border-collapse: collapse; margin-top: 4px; width: 100%; }
 .pop th, .pop td {
   padding: 1px 6px 1px 0;

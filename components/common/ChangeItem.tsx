@@ -1,7 +1,8 @@
 /**
  * One change, as a list item: what kind of change and its mark, who (and what kind of actor),
  * when (relative and exact, or the poll window it lies in), a warning when the actor may belong
- * to an earlier change, versions skipped, field by field before → after, the cause, and the
+ * to an earlier change, whether it was recovered from the platform's history (and from what) rather
+ * than seen live, versions skipped, field by field before → after, the cause, and the
  * links out (the job's console; the person's jobs). The popup's cell detail and the page
  * badges' popover both render changes with it; each puts its own context on top (the badge:
  * which job and why it is shown) and styles the classes in its own sheet. Words, marks and the
@@ -72,6 +73,12 @@ export function ChangeItem({
         <p class="warn" role="note">
           <span aria-hidden="true">⚠ </span>
           {p.stale}
+        </p>
+      )}
+      {p.recovered && (
+        <p class="recovered" role="note">
+          <span aria-hidden="true">↺ </span>
+          {p.recovered}
         </p>
       )}
       {p.clock && <p class="dim clock">{p.clock}</p>}

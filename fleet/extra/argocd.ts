@@ -144,7 +144,18 @@ export async function startArgoCd(options: ArgoCdOptions = {}): Promise<ArgoCdSy
           sync: { status: 'Synced', revision },
           health: { status: 'Healthy' },
           history: [
-            { revision, deployedAt, id: 1, deployStartedAt: deployedAt, initiatedBy: { username: 'alice' } },
+            {
+              revision,
+              deployedAt,
+              id: 1,
+              source: {
+                repoURL: 'https://git.example.com/shop/deploy.git',
+                path: `apps/${base}`,
+                targetRevision: 'main',
+              },
+              deployStartedAt: deployedAt,
+              initiatedBy: { username: 'alice' },
+            },
           ],
           operationState: {
             operation: { sync: { revision }, initiatedBy: { username: 'alice' }, retry: {} },
@@ -179,9 +190,12 @@ export async function startArgoCd(options: ArgoCdOptions = {}): Promise<ArgoCdSy
     const revision = gitSha();
     const now = iso(clock());
     const id = Math.max(0, ...history.map((h) => h.id as number)) + 1;
-    history.push({ revision, deployedAt: now, id, deployStartedAt: now, initiatedBy });
-    // Argo CD keeps the last revisionHistoryLimit (10) entries; ids keep counting.
-    while (history.length > 10) history.shift();
+    // Like the controller: the entry records the source as synced, and who started the sync.
+    const source = structuredClone((app.spec as Json).source);
+    history.push({ revision, deployedAt: now, id, source, deployStartedAt: now, initiatedBy });
+    // Argo CD keeps the last spec.revisionHistoryLimit (default 10) entries; ids keep counting.
+    const limit = ((app.spec as Json).revisionHistoryLimit as number | undefined) ?? 10;
+    while (history.length > limit) history.shift();
     st.sync = { status: 'Synced', revision };
     st.operationState = {
       operation: { sync: { revision }, initiatedBy, retry: {} },

@@ -90,6 +90,30 @@ function ownedReplicaSets(store: ClusterStore, d: Deployment): ReplicaSet[] {
 const revisionOf = (obj: { metadata: { annotations?: Record<string, string> } }): number =>
   Number(obj.metadata.annotations?.[REVISION] ?? 0);
 
+/**
+ * Annotations the controller keeps for itself, or that describe only the Deployment object: every
+ * other Deployment annotation is copied onto its new ReplicaSet (the deploy tool's actor, the
+ * change-cause), as the real controller's copyDeploymentAnnotationsToReplicaSet does.
+ */
+const NOT_COPIED = new Set([
+  'kubectl.kubernetes.io/last-applied-configuration',
+  REVISION,
+  REVISION_HISTORY,
+  DESIRED,
+  MAX,
+]);
+
+/** Copies the Deployment's annotations onto its current ReplicaSet; true when any changed. */
+function copyAnnotations(d: Deployment, target: Record<string, string>): boolean {
+  let changed = false;
+  for (const [k, v] of Object.entries(d.metadata.annotations ?? {})) {
+    if (NOT_COPIED.has(k) || target[k] === v) continue;
+    target[k] = v;
+    changed = true;
+  }
+  return changed;
+}
+
 /** Finds or creates the ReplicaSet of the Deployment's current template; stamps the revision. */
 function syncRevision(store: ClusterStore, key: string, at: number): ReplicaSet | undefined {
   const d = store.get<Deployment>(key);
@@ -106,6 +130,13 @@ function syncRevision(store: ClusterStore, key: string, at: number): ReplicaSet 
   if (current && revisionOf(current) === top) {
     rs = current;
     revision = top;
+    // The new ReplicaSet follows the Deployment's annotations (a re-stamped actor, a new cause).
+    const copy = { ...annotationsOf(current.metadata) };
+    if (copyAnnotations(d, copy)) {
+      rs = store.update<ReplicaSet>(keyOf('replicasets', ns, current.metadata.name), by, (o) => {
+        copyAnnotations(d, annotationsOf(o.metadata));
+      }).after;
+    }
   } else if (current) {
     // A rollback to an older template reuses its ReplicaSet under a new revision number.
     revision = top + 1;
@@ -114,6 +145,8 @@ function syncRevision(store: ClusterStore, key: string, at: number): ReplicaSet 
       const a = annotationsOf(o.metadata);
       a[REVISION_HISTORY] = a[REVISION_HISTORY] ? `${a[REVISION_HISTORY]},${old}` : String(old);
       a[REVISION] = String(revision);
+      // Reused, it takes the annotations of the rollback; its creationTimestamp stays the first one.
+      copyAnnotations(d, a);
     }).after;
   } else {
     revision = top + 1;
@@ -130,6 +163,9 @@ function syncRevision(store: ClusterStore, key: string, at: number): ReplicaSet 
         creationTimestamp: '',
         labels: { ...d.spec.template.metadata.labels, 'pod-template-hash': hash },
         annotations: {
+          ...Object.fromEntries(
+            Object.entries(d.metadata.annotations ?? {}).filter(([k]) => !NOT_COPIED.has(k)),
+          ),
           [DESIRED]: String(d.spec.replicas),
           [MAX]: String(d.spec.replicas + surgeOf(d.spec.replicas)),
           [REVISION]: String(revision),

@@ -272,7 +272,7 @@ export const EVENTS: Record<string, EventDef> = {
 
   'double-change': {
     description:
-      'alice changes payments-api twice within 4 s (a poller sees only the second: one version skipped)',
+      'alice changes payments-api twice within 4 s (a poller sees only the second live; the first is in the ReplicaSets)',
     run(ctx, options) {
       const target = job('Deployment', 'payments', 'payments-api');
       const cluster = pickCluster(ctx, options, ['prod-us-1', 'prod-eu-1'], target);
@@ -371,6 +371,29 @@ export const EVENTS: Record<string, EventDef> = {
       if (!cluster || ctx.world.clusters.length <= 1) return ctx.log('cluster-leaves: nothing to remove');
       ctx.world.removeCluster(cluster.id);
       ctx.log(`${cluster.name} left the fleet (${cluster.id} removed from Rancher)`);
+    },
+  },
+
+  'log-level': {
+    description:
+      "dave switches cart's log level with helm (followed within a poll by another person's change, only the ReplicaSets still tell it)",
+    run(ctx, options) {
+      const cluster = pickCluster(ctx, options, ['prod-eu-1'], CART);
+      if (!cluster) return ctx.log('log-level: no reachable cluster with cart');
+      const d = cluster.workload<Deployment>('Deployment', CART.namespace, CART.name);
+      const level =
+        d?.spec.template.spec.containers[0]?.env?.find((e) => e.name === 'LOG_LEVEL')?.value === 'debug'
+          ? 'info'
+          : 'debug';
+      edit(
+        ctx,
+        cluster,
+        CART,
+        { person: 'dave', tool: 'helm', cause: `helm upgrade cart --set logLevel=${level}` },
+        `dave set cart's log level to ${level}`,
+        `LOG_LEVEL → ${level}`,
+        setEnv('LOG_LEVEL', level),
+      );
     },
   },
 

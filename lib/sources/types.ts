@@ -4,7 +4,7 @@
  */
 import type { Disappearance } from '../diff';
 import type { Http } from '../http';
-import type { DiscoveredCluster, JobSnapshot } from '../model';
+import type { DiscoveredCluster, JobHistory, JobSnapshot } from '../model';
 import type { SourceSettings } from '../settings';
 
 export interface PollContext {
@@ -74,4 +74,14 @@ export interface SourceAdapter {
    * complete poll (lib/diff.ts). Throws PollError when the API cannot be asked at all.
    */
   confirmGone?(ctx: PollContext, jobs: readonly JobSnapshot[]): Promise<Map<string, Disappearance>>;
+  /**
+   * Reads what the platform remembers of some jobs, where that costs requests of its own (a
+   * Deployment's ReplicaSets), by job key. Asked only for the jobs lib/recover/ask.ts picks. Sources
+   * whose history comes with what a poll reads anyway (Argo CD, Nomad) attach it in `poll`.
+   * Throws PollError when it cannot: the poll is then recorded without recovery.
+   */
+  history?(
+    ctx: PollContext,
+    jobs: readonly JobSnapshot[],
+  ): Promise<{ histories: Map<string, JobHistory>; bytes: number }>;
 }

@@ -9,6 +9,7 @@
  *   log   n (auto) · c cell · at · t type · k `before>after` (+`#n`) · ws/we window · r reported
  *         · a/ak/av actor name/kind/via · s stale · f fields [path, has, before, after]
  *         · fv/tv/sk versions · cc change cause · co clock offset
+ *         · rf/rl recovered from / what that record cannot tell (absent: seen live)
  *         indexes: at (time ranges, retention) and [c+at] (one cell's history, newest first)
  *   cells n (auto) · clusterId · rowKey · kind · namespace · name · link
  *         indexes: &[clusterId+rowKey], clusterId
@@ -39,6 +40,8 @@ export interface StoredChange {
   sk?: number;
   cc?: string;
   co?: number;
+  rf?: string;
+  rl?: string;
 }
 
 /** One job in one cluster: what a stored change points at. */
@@ -96,6 +99,10 @@ export function encodeChange(change: Change, cell: number): StoredChange {
   if (change.skipped !== undefined) out.sk = change.skipped;
   if (change.changeCause !== undefined) out.cc = change.changeCause;
   if (change.clockOffsetMs !== undefined) out.co = change.clockOffsetMs;
+  if (change.recovered) {
+    out.rf = change.recovered.from;
+    if (change.recovered.limit) out.rl = change.recovered.limit;
+  }
   return out;
 }
 
@@ -132,6 +139,7 @@ export function decodeChange(s: StoredChange, cell: Cell): Change {
   if (s.sk !== undefined) change.skipped = s.sk;
   if (s.cc !== undefined) change.changeCause = s.cc;
   if (s.co !== undefined) change.clockOffsetMs = s.co;
+  if (s.rf !== undefined) change.recovered = { from: s.rf, ...(s.rl !== undefined ? { limit: s.rl } : {}) };
   if (cell.link) change.link = cell.link;
   return change;
 }

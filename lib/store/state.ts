@@ -64,6 +64,13 @@ export const bucketKey = (clusterId: string, bucket: number): string => `${clust
 
 export const emptyState = (clusterId: string): ClusterState => ({ clusterId, jobs: {}, cells: {} });
 
+/** A snapshot as it is stored: the history an adapter read with it is used once, never kept. */
+function storedForm(snapshot: JobSnapshot): JobSnapshot {
+  if (!snapshot.history) return snapshot;
+  const { history: _, ...rest } = snapshot;
+  return rest;
+}
+
 /** The mark a snapshot leaves in its cluster's state. */
 export function markOf(snapshot: JobSnapshot): JobMark {
   const mark: JobMark = { t: snapshot.versionToken, b: bucketOf(snapshot.rowKey) };
@@ -128,7 +135,7 @@ export async function storeSnapshots(
     delete state.jobs[rowKey];
   }
   for (const s of put) {
-    (buckets.get(bucketOf(s.rowKey)) as SnapshotBucket).jobs[s.rowKey] = s;
+    (buckets.get(bucketOf(s.rowKey)) as SnapshotBucket).jobs[s.rowKey] = storedForm(s);
     state.jobs[s.rowKey] = markOf(s);
   }
   const empty = [...buckets.values()].filter((b) => Object.keys(b.jobs).length === 0).map((b) => b.key);
@@ -153,7 +160,7 @@ export async function replaceSnapshots(
       bucket = { key: bucketKey(state.clusterId, b), clusterId: state.clusterId, jobs: {} };
       buckets.set(b, bucket);
     }
-    bucket.jobs[s.rowKey] = s;
+    bucket.jobs[s.rowKey] = storedForm(s);
     state.jobs[s.rowKey] = markOf(s);
   }
   if (buckets.size) await db.snapshots.bulkPut([...buckets.values()]);

@@ -76,6 +76,17 @@ const CHANGES: Change[] = [
     fields: [{ path: 'taskgroups[main].tasks[app].env', before: ['A=1'], after: ['A=1', 'B=2'] }],
     link: 'https://nomad.example/ui/jobs/ingest@data',
   },
+  {
+    // A version nobody saw live, read from Nomad's versions afterwards.
+    ...base('recovered-v7', NOW - 10 * MIN),
+    reportedAt: NOW - 10 * MIN,
+    actor: { name: 'token 9f8e7d6c', kind: 'token', via: 'NomadTokenID (ACL token accessor id)' },
+    fields: [{ path: 'taskgroups[main].count', before: 2, after: 3 }],
+    fromVersion: 6,
+    toVersion: 7,
+    recovered: { from: 'Nomad version 7' },
+    link: 'https://nomad.example/ui/jobs/ingest@data',
+  },
 ];
 
 interface Shown {
@@ -103,7 +114,7 @@ async function inPopup(db: TattlerDb): Promise<Shown[]> {
     />,
   );
   fireEvent.click(
-    await screen.findByRole('gridcell', { name: /^ingest in eu-west: 2 changes/ }, { timeout: 5000 }),
+    await screen.findByRole('gridcell', { name: /^ingest in eu-west: 3 changes/ }, { timeout: 5000 }),
   );
   const dialog = await screen.findByRole('dialog', { name: 'Changes of ingest in eu-west' });
   // Its changes are read when it opens.
@@ -140,10 +151,13 @@ describe('a change in the popup and in a badge', () => {
     const db = await seedDb({ clusters: [CLUSTER], jobs: [JOB], changes: CHANGES });
     const popup = await inPopup(db);
     const badge = await inBadge(db);
-    expect(popup).toHaveLength(2);
+    expect(popup).toHaveLength(3);
     expect(badge).toEqual(popup);
 
-    const [byToken, byAlice] = popup as [Shown, Shown];
+    const [byToken, recovered, byAlice] = popup as [Shown, Shown, Shown];
+    // Read from the platform's history, and said so with what it was read from.
+    expect(recovered.text).toContain('recovered from Nomad version 7, not seen live');
+    expect(byToken.text).not.toContain('recovered');
     // A token is not a person: no "their jobs" link, and it is called a token.
     expect(byToken.text).toContain('by token 1a2b3c4d (token, from NomadTokenID (ACL token accessor id))');
     expect(byToken.links.map(([name]) => name)).toEqual(['Open ingest in its console']);

@@ -74,6 +74,8 @@ export function coreFlows(name: BrowserName) {
     });
     const pollNow = async () => (await browser.send({ type: 'poll-now' })) as StatusAnswer;
     const changes = () => storedChanges((t) => browser.readTable(t));
+    /** The changes the first pass recovered from the fleet's history. */
+    const baseline = new Set<string>();
     const lastPass = async () =>
       (await browser.readTable<{ key: string; value: unknown }>('meta')).find((m) => m.key === 'last-pass')
         ?.value as PassSummary | undefined;
@@ -148,20 +150,33 @@ export function coreFlows(name: BrowserName) {
       await login.close();
       const status = await pollNow();
       expect(status.last?.clusters.ok).toBe(12);
-      expect(await changes()).toEqual([]);
+      // What exists is not news; what the ReplicaSets remember within retention is, recovered.
+      const first = await changes();
+      expect(first.filter((c) => c.type !== 'updated' || !c.recovered)).toEqual([]);
+      for (const c of first) baseline.add(c.id);
     });
 
-    it("records erin's bad rollout of cart with her name, in IndexedDB", async () => {
+    it("records dave's change and erin's bad rollout of cart, made between two polls, each with its own name", async () => {
+      // Two people, one job, one poll window: the poll sees only erin's revision; dave's is
+      // recovered from the ReplicaSet the controller made for it.
+      fleet.control.apply('log-level', 'prod-eu-1');
+      fleet.control.settle();
       fleet.control.apply('bad-rollout', 'prod-eu-1');
       fleet.control.settle();
       const status = await pollNow();
-      expect(status.last?.changes).toBeGreaterThanOrEqual(1);
-      const cart = (await changes()).filter(
-        (c) => c.name === 'cart' && c.clusterId === clusterId('prod-eu-1'),
-      );
-      expect(cart).toHaveLength(1);
-      expect(cart[0]).toMatchObject({ type: 'updated', kind: 'Deployment' });
-      expect(cart[0]?.actor).toMatchObject({ name: 'erin', kind: 'person' });
+      expect(status.last?.changes).toBeGreaterThanOrEqual(2);
+      const cart = (await changes())
+        .filter((c) => c.name === 'cart' && c.clusterId === clusterId('prod-eu-1') && !baseline.has(c.id))
+        .sort((a, b) => a.at - b.at);
+      expect(cart).toHaveLength(2);
+      expect(cart.map((c) => [c.type, c.actor?.name, c.actor?.kind])).toEqual([
+        ['updated', 'dave', 'person'],
+        ['updated', 'erin', 'person'],
+      ]);
+      expect(cart[0]?.recovered?.from).toMatch(/^ReplicaSet shop\/cart-\w+ \(revision \d+\)$/);
+      expect(cart[0]?.fields.map((f) => f.path)).toEqual(['containers[cart].env']);
+      expect(cart[1]?.recovered).toBeUndefined();
+      expect(cart[1]?.skipped).toBeUndefined();
     });
 
     it('shows the change in the popup grid', async () => {
@@ -176,7 +191,7 @@ export function coreFlows(name: BrowserName) {
               ),
             undefined,
           ),
-        (labels) => labels.some((l) => /^cart in prod-eu-1: 1 change, last .* by erin$/.test(l)),
+        (labels) => labels.some((l) => /^cart in prod-eu-1: 2 changes, last .* by erin$/.test(l)),
         "cart's cell in prod-eu-1",
       );
       expect(cell.length).toBeGreaterThan(1);
@@ -218,14 +233,19 @@ export function coreFlows(name: BrowserName) {
         'a badge naming cart and erin',
       );
       const badge = badges.find((b) => /erin/.test(b.label ?? ''));
-      expect(badge?.text).toMatch(/1 change · .* before · erin/);
+      expect(badge?.text).toMatch(/2 changes · .* before · erin/);
       await alerts.clickAt(badge?.x ?? 0, badge?.y ?? 0);
       const pop = await eventually(
         () => alerts.badgeParts('.pop'),
         (list) => list.length > 0,
         'the popover',
       );
-      expect(pop.map((p) => p.text).join(' ')).toMatch(/same job, same cluster/);
+      const popText = pop.map((p) => p.text).join(' ');
+      expect(popText).toMatch(/same job, same cluster/);
+      // Both people, each with their own change; dave's says where it was read from.
+      expect(popText).toMatch(/by erin/);
+      expect(popText).toMatch(/by dave/);
+      expect(popText).toMatch(/recovered from ReplicaSet shop\/cart-\w+ \(revision \d+\), not seen live/);
       const links = await alerts.badgeParts('.pop a');
       expect(links.find((l) => /erin's jobs/.test(l.text))?.href).toBe(
         `${fleet.url}/dashboard/users/erin/jobs`,

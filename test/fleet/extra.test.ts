@@ -104,7 +104,7 @@ describe('Argo CD over HTTP', () => {
     expect(error).toMatchObject({ status: 'auth', message: '401 on /api/v1/clusters' });
   });
 
-  it('discovers destinations, polls, and sees a sync by bob after one by alice: one change, one skipped', async () => {
+  it('discovers destinations, polls, and sees a sync by bob after one by alice: two changes, each its own person', async () => {
     const { argocd } = sourcesBy();
     const cookie = await systems.argocd.login('tattler');
     const { clusters } = await argocdAdapter.discover(httpFor(cookie), argocd);
@@ -134,17 +134,29 @@ describe('Argo CD over HTTP', () => {
     expect(second.jobs.find((j) => j.name === 'checkout')?.link).toBe(
       `${systems.urls.argocd}/applications/argocd/checkout-prod-eu-1`,
     );
-    expect(changes).toHaveLength(1);
+    // Alice's sync came and went between the polls: recovered from status.history.
+    expect(changes).toHaveLength(2);
     expect(changes[0]).toMatchObject({
       type: 'updated',
       rowKey: 'Application:shop/checkout',
-      actor: { name: 'bob', kind: 'person' },
+      actor: { name: 'alice', kind: 'person' },
       fromVersion: 1,
-      toVersion: 3,
-      skipped: 1,
+      toVersion: 2,
+      recovered: { from: 'Argo CD history id 2' },
     });
-    expect(changes[0]?.actorStale).toBeUndefined();
-    expect(changes[0]?.fields.find((f) => f.path === 'images')).toEqual({
+    expect(changes[0]?.fields.map((f) => f.path)).toEqual(['sync.revision']);
+    expect(changes[1]).toMatchObject({
+      type: 'updated',
+      rowKey: 'Application:shop/checkout',
+      actor: { name: 'bob', kind: 'person' },
+      fromVersion: 2,
+      toVersion: 3,
+    });
+    expect(changes[1]?.skipped).toBeUndefined();
+    expect(changes[1]?.recovered).toBeUndefined();
+    expect(changes[1]?.actorStale).toBeUndefined();
+    // History entries do not record images: the live change carries the images' whole move.
+    expect(changes[1]?.fields.find((f) => f.path === 'images')).toEqual({
       path: 'images',
       before: ['registry.example.com/shop/checkout:1.0.0'],
       after: ['registry.example.com/shop/checkout:1.2.0'],
@@ -193,7 +205,7 @@ describe('Nomad over HTTP', () => {
     });
   });
 
-  it('discovers regions, pages the job list, and sees two submits: the second token, one skipped', async () => {
+  it('discovers regions, pages the job list, and sees two submits: two changes, each its own token', async () => {
     const { nomad } = sourcesBy();
     const { clusters } = await nomadAdapter.discover(httpFor(undefined), nomad);
     expect(clusters.map((c) => c.nativeId)).toEqual(['eu-west', 'us-east']);
@@ -219,21 +231,37 @@ describe('Nomad over HTTP', () => {
     // Four jobs, two per page: two list requests per poll.
     const lists = sent.slice(before).filter((r) => new URL(r.url).pathname === '/v1/jobs');
     expect(lists).toHaveLength(4);
-    expect(changes).toHaveLength(1);
+    expect(changes).toHaveLength(2);
+    const alice = systems.nomad.tokens.alice?.accessorId as string;
     const bob = systems.nomad.tokens.bob?.accessorId as string;
+    // Alice's version came and went between the polls: recovered from the job's versions.
     expect(changes[0]).toMatchObject({
       type: 'updated',
-      rowKey: 'NomadJob:shop/checkout',
-      actor: { name: `token ${bob.slice(0, 8)}`, kind: 'token' },
+      actor: { name: `token ${alice.slice(0, 8)}`, kind: 'token' },
       fromVersion: 0,
-      toVersion: 2,
-      skipped: 1,
-      reportedAt: t - 60_000,
+      toVersion: 1,
+      recovered: { from: 'Nomad version 1' },
     });
     expect(changes[0]?.fields).toEqual([
       {
         path: 'taskgroups[web].tasks[app].image',
         before: 'registry.example.com/shop/checkout-app:1.0.0',
+        after: 'registry.example.com/shop/checkout-app:1.1.0',
+      },
+    ]);
+    expect(changes[1]).toMatchObject({
+      type: 'updated',
+      rowKey: 'NomadJob:shop/checkout',
+      actor: { name: `token ${bob.slice(0, 8)}`, kind: 'token' },
+      fromVersion: 1,
+      toVersion: 2,
+      reportedAt: t - 60_000,
+    });
+    expect(changes[1]?.skipped).toBeUndefined();
+    expect(changes[1]?.fields).toEqual([
+      {
+        path: 'taskgroups[web].tasks[app].image',
+        before: 'registry.example.com/shop/checkout-app:1.1.0',
         after: 'registry.example.com/shop/checkout-app:1.2.0',
       },
     ]);
@@ -266,11 +294,9 @@ describe('Nomad over HTTP', () => {
       before: false,
       after: true,
     });
-    // The trade-off: details unknown before are reported as new.
-    expect(changes[0]?.fields.find((f) => f.path === 'taskgroups[consumer].count')).toEqual({
-      path: 'taskgroups[consumer].count',
-      after: 2,
-    });
+    // Details not read at first sight come from the version it was at: nothing reads as new.
+    expect(changes[0]?.fields.filter((f) => f.before === undefined)).toEqual([]);
+    expect(changes[0]?.fields.find((f) => f.path === 'taskgroups[consumer].count')).toBeUndefined();
   });
 
   it('the token travels only as X-Nomad-Token, never in a URL', () => {

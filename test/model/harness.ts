@@ -34,6 +34,7 @@ import {
   type ModelJob,
   NOMAD_ACCESSOR,
   PEOPLE,
+  pastOf,
   rowKeyOf,
   type Served,
   tattlerClusterId,
@@ -161,18 +162,19 @@ export class Harness {
 
   private createJob(c: ModelCluster, person: string, name = `job-${++this.jobSeq}`) {
     const writes = this.nextWrite();
-    c.jobs.set(name, {
+    const job = {
       name,
       uid: this.world.newUid(),
       version: 1,
       image: `registry.example.com/shop/${name}:1.0.0`,
       replicas: 2,
-      health: 'healthy',
+      health: 'healthy' as const,
       changedAt: this.trueNow,
       changedBy: person,
       writes,
       specIndex: writes,
-    });
+    };
+    c.jobs.set(name, { ...job, past: [pastOf(job)] });
   }
 
   private writeSeq = 100;
@@ -206,6 +208,7 @@ export class Harness {
         j.changedBy = PEOPLE[step.person % PEOPLE.length] as string;
         j.writes = this.nextWrite();
         j.specIndex = j.writes;
+        j.past = [...j.past, pastOf(j)];
         return;
       }
       case 'health': {

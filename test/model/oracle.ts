@@ -9,7 +9,7 @@
  * degraded or back). The expectations are semantic — which job, what kind, which attributes —
  * plus who made an update, so the comparison does not depend on ids, paths or windows.
  */
-import type { Family, ModelJob } from './world';
+import { ARGO_HISTORY_LIMIT, type Family, type ModelJob, type PastSpec } from './world';
 
 export type Attr = 'image' | 'replicas' | 'health';
 
@@ -63,6 +63,15 @@ export class ClusterOracle {
     return [...this.stored.keys()].some((name) => !o.listed.has(name) && o.truth.has(name));
   }
 
+  /**
+   * The versions of a job its platform still remembers, as Tattler reads them: Argo CD's
+   * `status.history` (the last 10 syncs, which know the revision and Helm parameters — here the
+   * replicas — but not the images). Other families' histories are not modelled yet.
+   */
+  private remembered(job: ModelJob): readonly PastSpec[] {
+    return this.family === 'argocd' ? job.past.slice(-ARGO_HISTORY_LIMIT) : [];
+  }
+
   /** Applies one committed observation. */
   commit(o: Observation): void {
     const add = (type: Expected['type'], name: string, attrs: Attr[] = [], by?: string) =>
@@ -78,7 +87,15 @@ export class ClusterOracle {
       this.baselined = true;
       for (const name of o.listed) {
         const job = o.truth.get(name);
-        if (job) this.stored.set(name, { job, missing: false });
+        if (!job) continue;
+        this.stored.set(name, { job, missing: false });
+        // History from day zero: every remembered version whose previous one is remembered too.
+        const remembered = this.remembered(job);
+        for (let i = 1; i < remembered.length; i++) {
+          const v = remembered[i] as PastSpec;
+          const prev = remembered[i - 1] as PastSpec;
+          add('updated', name, v.replicas !== prev.replicas ? ['replicas'] : [], v.changedBy);
+        }
       }
       return;
     }
@@ -95,9 +112,16 @@ export class ClusterOracle {
         add('created', name);
         continue;
       }
+      // Versions in between that the platform still remembers: each its own change, recovered.
+      let replicasBefore = before.replicas;
+      for (const v of this.remembered(now)) {
+        if (v.version <= before.version || v.version >= now.version) continue;
+        add('updated', name, v.replicas !== replicasBefore ? ['replicas'] : [], v.changedBy);
+        replicasBefore = v.replicas;
+      }
       const attrs: Attr[] = [];
       if (before.image !== now.image) attrs.push('image');
-      if (before.replicas !== now.replicas) attrs.push('replicas');
+      if (replicasBefore !== now.replicas) attrs.push('replicas');
       const versionMoved = VERSIONED.has(this.family) && now.version > before.version;
       const healthFlip = before.health !== now.health;
       if (attrs.length || versionMoved) {

@@ -37,7 +37,30 @@ export interface ModelJob {
   writes: number;
   /** The world-wide write counter at the last spec change (Nomad's JobModifyIndex). */
   specIndex: number;
+  /** Every spec version of this incarnation, oldest first (the last is the current one). */
+  past: readonly PastSpec[];
 }
+
+/** One spec version as a platform's history remembers it. */
+export interface PastSpec {
+  version: number;
+  image: string;
+  replicas: number;
+  changedAt: number;
+  changedBy: string;
+}
+
+/** How many versions Argo CD keeps in `status.history` (revisionHistoryLimit's default). */
+export const ARGO_HISTORY_LIMIT = 10;
+
+/** The spec version a job is at now, as its history records it. */
+export const pastOf = (j: Omit<ModelJob, 'past'>): PastSpec => ({
+  version: j.version,
+  image: j.image,
+  replicas: j.replicas,
+  changedAt: j.changedAt,
+  changedBy: j.changedBy,
+});
 
 export interface ModelCluster {
   family: Family;
@@ -239,9 +262,23 @@ function application(c: ModelCluster, j: ModelJob): unknown {
     status: {
       sync: { status: 'Synced', revision: sha(j.version) },
       health: { status: j.health === 'degraded' ? 'Degraded' : 'Healthy' },
-      history: [
-        { id: j.version, revision: sha(j.version), deployedAt, deployStartedAt: deployedAt, initiatedBy: by },
-      ],
+      // Every sync Argo CD still remembers, as the controller records it.
+      history: j.past.slice(-ARGO_HISTORY_LIMIT).map((v) => {
+        const at = iso(v.changedAt + c.skewMs);
+        return {
+          id: v.version,
+          revision: sha(v.version),
+          deployedAt: at,
+          deployStartedAt: at,
+          source: {
+            repoURL: 'https://git.example.com/shop/deploy.git',
+            path: `charts/${j.name}`,
+            targetRevision: 'main',
+            helm: { parameters: [{ name: 'replicaCount', value: String(v.replicas) }] },
+          },
+          initiatedBy: { username: `${v.changedBy}@example.com` },
+        };
+      }),
       operationState: {
         operation: { sync: { revision: sha(j.version) }, initiatedBy: by },
         phase: 'Succeeded',

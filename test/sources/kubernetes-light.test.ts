@@ -106,6 +106,8 @@ describe('Kubernetes, light on the API servers', () => {
 
   it('a change fetches exactly the object that moved, and records it', async () => {
     await pass();
+    // What the first sight recovered from the fleet's ReplicaSets (issue 15) is not this change.
+    const recovered = new Set((await changesIn(db)).map((c) => c.id));
     const [id] = clusterIds();
     fleet.control.apply('kubectl-edit', id); // pricing, in shop
     fleet.control.settle();
@@ -117,7 +119,8 @@ describe('Kubernetes, light on the API servers', () => {
       rows({ system: 'kubernetes', as: 'object' }).map((r) => [r.cluster, r.resource, r.verb, r.requests]),
     ).toEqual([[id, 'deployments', 'get', 1]]);
     expect(rows({ verb: 'get' })[0]?.from).toBe('cache');
-    const changes = await changesIn(db);
+    const changes = (await changesIn(db)).filter((c) => !recovered.has(c.id));
+    expect(changes.length).toBeGreaterThan(0);
     expect(changes.map((c) => [c.clusterId, c.name])).toEqual(changes.map(() => [`demo/${id}`, 'pricing']));
     expect(changes.find((c) => c.type === 'updated')?.actor?.name).toBe('kubectl-edit');
   });

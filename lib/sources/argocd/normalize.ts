@@ -41,6 +41,7 @@ import { jobKeyOf, rowKeyOf } from '../../model';
 import { arr, at, bool, type Json, nonEmpty, num, parseIsoTime, rec, str, trimBase } from '../shared';
 import { stableHash } from '../stable-hash';
 import type { PollContext } from '../types';
+import { historyOf } from './history';
 
 export const ARGOCD_KIND = 'Application';
 
@@ -106,7 +107,7 @@ export const namespaceOf = (app: ArgoApp): string =>
 // ---------------------------------------------------------------------------------------------
 // Fields
 
-function sourceFields(prefix: string, source: Json, out: Record<string, FieldValue>) {
+export function sourceFields(prefix: string, source: Json, out: Record<string, FieldValue>): void {
   for (const key of ['repoURL', 'path', 'targetRevision', 'chart'] as const) {
     const value = str(source[key]);
     if (value !== undefined) out[`${prefix}.${key}`] = value;
@@ -357,6 +358,9 @@ export function normalizeApp(app: ArgoApp, ctx: NormalizeContext): JobSnapshot {
     observedAt: ctx.now,
   };
   if (history) snapshot.version = history.id;
+  // Every sync Argo CD still remembers: the syncs between two polls are recovered from it.
+  const past = historyOf(app);
+  if (past) snapshot.history = past;
   const uid = nonEmpty(app.metadata.uid);
   if (uid) snapshot.instance = uid;
   if (changedAt !== undefined) snapshot.changedAt = changedAt;

@@ -13,6 +13,7 @@ import type { JobSnapshot, KubernetesKind } from '../../model';
 import { matchesLabelSelector } from '../label-selector';
 import { isRecord, namePredicate, shapeError } from '../shared';
 import type { PollContext, SourceAdapter } from '../types';
+import { readDeploymentHistory } from './history';
 import { objectUrl } from './list';
 import { KIND_INFO } from './normalize';
 import { pollKubernetes } from './poll';
@@ -66,4 +67,5 @@ export const kubernetesAdapter: SourceAdapter = {
   },
   poll: pollKubernetes,
   confirmGone: confirmKubernetesGone,
+  history: readDeploymentHistory,
 };

@@ -180,10 +180,14 @@ export function fieldsOf(kind: KubernetesKind, obj: KubeObject): Record<string, 
       put('spec.suspend', bool(spec.suspend) ?? false);
       break;
   }
-  const pod = podSpecOf(kind, obj);
+  podFields(podSpecOf(kind, obj), out);
+  return out;
+}
+
+/** The tracked fields of a pod spec (a workload's template, or a ReplicaSet's: its history). */
+export function podFields(pod: Json | undefined, out: Record<string, FieldValue>): void {
   containerFields('initContainers', pod?.initContainers, out);
   containerFields('containers', pod?.containers, out);
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -459,7 +463,7 @@ export function linkOf(
 
 // ---------------------------------------------------------------------------------------------
 
-const integer = (v: unknown): number | undefined => {
+export const integer = (v: unknown): number | undefined => {
   if (typeof v !== 'string' || !/^\d+$/.test(v)) return undefined;
   const n = Number(v);
   return Number.isSafeInteger(n) ? n : undefined;

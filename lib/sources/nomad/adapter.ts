@@ -13,9 +13,10 @@
  * poll when that is longer ago (the watcher passes `lastOkPoll`), so every job that changed
  * between two polls is read in full. Every other job is built from the list alone. Its version
  * token (`JobModifyIndex`) is unchanged, so the diff never compares it and the stored snapshot —
- * with the details read when it last changed — stays. What is lost: a job that has not changed
- * since before Tattler's first poll is stored without details, so its first change shows the
- * detail fields as new rather than as before → after, and its submitter only from then on.
+ * with the details read when it last changed — stays. A job that has not changed since before
+ * Tattler's first poll is stored without details; its first change takes its "before" from the
+ * version it was at, which the versions read for that change still hold (history.ts), unless
+ * Nomad has stopped tracking that version.
  *
  * After a cluster's first sight, a job whose version token is the one Tattler stores is reported
  * unchanged (its stored snapshot, with its details, stands), and versions are read only for jobs

@@ -32,6 +32,7 @@ import type { Actor, FieldValue, Health, JobSnapshot } from '../../model';
 import { jobKeyOf, rowKeyOf } from '../../model';
 import { arr, bool, type Json, nonEmpty, num, rec, str, trimBase } from '../shared';
 import type { PollContext } from '../types';
+import { historyOf } from './history';
 
 export const NOMAD_KIND = 'NomadJob';
 
@@ -265,6 +266,9 @@ export function normalizeJob(
     const cause = summarizeDiff(arr(versions?.Diffs)[current.index]);
     if (cause) snapshot.changeCause = cause;
   }
+  // Every version Nomad still tracks: those between two polls are recovered from it.
+  const history = versions ? historyOf(versions, ctx.known?.get(snapshot.key)) : undefined;
+  if (history) snapshot.history = history;
   if (changedAt !== undefined) snapshot.changedAt = changedAt;
   const link = linkOf(stub, ctx);
   if (link) snapshot.link = link;
