@@ -8,7 +8,14 @@
  */
 import type { Page } from 'playwright-core';
 import { FIREFOX_STORE_DIST, launchFirefox } from './firefox';
-import { type BadgePart, badgeParts, type LaunchedExtension, launchExtension, STORE_DIST } from './harness';
+import {
+  type BadgePart,
+  badgeParts,
+  closeTab,
+  type LaunchedExtension,
+  launchExtension,
+  STORE_DIST,
+} from './harness';
 import { callExtensionApi, readStore, sendMessage } from './in-extension';
 
 export type { BadgePart };
@@ -107,7 +114,7 @@ export function chromiumBrowser(ext: LaunchedExtension): ExtensionBrowser {
       await page.context().grantPermissions(['clipboard-read'], { origin: new URL(page.url()).origin });
       return page.evaluate(() => navigator.clipboard.readText());
     },
-    close: () => page.close(),
+    close: () => closeTab(page),
   });
 
   let helper: Promise<Page> | undefined;

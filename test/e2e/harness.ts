@@ -27,6 +27,26 @@ export function chromePath(): string {
   return found;
 }
 
+/**
+ * Closes a tab. Chromium can acknowledge a close that races a navigation's commit (a log-in's
+ * redirect that just landed) without closing the tab, and `page.close()` then waits forever
+ * (microsoft/playwright#42366; a second `page.close()` only waits on the first). So: let the page
+ * finish loading, close, and if the tab is still there after 5 s ask again with CDP's Page.close,
+ * which that race does not swallow.
+ */
+export async function closeTab(page: Page): Promise<void> {
+  await page.waitForLoadState('load', { timeout: 10_000 }).catch(() => undefined);
+  const closed = new Promise<true>((r) => page.once('close', () => r(true)));
+  const within = (ms: number) =>
+    Promise.race([closed, new Promise<false>((r) => setTimeout(() => r(false), ms))]);
+  void page.close().catch(() => undefined);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (page.isClosed() || (await within(5_000))) return;
+    await page.close({ runBeforeUnload: true }).catch(() => undefined);
+  }
+  if (!(await within(5_000))) throw new Error(`the tab at ${page.url()} did not close`);
+}
+
 export interface LaunchedExtension {
   context: BrowserContext;
   worker: Worker;
@@ -91,7 +111,7 @@ export async function importSettingsThroughOptions(
   const outcome = page.getByRole('status').or(page.getByRole('alert'));
   await outcome.first().waitFor();
   const text = (await outcome.first().textContent()) ?? '';
-  await page.close();
+  await closeTab(page);
   return text;
 }
 
@@ -106,7 +126,7 @@ export async function pollNow(ext: LaunchedExtension): Promise<unknown> {
       return api.runtime.sendMessage({ type: 'poll-now' });
     });
   } finally {
-    await page.close();
+    await closeTab(page);
   }
 }
 
