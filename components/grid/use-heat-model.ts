@@ -29,6 +29,14 @@ export function useHeatModel(options: {
     () => Object.fromEntries(settings.sources.map((s) => [s.id, s.name])),
     [settings.sources],
   );
+  // One column per cluster across sources (lib/identity/clusters.ts).
+  const identity = useMemo(
+    () => ({
+      sourceTypes: Object.fromEntries(settings.sources.map((s) => [s.id, s.type])),
+      aliases: settings.clusterAliases,
+    }),
+    [settings.sources, settings.clusterAliases],
+  );
   // `tick` re-reads the clock so heat fades without new data.
   const index = useMemo(() => {
     if (!activity) return undefined;
@@ -39,8 +47,9 @@ export function useHeatModel(options: {
       windowMs,
       now: clock(),
       sourceNames,
+      identity,
     });
-  }, [activity, windowMs, tick, sourceNames]);
+  }, [activity, windowMs, tick, sourceNames, identity]);
   const rows = useMemo(() => (index ? viewRows(index, filter) : []), [index, filter]);
   return { activity, error: view.error, index, rows };
 }
