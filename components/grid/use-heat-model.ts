@@ -7,6 +7,7 @@ import { useMemo } from 'preact/hooks';
 import { buildHeatIndex } from '../../lib/heat/build';
 import { viewRows } from '../../lib/heat/rows';
 import type { RowFilter } from '../../lib/heat/types';
+import { identityRulesOf } from '../../lib/identity/clusters';
 import type { PopupData } from '../../lib/popup-data';
 import type { Settings } from '../../lib/settings';
 import { useLive } from '../common/use-live';
@@ -30,13 +31,7 @@ export function useHeatModel(options: {
     [settings.sources],
   );
   // One column per cluster across sources (lib/identity/clusters.ts).
-  const identity = useMemo(
-    () => ({
-      sourceTypes: Object.fromEntries(settings.sources.map((s) => [s.id, s.type])),
-      aliases: settings.clusterAliases,
-    }),
-    [settings.sources, settings.clusterAliases],
-  );
+  const identity = useMemo(() => identityRulesOf(settings), [settings.sources, settings.clusterAliases]);
   // `tick` re-reads the clock so heat fades without new data.
   const index = useMemo(() => {
     if (!activity) return undefined;

@@ -19,6 +19,7 @@
  * Nomad regions are not Kubernetes clusters: only an alias joins them to one.
  */
 import type { Cluster, SourceType } from '../model';
+import type { Settings } from '../settings';
 
 export interface ClusterAlias {
   /** What the column and the answers call the identity. */
@@ -47,6 +48,12 @@ export interface ClusterIdentity {
   /** How each member other than the first was joined, by cluster id. */
   joined: Record<string, JoinReason>;
 }
+
+/** The rules as settings give them: each source's type, and the user's aliases. */
+export const identityRulesOf = (settings: Pick<Settings, 'sources' | 'clusterAliases'>): IdentityRules => ({
+  sourceTypes: Object.fromEntries(settings.sources.map((s) => [s.id, s.type])),
+  aliases: settings.clusterAliases,
+});
 
 /** Whose name and group an identity takes: the sources that know the cluster best first. */
 const TYPE_RANK: Record<SourceType, number> = { rancher: 0, kubernetes: 1, argocd: 2, generic: 3, nomad: 4 };
