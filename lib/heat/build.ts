@@ -98,12 +98,15 @@ function layout(
   const none = () => {
     throw new Error('no grid');
   };
-  // Per member: where a job runs, from the grid's own bytes, for columns of several clusters.
-  const gridRow = new Map(grid?.rows.map((rowKey, r) => [rowKey, r]));
-  const gridCol = new Map(grid?.clusters.map((id, c) => [id, c]));
+  // Per member: where a job runs, from the grid's own bytes, for columns of several clusters
+  // (the lookups are built when such a cell is first asked about).
+  let gridRow: Map<string, number> | undefined;
+  let gridCol: Map<string, number> | undefined;
   const membersOf = (r: number, column: HeatColumn): string[] => {
     const row = rows[r];
     if (!row || column.members.length < 2) return [];
+    gridRow ??= new Map(grid?.rows.map((rowKey, i) => [rowKey, i]));
+    gridCol ??= new Map(grid?.clusters.map((id, i) => [id, i]));
     const cell = active.get(r * width + column.index);
     const changed = new Set(cell ? partsOf(cell).map((p) => p.clusterId) : []);
     const gr = gridRow.get(row.rowKey);
@@ -112,7 +115,7 @@ function layout(
       .map((m) => m.cluster.id)
       .filter((id) => {
         if (changed.has(id)) return true;
-        const gc = gridCol.get(id);
+        const gc = gridCol?.get(id);
         return grid !== undefined && gr !== undefined && gc !== undefined && grid.flags[gr * gw + gc] !== 0;
       });
   };
