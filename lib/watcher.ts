@@ -38,7 +38,7 @@ import {
   storedHostHolds,
 } from './pace';
 import { mapPool } from './pool';
-import { jobsWantingHistory } from './recover/ask';
+import { carryRevision, jobsWantingHistory } from './recover/ask';
 import { recoverBaseline } from './recover/merge';
 import type { Settings, SourceSettings } from './settings';
 import type { PollContext, SourceAdapter } from './sources/types';
@@ -622,13 +622,15 @@ async function readHistory(
     }
     const prev = moved.length ? await loadSnapshots(deps.db, stored, moved) : new Map<string, JobSnapshot>();
     const asked = jobsWantingHistory(jobs, (key) => prev.get(key), baseline);
-    if (!asked.length || !adapter.history) return 0;
-    const { histories, bytes } = await adapter.history(ctx, asked);
+    const read = asked.length && adapter.history ? await adapter.history(ctx, asked) : undefined;
     for (const job of jobs) {
-      const history = histories.get(job.key);
+      const history = read?.histories.get(job.key);
       if (history) job.history = history;
+      // A revision only the history says (a StatefulSet's): from this read, or kept from the last.
+      const revision = history?.current ?? carryRevision(prev.get(job.key), job);
+      if (revision !== undefined) job.revision = revision;
     }
-    return bytes;
+    return read?.bytes ?? 0;
   } catch (error) {
     deps.log?.(`poll ${ctx.clusterName}: history not read, nothing recovered: ${asPollError(error).message}`);
     return 0;
