@@ -56,7 +56,7 @@ const valueText = (v: FieldValue | undefined): string | undefined =>
   typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
 
 /** The rollout-ish field a change set, if any (the first by path). */
-export function rolloutOf(
+export function rolloutValueOf(
   change: Pick<Change, 'type' | 'fields'>,
 ): { field: string; value: string } | undefined {
   if (change.type !== 'updated' && change.type !== 'created') return undefined;
@@ -87,7 +87,7 @@ export function addChange(agg: CellAgg, change: Change): CellAgg {
   if (change.type === 'created') agg.createdAt = laterOf(agg.createdAt, at);
   if (change.type === 'deleted') agg.deletedAt = laterOf(agg.deletedAt, at);
   if (isDegradingChange(change)) agg.degradedAt = laterOf(agg.degradedAt, at);
-  const rollout = rolloutOf(change);
+  const rollout = rolloutValueOf(change);
   if (rollout && (!agg.rollout || at >= agg.rollout.at)) {
     agg.rollout = { ...rollout, at };
     if (change.actor) {

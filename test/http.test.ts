@@ -9,6 +9,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttp, type FetchLike, PollError } from '../lib/http';
+import { opaqueRedirect } from './sources/extra-helpers';
 
 interface Heard {
   path: string;
@@ -30,25 +31,6 @@ async function listen(
 }
 
 const TOKEN = '0b7a4c2e-5d1f-4e8a-9c3b-2a1d0e9f8c7b';
-
-/** What a browser's fetch gives for `redirect: 'manual'`: an opaque redirect, nothing readable. */
-function opaqueRedirect(url: string, onRead: () => void): Response {
-  const read = async () => {
-    onRead();
-    return '';
-  };
-  return {
-    type: 'opaqueredirect',
-    status: 0,
-    ok: false,
-    redirected: false,
-    url,
-    headers: new Headers(),
-    body: null,
-    text: read,
-    json: read,
-  } as unknown as Response;
-}
 
 describe('redirects', () => {
   it('are never followed: every request asks fetch not to', async () => {

@@ -5,7 +5,7 @@
  * a rollout's changes into one entry with it (lib/correlate/rollouts.ts, from the changes). Both
  * read a change's rollout value the way a cell's aggregate keeps it (lib/aggregate.ts).
  */
-import { rolloutOf as rolloutValueOf } from '../aggregate';
+import { rolloutValueOf } from '../aggregate';
 import type { Actor, Change } from '../model';
 import type { Rollout } from './types';
 

@@ -49,9 +49,15 @@ export function respond(body: string, init: ResponseInit = {}): Response {
   return new Response(body, init);
 }
 
-/** What a browser's fetch gives an extension for a redirect it did not follow: nothing readable. */
-export function opaqueRedirect(url: string): Response {
-  const unreadable = () => Promise.reject(new TypeError('an opaque redirect has no body'));
+/**
+ * What a browser's fetch gives an extension for a redirect it did not follow (`redirect:
+ * 'manual'`): status 0, no headers, an empty body. `onRead` tells a test the body was read.
+ */
+export function opaqueRedirect(url: string, onRead?: () => void): Response {
+  const read = async () => {
+    onRead?.();
+    return '';
+  };
   return {
     type: 'opaqueredirect',
     status: 0,
@@ -60,8 +66,8 @@ export function opaqueRedirect(url: string): Response {
     url,
     headers: new Headers(),
     body: null,
-    text: unreadable,
-    json: unreadable,
+    text: read,
+    json: read,
   } as unknown as Response;
 }
 
