@@ -213,7 +213,7 @@ describe('StatefulSets and DaemonSets through whole passes', () => {
     return parsed.value;
   };
 
-  it('recovers at first sight, then two edits by two people between two polls as two changes', async () => {
+  it('recovers at first sight, then — after a poll whose history read failed — two edits by two people between two polls as two changes', async () => {
     db = await openDb(`k8s-revisions-${Math.random()}`);
     const api = new FakeKubeApi();
     const crs = fixture<KubeList>('kubernetes/controllerrevisions.json');
@@ -263,6 +263,36 @@ describe('StatefulSets and DaemonSets through whole passes', () => {
     await pass(NOW + 60_000);
     expect(crLists(seen)).toEqual([]);
 
+    // A poll whose history read fails (node-agent moved; the ControllerRevisions answer 404):
+    // recorded without recovery, and queue, whose status alone moved, keeps its revision.
+    const ds = (api.lists as Record<string, KubeList>).daemonsets as KubeList;
+    const agent = ds.items.find((o) => o.metadata.name === 'node-agent') as KubeObject & {
+      status: Record<string, unknown>;
+    };
+    agent.metadata.resourceVersion = '935000';
+    agent.metadata.generation = 7;
+    agent.status.observedGeneration = 7;
+    q.metadata.resourceVersion = '935001';
+    q.status.readyReplicas = 3;
+    const lists = api.lists as Record<string, KubeList | undefined>;
+    lists.controllerrevisions = undefined;
+    const lines: string[] = [];
+    seen = api.requests.length;
+    const failed = await runPass({
+      db,
+      settings: settings(),
+      http: createHttp({ fetch: api.fetch }),
+      adapterFor,
+      now: () => NOW + 120_000,
+      log: (l) => lines.push(l),
+    });
+    expect(failed.clusters.ok).toBe(1);
+    expect(crLists(seen)).toEqual([
+      '/k8s/clusters/c-m-abc12/apis/apps/v1/namespaces/observability/controllerrevisions',
+    ]);
+    expect(lines.some((l) => l.includes('history not read, nothing recovered'))).toBe(true);
+    lists.controllerrevisions = crs;
+
     // Between two polls: alice makes revision 8, bob revision 9.
     const template = (image: string) => ({
       $patch: 'replace',
@@ -309,7 +339,7 @@ describe('StatefulSets and DaemonSets through whole passes', () => {
       '/k8s/clusters/c-m-abc12/apis/apps/v1/namespaces/shop/controllerrevisions',
     ]);
     const after = (await changesIn(db))
-      .filter((c) => c.windowStart >= NOW + 60_000)
+      .filter((c) => c.name === 'queue' && c.windowStart >= NOW + 60_000)
       .sort((a, b) => a.at - b.at);
     expect(
       after.map((c) => [
