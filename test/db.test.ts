@@ -6,15 +6,7 @@ import { changesBetween, changesOfCell, decodeChange, encodeChange } from '../li
 import { type GridRecord, packedAgg, readGrid } from '../lib/store/grid';
 import { presences } from '../lib/store/presence';
 import { prune } from '../lib/store/prune';
-import {
-  allSnapshots,
-  bucketKey,
-  bucketOf,
-  emptyState,
-  loadSnapshots,
-  markOf,
-  storeSnapshots,
-} from '../lib/store/state';
+import { allSnapshots } from '../lib/store/state';
 import { putChanges, putJobs } from '../lib/store/write';
 import * as build from './builders';
 
@@ -91,27 +83,6 @@ describe('schema versions', () => {
 
   it('only ever appends versions, in order', () => {
     expect(SCHEMA_VERSIONS.map((v) => v.version)).toEqual(SCHEMA_VERSIONS.map((_, i) => i + 1));
-  });
-});
-
-describe('snapshot buckets', () => {
-  it('reads a bucket the first schema-3 builds wrote as objects, and rewrites it as text', async () => {
-    const db = openDb(`buckets-${Math.random()}`);
-    const cart = build.snapshot({ name: 'cart' });
-    const state = emptyState(cart.clusterId);
-    await putJobs(db, [cart]);
-    const key = bucketKey(cart.clusterId, bucketOf(cart.rowKey));
-    // As those builds stored it: the jobs as an object graph.
-    await db.snapshots.put({ key, clusterId: cart.clusterId, jobs: { [cart.rowKey]: cart } } as never);
-    state.jobs[cart.rowKey] = markOf(cart);
-    expect([...(await loadSnapshots(db, state, [cart.rowKey])).values()]).toEqual([cart]);
-
-    const next = { ...cart, versionToken: `${cart.versionToken}-next` };
-    await db.transaction('rw', db.snapshots, () => storeSnapshots(db, state, [next], []));
-    const stored = await db.snapshots.toArray();
-    expect(stored.map((b) => [typeof b.json, 'jobs' in b])).toEqual([['string', false]]);
-    expect(await allSnapshots(db, cart.clusterId)).toEqual([next]);
-    db.close();
   });
 });
 

@@ -40,41 +40,12 @@ export interface ClusterState {
   cells: Record<string, CellState>;
 }
 
-/**
- * A bucket as stored: its jobs as one JSON text. IndexedDB copies a string in one go, where the
- * same jobs as objects cost a structured clone property by property on the worker's thread (2.7 s
- * of a 16 s first sight over 60 clusters × 250 jobs, profiled: bench/profile-pass.ts).
- */
 export interface SnapshotBucket {
   /** `${clusterId}\u0000${bucket}` */
   key: string;
   clusterId: string;
-  json: string;
-}
-
-/** A bucket as the first schema-3 builds wrote it (objects): read as it is, rewritten as text. */
-interface ObjectBucket {
-  key: string;
-  clusterId: string;
   jobs: Record<string, JobSnapshot>;
 }
-
-type AnyBucket = SnapshotBucket | ObjectBucket;
-
-/** The jobs of a stored bucket, by row key. */
-export const jobsOfBucket = (bucket: AnyBucket): Record<string, JobSnapshot> =>
-  'json' in bucket ? (JSON.parse(bucket.json) as Record<string, JobSnapshot>) : bucket.jobs;
-
-/** The record that stores these jobs as bucket `key` of a cluster. */
-export const bucketRecord = (
-  key: string,
-  clusterId: string,
-  jobs: Record<string, JobSnapshot>,
-): SnapshotBucket => ({
-  key,
-  clusterId,
-  json: JSON.stringify(jobs),
-});
 
 /** Buckets per cluster: a job that moves rewrites ~1/16 of its cluster's snapshots. */
 export const BUCKETS = 16;
@@ -131,9 +102,8 @@ export async function loadSnapshots(
   for (const bucket of buckets) {
     if (!bucket) continue;
     const b = Number(bucket.key.slice(bucket.key.lastIndexOf('\u0000') + 1));
-    const jobs = jobsOfBucket(bucket);
     for (const rowKey of wanted.get(b) ?? []) {
-      const snapshot = jobs[rowKey];
+      const snapshot = bucket.jobs[rowKey];
       if (snapshot) out.set(snapshot.key, snapshot);
     }
   }
@@ -156,26 +126,20 @@ export async function storeSnapshots(
   if (touched.size === 0) return;
   const keys = [...touched].map((b) => bucketKey(state.clusterId, b));
   const found = await db.snapshots.bulkGet(keys);
-  const buckets = new Map<number, Record<string, JobSnapshot>>();
+  const buckets = new Map<number, SnapshotBucket>();
   [...touched].forEach((b, i) => {
-    const stored = found[i];
-    buckets.set(b, stored ? jobsOfBucket(stored) : {});
+    buckets.set(b, found[i] ?? { key: keys[i] as string, clusterId: state.clusterId, jobs: {} });
   });
   for (const rowKey of remove) {
-    delete buckets.get(bucketOf(rowKey))?.[rowKey];
+    delete buckets.get(bucketOf(rowKey))?.jobs[rowKey];
     delete state.jobs[rowKey];
   }
   for (const s of put) {
-    (buckets.get(bucketOf(s.rowKey)) as Record<string, JobSnapshot>)[s.rowKey] = storedForm(s);
+    (buckets.get(bucketOf(s.rowKey)) as SnapshotBucket).jobs[s.rowKey] = storedForm(s);
     state.jobs[s.rowKey] = markOf(s);
   }
-  const empty: string[] = [];
-  const full: SnapshotBucket[] = [];
-  for (const [b, jobs] of buckets) {
-    const key = bucketKey(state.clusterId, b);
-    if (Object.keys(jobs).length === 0) empty.push(key);
-    else full.push(bucketRecord(key, state.clusterId, jobs));
-  }
+  const empty = [...buckets.values()].filter((b) => Object.keys(b.jobs).length === 0).map((b) => b.key);
+  const full = [...buckets.values()].filter((b) => Object.keys(b.jobs).length > 0);
   if (empty.length) await db.snapshots.bulkDelete(empty);
   if (full.length) await db.snapshots.bulkPut(full);
 }
@@ -188,25 +152,22 @@ export async function replaceSnapshots(
 ): Promise<void> {
   await db.snapshots.where('clusterId').equals(state.clusterId).delete();
   state.jobs = {};
-  const buckets = new Map<number, Record<string, JobSnapshot>>();
+  const buckets = new Map<number, SnapshotBucket>();
   for (const s of jobs) {
     const b = bucketOf(s.rowKey);
     let bucket = buckets.get(b);
     if (!bucket) {
-      bucket = {};
+      bucket = { key: bucketKey(state.clusterId, b), clusterId: state.clusterId, jobs: {} };
       buckets.set(b, bucket);
     }
-    bucket[s.rowKey] = storedForm(s);
+    bucket.jobs[s.rowKey] = storedForm(s);
     state.jobs[s.rowKey] = markOf(s);
   }
-  if (buckets.size)
-    await db.snapshots.bulkPut(
-      [...buckets].map(([b, bucket]) => bucketRecord(bucketKey(state.clusterId, b), state.clusterId, bucket)),
-    );
+  if (buckets.size) await db.snapshots.bulkPut([...buckets.values()]);
 }
 
 /** Every stored snapshot of a cluster (tests, exports, the upgrade). */
 export async function allSnapshots(db: TattlerDb, clusterId: string): Promise<JobSnapshot[]> {
   const buckets = await db.snapshots.where('clusterId').equals(clusterId).toArray();
-  return buckets.flatMap((b) => Object.values(jobsOfBucket(b)));
+  return buckets.flatMap((b) => Object.values(b.jobs));
 }

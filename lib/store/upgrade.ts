@@ -12,7 +12,7 @@ import { addChange, emptyAgg } from '../aggregate';
 import type { Change, JobSnapshot } from '../model';
 import { type Cell, cellOf, encodeChange, type StoredChange } from './changes';
 import { type GridRecord, packGrid } from './grid';
-import { bucketKey, bucketOf, bucketRecord, type ClusterState, markOf, type SnapshotBucket } from './state';
+import { bucketKey, bucketOf, type ClusterState, markOf, type SnapshotBucket } from './state';
 
 /** What version 3 holds for the rows versions 1–2 kept. Pure. */
 export interface V3Rows {
@@ -34,14 +34,14 @@ export function convertV2(jobs: readonly JobSnapshot[], changes: readonly Change
     }
     return s;
   };
-  const buckets = new Map<string, { clusterId: string; jobs: Record<string, JobSnapshot> }>();
+  const buckets = new Map<string, SnapshotBucket>();
   for (const job of jobs) {
     const state = stateOf(job.clusterId);
     state.jobs[job.rowKey] = markOf(job);
     const key = bucketKey(job.clusterId, bucketOf(job.rowKey));
     let bucket = buckets.get(key);
     if (!bucket) {
-      bucket = { clusterId: job.clusterId, jobs: {} };
+      bucket = { key, clusterId: job.clusterId, jobs: {} };
       buckets.set(key, bucket);
     }
     bucket.jobs[job.rowKey] = job;
@@ -72,13 +72,7 @@ export function convertV2(jobs: readonly JobSnapshot[], changes: readonly Change
   }
   const lastAt = ordered.length ? (ordered[ordered.length - 1] as Change).at : 0;
   const all = [...states.values()];
-  return {
-    states: all,
-    buckets: [...buckets].map(([key, b]) => bucketRecord(key, b.clusterId, b.jobs)),
-    cells,
-    log,
-    grid: packGrid(all, lastAt),
-  };
+  return { states: all, buckets: [...buckets.values()], cells, log, grid: packGrid(all, lastAt) };
 }
 
 export async function upgradeToV3(tx: Transaction): Promise<void> {

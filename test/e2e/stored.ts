@@ -4,7 +4,7 @@
  */
 import type { Change, JobSnapshot } from '../../lib/model';
 import { type Cell, decodeChange, type StoredChange } from '../../lib/store/changes';
-import { jobsOfBucket, type SnapshotBucket } from '../../lib/store/state';
+import type { SnapshotBucket } from '../../lib/store/state';
 
 type ReadTable = <T>(table: string) => Promise<T[]>;
 
@@ -20,5 +20,5 @@ export async function storedChanges(read: ReadTable): Promise<Change[]> {
 
 /** Every stored job snapshot. */
 export async function storedJobs(read: ReadTable): Promise<JobSnapshot[]> {
-  return (await read<SnapshotBucket>('snapshots')).flatMap((b) => Object.values(jobsOfBucket(b)));
+  return (await read<SnapshotBucket>('snapshots')).flatMap((b) => Object.values(b.jobs));
 }
