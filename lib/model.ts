@@ -119,7 +119,11 @@ export interface JobSnapshot {
   versionToken: string;
   /** Monotonic when present (generation, Nomad Version, Argo CD history id). */
   version?: number;
-  /** Deployment revision annotation, when the API has one. */
+  /**
+   * Deployment revision annotation, when the API has one; for a StatefulSet or DaemonSet, its
+   * newest ControllerRevision's number, when the history was read (JobHistory.current) or carried
+   * over from the stored snapshot while the generation stood still.
+   */
   revision?: number;
   /** Identity of this incarnation (uid): a different one means deleted and re-created. */
   instance?: string;
@@ -186,6 +190,11 @@ export interface JobHistory {
    * stored from the list alone): its fields give the first change its "before".
    */
   base?: number;
+  /**
+   * The revision the job is at now, when its object does not say it and only its history does (a
+   * StatefulSet's or DaemonSet's newest ControllerRevision). The watcher stores it on the snapshot.
+   */
+  current?: number;
 }
 
 /** Where a change came from when it was not seen live between two polls. */

@@ -80,6 +80,24 @@ export function tokenOrigin(source: SourceLike): { origin: string } | { error: s
   };
 }
 
+/**
+ * A token sent to a plain-http origin crosses the network readable by anyone on the path (only
+ * this machine's loopback is spared): said before it is saved, not refused — a lab Nomad often
+ * has no TLS, and the person decides.
+ */
+export function cleartextTokenWarning(origin: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:') return undefined;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host === '::1' || /^127\./.test(host)) return undefined;
+  return `${url.origin} is plain http: the token would cross the network unencrypted, readable by anyone on the way. Use an https:// URL if the server has one.`;
+}
+
 /** The secret as the source now stands, or undefined when it was entered for another origin. */
 export function usableSecret(stored: StoredSecret | undefined, source: SourceLike): BoundSecret | undefined {
   if (!stored) return undefined;

@@ -38,7 +38,7 @@ import {
   storedHostHolds,
 } from './pace';
 import { mapPool } from './pool';
-import { jobsWantingHistory } from './recover/ask';
+import { carryRevision, jobsWantingHistory } from './recover/ask';
 import { recoverBaseline } from './recover/merge';
 import type { Settings, SourceSettings } from './settings';
 import type { PollContext, SourceAdapter } from './sources/types';
@@ -612,6 +612,8 @@ async function readHistory(
   stored: ClusterState,
   baseline: boolean,
 ): Promise<number> {
+  let prev = new Map<string, JobSnapshot>();
+  let read: Awaited<ReturnType<NonNullable<SourceAdapter['history']>>> | undefined;
   try {
     // The stored snapshots of the jobs that moved: their revisions say whether one was skipped.
     const moved: string[] = [];
@@ -620,19 +622,21 @@ async function readHistory(
       const mark = stored.jobs[rowKey];
       if (mark && mark.t !== job.versionToken) moved.push(rowKey);
     }
-    const prev = moved.length ? await loadSnapshots(deps.db, stored, moved) : new Map<string, JobSnapshot>();
+    if (moved.length) prev = await loadSnapshots(deps.db, stored, moved);
     const asked = jobsWantingHistory(jobs, (key) => prev.get(key), baseline);
-    if (!asked.length || !adapter.history) return 0;
-    const { histories, bytes } = await adapter.history(ctx, asked);
-    for (const job of jobs) {
-      const history = histories.get(job.key);
-      if (history) job.history = history;
-    }
-    return bytes;
+    if (asked.length && adapter.history) read = await adapter.history(ctx, asked);
   } catch (error) {
     deps.log?.(`poll ${ctx.clusterName}: history not read, nothing recovered: ${asPollError(error).message}`);
-    return 0;
   }
+  for (const job of jobs) {
+    const history = read?.histories.get(job.key);
+    if (history) job.history = history;
+    // A revision only the history says (a StatefulSet's): from this read, or kept from the last
+    // one — also when this read failed, so the next one still knows where it starts.
+    const revision = history?.current ?? carryRevision(prev.get(job.key), job);
+    if (revision !== undefined) job.revision = revision;
+  }
+  return read?.bytes ?? 0;
 }
 
 function storageFailure(deps: WatcherDeps, summary: PassSummary, error: unknown): PollError {

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { openSecretStore } from '../lib/secret-store';
 import {
+  cleartextTokenWarning,
   loadSecrets,
   migrateLegacySecrets,
   reconcileSecrets,
@@ -164,5 +165,22 @@ describe('tokens an older version kept in browser.storage.local', () => {
       /^Tattler now keeps each token for one origin only\. The token of “Nomad prod” could not be tied to one \(a token is sent to one origin only/,
     );
     expect(notice?.message).toMatch(/so it was deleted: enter it again\.$/);
+  });
+});
+
+describe('cleartextTokenWarning', () => {
+  it('warns for a remote plain-http origin only', () => {
+    expect(cleartextTokenWarning('http://nomad.lab.example.com:4646')).toMatch(
+      /^http:\/\/nomad\.lab\.example\.com:4646 is plain http/,
+    );
+    expect(cleartextTokenWarning('http://10.0.0.7:4646')).toMatch(/unencrypted/);
+    for (const spared of [
+      'https://nomad.example.com',
+      'http://127.0.0.1:4646',
+      'http://localhost:4646',
+      'http://[::1]:4646',
+      'not a url',
+    ])
+      expect(cleartextTokenWarning(spared), spared).toBeUndefined();
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The controllers' side of a change: what kube-controller-manager does after someone edits a
  * workload. Deployments get a ReplicaSet per pod-template revision (their history) and the
- * `deployment.kubernetes.io/revision` annotation; every workload's status then converges in a
+ * `deployment.kubernetes.io/revision` annotation; StatefulSets and DaemonSets a ControllerRevision
+ * per pod template; every workload's status then converges in a
  * couple of steps (observedGeneration first, then updated/ready replicas), each step a real write
  * with its own resourceVersion and a kube-controller-manager managedFields entry.
  *
@@ -15,6 +16,7 @@ import { k8sTime } from './time';
 import {
   annotationsOf,
   type Condition,
+  type ControllerRevision,
   type CronJob,
   clone,
   type DaemonSet,
@@ -347,12 +349,98 @@ function deploymentStep(host: ControllerHost, key: string, phase: Phase, at: num
 }
 
 // ---------------------------------------------------------------------------------------------
+// StatefulSets and DaemonSets: their ControllerRevisions
+
+/** The label each controller files the template hash under on its ControllerRevisions. */
+const HASH_LABEL: Record<'StatefulSet' | 'DaemonSet', string> = {
+  StatefulSet: 'controller.kubernetes.io/hash',
+  DaemonSet: 'controller-revision-hash',
+};
+
+function ownedRevisions(store: ClusterStore, owner: StatefulSet | DaemonSet): ControllerRevision[] {
+  return store
+    .list('controllerrevisions', owner.metadata.namespace)
+    .filter((o): o is ControllerRevision => o.kind === 'ControllerRevision')
+    .filter((cr) => cr.metadata.ownerReferences?.some((r) => r.uid === owner.metadata.uid))
+    .sort((a, b) => a.revision - b.revision);
+}
+
+/**
+ * The ControllerRevision of the owner's current template, kept as the StatefulSet controller's
+ * getStatefulSetRevisions and the DaemonSet controller's constructHistory keep it: the newest one
+ * when the template is unchanged; an equal older one re-numbered to the next revision when the
+ * template went back to it (a rollback changes nothing else of it: creationTimestamp and
+ * annotations stay its first ones); otherwise a new one, `<owner>-<hash>`, with every owner
+ * annotation copied. Then the oldest beyond revisionHistoryLimit are deleted, except the ones
+ * pods still run (a StatefulSet's currentRevision mid-rollout).
+ */
+function syncControllerRevision(
+  store: ClusterStore,
+  owner: StatefulSet | DaemonSet,
+  at: number,
+): ControllerRevision {
+  const ns = owner.metadata.namespace ?? 'default';
+  const hash = podTemplateHash(owner.spec.template);
+  const label = HASH_LABEL[owner.kind];
+  const owned = ownedRevisions(store, owner);
+  const top = owned[owned.length - 1];
+  const equal = owned.filter((cr) => cr.metadata.labels?.[label] === hash).pop();
+  const by = { manager: CONTROLLER, at };
+  if (top && equal === top) return top;
+  const next = (top?.revision ?? 0) + 1;
+  if (equal) {
+    return store.update<ControllerRevision>(
+      keyOf('controllerrevisions', ns, equal.metadata.name),
+      by,
+      (o) => {
+        o.revision = next;
+      },
+    ).after;
+  }
+  const cr = store.create<ControllerRevision>(
+    {
+      apiVersion: 'apps/v1',
+      kind: 'ControllerRevision',
+      metadata: {
+        name: `${owner.metadata.name}-${hash}`,
+        namespace: ns,
+        uid: '',
+        resourceVersion: '',
+        creationTimestamp: '',
+        labels: { ...owner.spec.template.metadata.labels, [label]: hash },
+        annotations: { ...(owner.metadata.annotations ?? {}) },
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: owner.kind,
+            name: owner.metadata.name,
+            uid: owner.metadata.uid,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
+      },
+      data: { spec: { template: { ...clone(owner.spec.template), $patch: 'replace' } } },
+      revision: next,
+    },
+    by,
+  );
+  const live = new Set([cr.metadata.name]);
+  if (owner.kind === 'StatefulSet' && owner.status.currentRevision) live.add(owner.status.currentRevision);
+  const old = ownedRevisions(store, owner).filter((o) => !live.has(o.metadata.name));
+  for (const o of old.slice(0, Math.max(0, old.length - owner.spec.revisionHistoryLimit))) {
+    store.delete(keyOf('controllerrevisions', ns, o.metadata.name), at);
+  }
+  return cr;
+}
+
+// ---------------------------------------------------------------------------------------------
 // StatefulSets, DaemonSets, CronJobs
 
 function statefulSetStep(host: ControllerHost, key: string, phase: Phase, at: number): void {
   const s = host.store.get<StatefulSet>(key);
   if (!s) return;
-  const revision = `${s.metadata.name}-${podTemplateHash(s.spec.template)}`;
+  const revision = syncControllerRevision(host.store, s, at).metadata.name;
   const broken = host.isBroken(s.spec.template);
   const want = s.spec.replicas;
   host.store.updateStatus<StatefulSet>(key, at, (st) => {
@@ -382,6 +470,7 @@ function statefulSetStep(host: ControllerHost, key: string, phase: Phase, at: nu
 function daemonSetStep(host: ControllerHost, key: string, phase: Phase, at: number): void {
   const ds = host.store.get<DaemonSet>(key);
   if (!ds) return;
+  syncControllerRevision(host.store, ds, at);
   const nodes = host.nodeCount;
   const broken = host.isBroken(ds.spec.template);
   host.store.updateStatus<DaemonSet>(key, at, (st) => {

@@ -71,6 +71,9 @@ export function trackedView(obj: {
   metadata: { labels?: Record<string, string>; annotations?: Record<string, string> };
   spec?: unknown;
   status?: unknown;
+  /** A ControllerRevision's fields: it has no spec. */
+  data?: unknown;
+  revision?: unknown;
 }): JsonObject {
   const metadata: JsonObject = {};
   if (obj.metadata.labels && Object.keys(obj.metadata.labels).length) metadata.labels = obj.metadata.labels;
@@ -80,6 +83,8 @@ export function trackedView(obj: {
   const out: JsonObject = { metadata };
   if (obj.spec !== undefined) out.spec = obj.spec as Json;
   if (obj.status !== undefined) out.status = obj.status as Json;
+  if (obj.data !== undefined) out.data = obj.data as Json;
+  if (obj.revision !== undefined) out.revision = obj.revision as Json;
   return out;
 }
 

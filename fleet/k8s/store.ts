@@ -111,7 +111,8 @@ export class ClusterStore {
     if (this.objects.has(key)) throw new Error(`${key} already exists`);
     obj.metadata.uid = this.rng.uuid();
     obj.metadata.creationTimestamp = k8sTime(by.at);
-    if (obj.kind !== 'Namespace') obj.metadata.generation = 1;
+    // Namespaces and ControllerRevisions have no spec, and no generation.
+    if (obj.kind !== 'Namespace' && obj.kind !== 'ControllerRevision') obj.metadata.generation = 1;
     const { set } = changedPaths(undefined, trackedView({ ...obj, status: undefined }));
     obj.metadata.managedFields = recordWrite([], {
       manager: by.manager,
@@ -131,7 +132,8 @@ export class ClusterStore {
     if (!before) throw new Error(`${key} not found`);
     const after = copy(before);
     mutate(after);
-    after.status = clone(before.status) as T['status']; // the main resource cannot write status
+    // The main resource cannot write status (a ControllerRevision has none).
+    if (before.status !== undefined) after.status = clone(before.status) as T['status'];
     const specChanged = JSON.stringify(before.spec) !== JSON.stringify(after.spec);
     const { set, removed } = changedPaths(
       trackedView({ ...before, status: undefined }),

@@ -77,6 +77,7 @@ const COLUMNS: Record<KObject['kind'], Column[]> = {
     SELECTOR,
   ],
   Namespace: [NAME, col('Status'), AGE],
+  ControllerRevision: [NAME, col('Controller'), col('Revision', 'integer'), AGE],
 };
 
 const selectorText = (m: Record<string, string>): string =>
@@ -161,6 +162,12 @@ function cells(obj: KObject, now: number): (string | number)[] {
     }
     case 'Namespace':
       return [name, obj.status.phase, age];
+    case 'ControllerRevision': {
+      // The printer names the controller as `<kind>.<group>/<name>`.
+      const owner = obj.metadata.ownerReferences?.find((r) => r.controller);
+      const controller = owner ? `${owner.kind.toLowerCase()}.apps/${owner.name}` : '<none>';
+      return [name, controller, obj.revision, age];
+    }
   }
 }
 

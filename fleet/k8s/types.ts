@@ -202,7 +202,29 @@ export type DaemonSet = Base<'DaemonSet', DaemonSetSpec, DaemonSetStatus>;
 export type CronJob = Base<'CronJob', CronJobSpec, CronJobStatus>;
 export type Namespace = Base<'Namespace', { finalizers: string[] }, { phase: string }>;
 
-export type KObject = Deployment | ReplicaSet | StatefulSet | DaemonSet | CronJob | Namespace;
+/**
+ * apps/v1 ControllerRevision: a StatefulSet's or DaemonSet's record of one pod template. No spec
+ * or status: `data` is the template as a strategic-merge patch (`$patch: replace`), `revision`
+ * its number. Typed with optional `spec`/`status` never set, so code over every object compiles.
+ */
+export interface ControllerRevision {
+  apiVersion: string;
+  kind: 'ControllerRevision';
+  metadata: ObjectMeta;
+  data: { spec: { template: PodTemplate & { $patch: 'replace' } } };
+  revision: number;
+  spec?: undefined;
+  status?: undefined;
+}
+
+export type KObject =
+  | Deployment
+  | ReplicaSet
+  | StatefulSet
+  | DaemonSet
+  | CronJob
+  | Namespace
+  | ControllerRevision;
 export type Workload = Deployment | StatefulSet | DaemonSet | CronJob;
 
 /** One served resource: where it lives in the API and what discovery says about it. */
@@ -258,6 +280,15 @@ export const RESOURCES: readonly ResourceInfo[] = [
     kind: 'ReplicaSet',
     namespaced: true,
     shortNames: ['rs'],
+  },
+  {
+    group: 'apps',
+    version: 'v1',
+    groupVersion: 'apps/v1',
+    plural: 'controllerrevisions',
+    singular: 'controllerrevision',
+    kind: 'ControllerRevision',
+    namespaced: true,
   },
   {
     group: 'batch',

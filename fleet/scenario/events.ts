@@ -303,6 +303,33 @@ export const EVENTS: Record<string, EventDef> = {
     },
   },
 
+  'statefulset-two-people': {
+    description:
+      'dave bumps session-store (a StatefulSet) with helm, erin again 30 s later (a poller sees erin live; dave is in the ControllerRevisions)',
+    run(ctx, options) {
+      const target = job('StatefulSet', 'shop', 'session-store');
+      const cluster = pickCluster(ctx, options, ['prod-eu-1', 'prod-us-1'], target);
+      if (!cluster) return ctx.log('statefulset-two-people: no reachable cluster with session-store');
+      const image = currentImage(cluster, target) ?? '';
+      const first = `7.2.${5 + 2 * ctx.occurrence}`;
+      const second = `7.2.${6 + 2 * ctx.occurrence}`;
+      const bump = (person: string, tag: string) =>
+        edit(
+          ctx,
+          cluster,
+          target,
+          { person, tool: 'helm', cause: `helm upgrade session-store --set image.tag=${tag}` },
+          `${person} rolled session-store to ${tag}`,
+          `image → ${tag}`,
+          setImage(withTag(image, tag)),
+        );
+      bump('dave', first);
+      ctx.later(30 * SEC, `statefulset-two-people second edit in ${cluster.name}`, () =>
+        bump('erin', second),
+      );
+    },
+  },
+
   'kubectl-edit': {
     description:
       'dave edits pricing by hand with kubectl edit: managedFields say kubectl-edit, the changed-by annotation still names the last deployer',

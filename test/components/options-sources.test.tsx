@@ -254,6 +254,26 @@ describe('nomad tokens', () => {
   });
 });
 
+describe('a token over plain http', () => {
+  it('is warned about while one is typed for a remote http origin, and not for https or loopback', async () => {
+    mount(fakeIo());
+    await openAddForm();
+    fireEvent.change(screen.getByLabelText('Type'), { target: { value: 'nomad' } });
+    type('Nomad URL', 'http://nomad.lab.example.com:4646');
+    expect(screen.queryByText(/plain http/)).toBeNull();
+    type('Nomad ACL token', '5e1c0de3-0000-4b8e-9f00-cccccccccccc');
+    expect(
+      screen.getByText(
+        'http://nomad.lab.example.com:4646 is plain http: the token would cross the network unencrypted, readable by anyone on the way. Use an https:// URL if the server has one.',
+      ),
+    ).toBeTruthy();
+    type('Nomad URL', 'https://nomad.lab.example.com:4646');
+    expect(screen.queryByText(/plain http/)).toBeNull();
+    type('Nomad URL', 'http://127.0.0.1:4646');
+    expect(screen.queryByText(/plain http/)).toBeNull();
+  });
+});
+
 describe('a token goes only to the origin it was entered for', () => {
   const TOKEN = '5e1c0de3-0000-4b8e-9f00-bbbbbbbbbbbb';
   const A = 'https://nomad.example.com:4646';

@@ -105,7 +105,7 @@ export const EXPIRED_STATUS = {
 };
 
 const LIST_PATH =
-  /^(.*)\/apis\/(apps|batch)\/v1\/(?:namespaces\/([^/]+)\/)?(deployments|statefulsets|daemonsets|cronjobs|replicasets)$/;
+  /^(.*)\/apis\/(apps|batch)\/v1\/(?:namespaces\/([^/]+)\/)?(deployments|statefulsets|daemonsets|cronjobs|replicasets|controllerrevisions)$/;
 const OBJECT_PATH =
   /^(.*)\/apis\/(apps|batch)\/v1\/namespaces\/([^/]+)\/(deployments|statefulsets|daemonsets|cronjobs)\/([^/]+)$/;
 

@@ -4,6 +4,7 @@
  * is never part of an export; the form never shows a stored token back, only where it goes — and
  * says so when the URL now points elsewhere (saving then deletes the old token).
  */
+import { cleartextTokenWarning } from '../../../lib/secrets';
 import { CheckboxField, NumberField, TextField } from '../fields';
 import type { TypeFieldsProps } from './shared';
 
@@ -15,6 +16,11 @@ export function NomadFields({ form, draft, update, errors, storedToken, tokenOri
     tokenOrigin !== undefined &&
     tokenOrigin !== storedToken.origin &&
     draft.token.trim() === '';
+  // Only while a token is typed or stored: a tokenless source over http sends nothing secret.
+  const cleartext =
+    tokenOrigin !== undefined && (draft.token.trim() !== '' || (storedToken !== undefined && !moved))
+      ? cleartextTokenWarning(tokenOrigin)
+      : undefined;
   return (
     <>
       <TextField
@@ -58,6 +64,11 @@ export function NomadFields({ form, draft, update, errors, storedToken, tokenOri
         help={`Kept in this browser only, apart from settings and out of web pages' reach: never exported, sent only as X-Nomad-Token and only to ${tokenOrigin ?? "this source's origin"}.`}
         errors={errors('token')}
       />
+      {cleartext && (
+        <p class="field-error" role="status">
+          {cleartext}
+        </p>
+      )}
       {moved && (
         <p class="field-error" role="status">
           The stored token was entered for {storedToken?.origin}; this source now reads {tokenOrigin}. Saving

@@ -13,7 +13,7 @@ import type { JobSnapshot, KubernetesKind } from '../../model';
 import { matchesLabelSelector } from '../label-selector';
 import { isRecord, namePredicate, shapeError } from '../shared';
 import type { PollContext, SourceAdapter } from '../types';
-import { readDeploymentHistory } from './history';
+import { readKubernetesHistory } from './history';
 import { objectUrl } from './list';
 import { KIND_INFO } from './normalize';
 import { pollKubernetes } from './poll';
@@ -67,5 +67,5 @@ export const kubernetesAdapter: SourceAdapter = {
   },
   poll: pollKubernetes,
   confirmGone: confirmKubernetesGone,
-  history: readDeploymentHistory,
+  history: readKubernetesHistory,
 };

@@ -22,19 +22,15 @@
  *
  * The requests (GET only): one ReplicaSet list per namespace of the Deployments asked about —
  * only those whose revision moved by more than one since the last poll, and every one at first
- * sight (lib/recover/ask.ts decides which).
+ * sight (lib/recover/ask.ts decides which). StatefulSets and DaemonSets are read the same way from
+ * their ControllerRevisions (revisions.ts): one list per namespace.
  */
-import type { Actor, JobHistory, JobSnapshot, PastVersion } from '../../model';
+import type { JobHistory, JobSnapshot, PastVersion } from '../../model';
 import { arr, nonEmpty, parseIsoTime, rec } from '../shared';
 import type { PollContext } from '../types';
 import { PAGE_LIMIT, parseListPage, readAllPages } from './list';
-import {
-  CHANGE_CAUSE_ANNOTATION,
-  integer,
-  type KubeObject,
-  podFields,
-  REVISION_ANNOTATION,
-} from './normalize';
+import { copiedAuthor, integer, type KubeObject, podFields, REVISION_ANNOTATION } from './normalize';
+import { controllerRevisionSource } from './revisions';
 
 export const REVISION_HISTORY_ANNOTATION = 'deployment.kubernetes.io/revision-history';
 
@@ -59,17 +55,7 @@ export function revisionOf(rs: KubeObject, actorAnnotation?: string): PastVersio
   } else if (created !== undefined) {
     v.at = created;
   }
-  const stamped = actorAnnotation ? nonEmpty(annotations[actorAnnotation]) : undefined;
-  if (actorAnnotation && stamped) {
-    const actor: Actor = {
-      name: stamped,
-      kind: 'person',
-      via: `annotation ${actorAnnotation}, copied to the ReplicaSet`,
-    };
-    v.actor = actor;
-  }
-  const cause = nonEmpty(annotations[CHANGE_CAUSE_ANNOTATION]);
-  if (cause) v.changeCause = cause;
+  Object.assign(v, copiedAuthor(annotations, actorAnnotation, 'ReplicaSet'));
   return v;
 }
 
@@ -97,31 +83,62 @@ export function replicaSetsUrl(apiBase: string, namespace: string, continueToken
   return `${apiBase.replace(/\/+$/, '')}/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/replicasets?${query}`;
 }
 
-/** Reads the ReplicaSets of the namespaces of `jobs` (Deployments only) and builds their histories. */
-export async function readDeploymentHistory(
+/** One kind of owned history: which jobs it is for, its list per namespace, and its reading. */
+interface OwnedHistorySource {
+  wants(job: JobSnapshot): boolean;
+  url(apiBase: string, namespace: string, continueToken?: string): string;
+  build(job: JobSnapshot, items: readonly KubeObject[], ctx: PollContext): JobHistory | undefined;
+}
+
+const replicaSetSource: OwnedHistorySource = {
+  wants: (job) => job.kind === 'Deployment',
+  url: replicaSetsUrl,
+  build: (job, items, ctx) => deploymentHistory(job, items, ctx.source.actorAnnotation),
+};
+
+/** Reads one list per namespace of the jobs `source` is for, and builds their histories. */
+async function readOwnedHistory(
   ctx: PollContext,
   jobs: readonly JobSnapshot[],
-): Promise<{ histories: Map<string, JobHistory>; bytes: number }> {
+  source: OwnedHistorySource,
+  histories: Map<string, JobHistory>,
+): Promise<number> {
   const byNamespace = new Map<string, JobSnapshot[]>();
   for (const job of jobs) {
-    if (job.kind !== 'Deployment' || !job.instance) continue;
+    if (!source.wants(job) || !job.instance) continue;
     const list = byNamespace.get(job.namespace) ?? [];
     list.push(job);
     byNamespace.set(job.namespace, list);
   }
-  const histories = new Map<string, JobHistory>();
   let bytes = 0;
-  for (const [namespace, deployments] of byNamespace) {
+  for (const [namespace, owners] of byNamespace) {
     const list = await readAllPages(
       ctx.http,
-      (token) => replicaSetsUrl(ctx.apiBase, namespace, token),
+      (token) => source.url(ctx.apiBase, namespace, token),
       parseListPage,
     );
     bytes += list.bytes;
-    for (const d of deployments) {
-      const history = deploymentHistory(d, list.items, ctx.source.actorAnnotation);
-      if (history) histories.set(d.key, history);
+    for (const job of owners) {
+      const history = source.build(job, list.items, ctx);
+      if (history) histories.set(job.key, history);
     }
+  }
+  return bytes;
+}
+
+/**
+ * The history of the Kubernetes jobs asked about: a Deployment's from its ReplicaSets, a
+ * StatefulSet's or DaemonSet's from its ControllerRevisions (revisions.ts); one list per kind of
+ * history per namespace. CronJobs keep none.
+ */
+export async function readKubernetesHistory(
+  ctx: PollContext,
+  jobs: readonly JobSnapshot[],
+): Promise<{ histories: Map<string, JobHistory>; bytes: number }> {
+  const histories = new Map<string, JobHistory>();
+  let bytes = 0;
+  for (const source of [replicaSetSource, controllerRevisionSource]) {
+    bytes += await readOwnedHistory(ctx, jobs, source, histories);
   }
   return { histories, bytes };
 }

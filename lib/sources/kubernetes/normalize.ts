@@ -364,6 +364,29 @@ export interface ActorInfo {
 const HAND_TOOL = /^(kubectl($|-)|Mozilla|rancher$|k9s|lens|headlamp|dashboard)/i;
 
 /**
+ * The author and change-cause a history record (a ReplicaSet, a ControllerRevision) copied from
+ * its owner's annotations when it was made: `record` names the kind of record for the actor's `via`.
+ */
+export function copiedAuthor(
+  annotations: Json,
+  actorAnnotation: string | undefined,
+  record: string,
+): { actor?: Actor; changeCause?: string } {
+  const out: { actor?: Actor; changeCause?: string } = {};
+  const stamped = actorAnnotation ? nonEmpty(annotations[actorAnnotation]) : undefined;
+  if (actorAnnotation && stamped) {
+    out.actor = {
+      name: stamped,
+      kind: 'person',
+      via: `annotation ${actorAnnotation}, copied to the ${record}`,
+    };
+  }
+  const cause = nonEmpty(annotations[CHANGE_CAUSE_ANNOTATION]);
+  if (cause) out.changeCause = cause;
+  return out;
+}
+
+/**
  * Who last changed the object, and when.
  *
  * A configured annotation (stamped by deploy tooling) names a person. When the newest change

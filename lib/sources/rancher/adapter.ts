@@ -9,7 +9,7 @@ import { type Http, PollError } from '../../http';
 import type { DiscoveredCluster } from '../../model';
 import type { SourceSettings } from '../../settings';
 import { confirmKubernetesGone } from '../kubernetes/adapter';
-import { readDeploymentHistory } from '../kubernetes/history';
+import { readKubernetesHistory } from '../kubernetes/history';
 import { type Page, readAllPages } from '../kubernetes/list';
 import { pollKubernetes } from '../kubernetes/poll';
 import { groupFromLabels, isRecord, shapeError } from '../shared';
@@ -113,5 +113,5 @@ export const rancherAdapter: SourceAdapter = {
   discover: discoverRancher,
   poll: pollKubernetes,
   confirmGone: confirmKubernetesGone,
-  history: readDeploymentHistory,
+  history: readKubernetesHistory,
 };
