@@ -41,8 +41,8 @@ export async function loadView(db: TattlerDb, since: number, now = Date.now()): 
 export interface PopupData {
   /** The view, live: `since` is fixed per window choice; the model ages heat itself. */
   view(since: number): Live<PopupView>;
-  /** One cell's changes since `since`, newest first: what its detail lists. */
-  cellChanges(rowKey: string, clusterId: string, since: number): Promise<Change[]>;
+  /** One cell's changes since `since`, newest first: what its detail lists (over the column's clusters). */
+  cellChanges(rowKey: string, clusterIds: readonly string[], since: number): Promise<Change[]>;
 }
 
 export const popupData = (db: TattlerDb): PopupData => ({
@@ -51,5 +51,8 @@ export const popupData = (db: TattlerDb): PopupData => ({
       () => db.meta.bulkGet([GRID_STAMP_KEY, LAST_PASS_KEY]),
       () => loadView(db, since),
     ),
-  cellChanges: (rowKey, clusterId, since) => changesOfCell(db, rowKey, clusterId, since),
+  cellChanges: async (rowKey, clusterIds, since) => {
+    const lists = await Promise.all(clusterIds.map((id) => changesOfCell(db, rowKey, id, since)));
+    return lists.length === 1 ? (lists[0] as Change[]) : lists.flat().sort((a, b) => b.at - a.at);
+  },
 });

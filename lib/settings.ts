@@ -63,6 +63,13 @@ const PageIntegration = v.strictObject({
   origins: v.optional(v.array(originUrl), []),
 });
 
+/** One cluster under one name across sources (lib/identity/clusters.ts, README "Cluster identity"). */
+const ClusterAlias = v.strictObject({
+  name: nonEmpty,
+  /** Cluster ids (`source/native`), names, native ids or API addresses. */
+  match: v.pipe(v.array(nonEmpty), v.minLength(1, 'an alias needs at least one cluster to match')),
+});
+
 export const SettingsSchema = v.strictObject({
   version: v.literal(1),
   sources: v.optional(
@@ -84,6 +91,17 @@ export const SettingsSchema = v.strictObject({
   retentionDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(365)), 30),
   /** Which alert labels name the cluster, namespace and job. */
   labels: v.optional(LabelMapping, {}),
+  /** Clusters joined (or kept apart) by hand, beyond the automatic rules. */
+  clusterAliases: v.optional(
+    v.pipe(
+      v.array(ClusterAlias),
+      v.check(
+        (list) => new Set(list.map((a) => a.name.toLowerCase())).size === list.length,
+        'cluster alias names must be unique',
+      ),
+    ),
+    [],
+  ),
   /** Page integrations by id (lib/pages/registry.ts): on/off and the origins each runs on. */
   pages: v.optional(v.record(v.pipe(v.string(), v.regex(/^[a-z0-9-]+$/)), PageIntegration), {}),
 });

@@ -344,7 +344,11 @@ async function main() {
   say(
     `started fleet: console ${fleet.url} · alerts ${fleet.alertUrl} · prometheus ${fleet.promUrl}/alerts · login ${fleet.credentials.username} / ${fleet.credentials.password}`,
   );
-  const extra = await startExtraSystems({ seed: Number(args.seed) });
+  // Argo CD deploys into the fleet's Rancher clusters: one prod-eu-1 column, seen through both.
+  const extra = await startExtraSystems({
+    seed: Number(args.seed),
+    rancher: { url: fleet.url, clusters: fleet.clusters() },
+  });
   say(
     `started extra systems: Argo CD ${extra.urls.argocd} · Nomad ${extra.urls.nomad} · home-grown manager ${extra.urls.homegrown}`,
   );

@@ -176,6 +176,44 @@ describe('what "nothing changed" may claim', () => {
   });
 });
 
+describe('one place seen through two sources', () => {
+  /** Argo CD deploys into Rancher's prod-eu-1 through its proxy URL, and calls it by its Rancher id. */
+  const ARGO_PROXY = 'argocd/https://rancher.example/k8s/clusters/c-m-eu1';
+
+  beforeEach(async () => {
+    await db.clusters.put(cluster(ARGO_PROXY, 'c-m-eu1', { apiBase: 'https://argocd.example' }));
+    await putJobs(db, [build.job({ clusterId: ARGO_PROXY, name: 'checkout', kind: 'Application' }, NOW)]);
+    await db.polls.add(okRun(ARGO_PROXY, T - 6 * HOUR, NOW));
+  });
+
+  it('gives an alert naming prod-eu-1 one answer over both sources, naming the cluster once', async () => {
+    await putChanges(db, [
+      change('sync', ARGO_PROXY, 'checkout', T - 6 * MINUTE, { kind: 'Application' }),
+      change('image', EU1, 'checkout', T - 5 * MINUTE),
+    ]);
+    // A `service` label names no kind: the Deployment and the Application are both its job.
+    const r = await answer({ cluster: 'prod-eu-1', service: 'checkout' });
+    expect(r.ranked.map((x) => [x.id, x.relation])).toEqual([
+      ['image', 'same-job-same-cluster'],
+      ['sync', 'same-job-same-cluster'],
+    ]);
+    // The Argo CD view of Rancher's cluster is that cluster, named once; the other Argo CD
+    // `prod-eu-1` (another server) is another cluster of the same name, and stays one.
+    expect(r.looked.clusters).toEqual([
+      { id: ARGO_EU1, name: 'prod-eu-1' },
+      { id: EU1, name: 'prod-eu-1' },
+    ]);
+    expect(r.covered).toEqual([{ id: EU1, name: 'prod-eu-1' }]);
+  });
+
+  it('names the source whose view of the place has a gap', async () => {
+    await db.polls.add(failedRun(ARGO_PROXY, T - 20 * MINUTE, NOW));
+    await db.clusters.update(ARGO_PROXY, { lastOkPoll: T - 20 * MINUTE });
+    const r = await answer({ cluster: 'prod-eu-1', service: 'checkout' });
+    expect(r.blind.map((b) => b.clusterName)).toEqual(['prod-eu-1 (through Argo CD)']);
+  });
+});
+
 describe('gaps in what Tattler could see', () => {
   it('names the time before Tattler first saw a cluster: its first poll is a baseline', async () => {
     await db.clusters.update(EU2, { firstSeen: T - 30 * MINUTE });

@@ -197,6 +197,92 @@ describe('columns of the same name from different sources', () => {
   });
 });
 
+describe('one column per cluster across sources', () => {
+  const PROXY = 'https://rancher.example/k8s/clusters/prod-eu-1';
+  /** Argo CD's view of the Rancher cluster `prod-eu-1`: its destination is the proxy URL. */
+  const argo = cluster('prod-eu-1', undefined, {
+    id: `argocd/${PROXY}`,
+    sourceId: 'argocd',
+    nativeId: PROXY,
+    name: 'prod-eu-1',
+    apiBase: 'https://argocd.example',
+  });
+  const identity = { sourceTypes: { src: 'rancher', argocd: 'argocd' } } as const;
+  const sourceNames = { src: 'Rancher', argocd: 'Argo CD' };
+  const argoJob = (name: string) =>
+    build.job({ clusterId: argo.id, name, kind: 'Application' }, NOW, { health: { state: 'healthy' } });
+  const argoChange = (name: string, agoMs: number) =>
+    build.change({ clusterId: argo.id, name, kind: 'Application' }, NOW - agoMs, {
+      actor: { name: 'carol', kind: 'person' },
+    });
+
+  it('shows a Rancher cluster and the Argo CD destination that names its proxy URL as one column counting both', () => {
+    const clusters = [cluster('prod-eu-1'), argo, cluster('prod-us-1')];
+    const jobs = [job('prod-eu-1', 'cart'), argoJob('cart'), job('prod-us-1', 'cart')];
+    const changes = [change('prod-eu-1', 'cart', 5 * MIN), argoChange('cart', 6 * MIN)];
+    const index = buildHeatIndex(input({ clusters, jobs, changes, identity, sourceNames }));
+    expect(index.columns.map((c) => c.name)).toEqual(['prod-eu-1', 'prod-us-1']);
+    const col = index.columns[0];
+    expect(col?.members.map((m) => m.cluster.id)).toEqual(['src/prod-eu-1', argo.id]);
+    expect(col).toMatchObject({ source: 'Rancher + Argo CD', changes: 2, jobs: 2 });
+    expect(col?.qualifier).toBeUndefined();
+    expect(index.columnIndexOf(argo.id)).toBe(0);
+    expect(index.columnIndexOf('src/prod-eu-1')).toBe(0);
+    const r = index.rowIndexOf('Application:shop/cart') as number;
+    expect(index.cell(r, 0)).toMatchObject({ count: 1, absent: false, clusterIds: [argo.id] });
+    expect(index.cell(r, 1).absent).toBe(true);
+    // Without the rules, as before: two columns of one name, told apart by source.
+    const apart = buildHeatIndex(input({ clusters, jobs, changes, sourceNames }));
+    expect(apart.columns.map((c) => c.qualifier ?? '')).toEqual(['Argo CD', 'Rancher', '']);
+  });
+
+  it('merges the same job seen in both clusters of a column into one cell', () => {
+    // A static Kubernetes source and Rancher both list the cluster: the same Deployment twice.
+    const stat = cluster('eu1', undefined, {
+      id: 'k/eu1',
+      sourceId: 'k',
+      nativeId: 'eu1',
+      apiBase: `${PROXY}/`,
+    });
+    const clusters = [cluster('prod-eu-1'), stat];
+    const jobs = [job('prod-eu-1', 'cart'), build.job({ clusterId: 'k/eu1', name: 'cart' }, NOW)];
+    const changes = [
+      change('prod-eu-1', 'cart', 5 * MIN, { created: true } as Partial<Change>),
+      build.change({ clusterId: 'k/eu1', name: 'cart' }, NOW - 2 * MIN, {
+        actor: { name: 'dave', kind: 'person' },
+      }),
+    ];
+    const index = buildHeatIndex(
+      input({ clusters, jobs, changes, identity: { sourceTypes: { src: 'rancher', k: 'kubernetes' } } }),
+    );
+    expect(index.columns).toHaveLength(1);
+    const cell = index.cell(0, 0);
+    expect(cell.count).toBe(2);
+    expect(cell.newest?.at).toBe(NOW - 2 * MIN);
+    expect([...cell.clusterIds].sort()).toEqual(['k/eu1', 'src/prod-eu-1']);
+    expect(index.searchText(0)).toContain('dave');
+    expect(index.searchText(0)).toContain('alice');
+    expect(index.rows[0]?.changes).toBe(2);
+  });
+
+  it('says which sources fail: a cell is blind only where the sources that list its job could not see', () => {
+    const clusters = [cluster('prod-eu-1'), { ...argo, lastOkPoll: NOW - 2 * HOUR }];
+    const jobs = [job('prod-eu-1', 'cart'), argoJob('cart')];
+    const polls = [{ ...failedRun('x', NOW - 30 * MIN, NOW - MIN), target: argo.id, sourceId: 'argocd' }];
+    const index = buildHeatIndex(input({ clusters, jobs, polls, identity, sourceNames }));
+    const col = index.columns[0];
+    expect(col?.blind).toBeUndefined();
+    expect(col?.members.map((m) => [m.source, m.blind?.reason])).toEqual([
+      ['Rancher', undefined],
+      ['Argo CD', 'auth'],
+    ]);
+    const argoRow = index.rowIndexOf('Application:shop/cart') as number;
+    const deployRow = index.rowIndexOf('Deployment:shop/cart') as number;
+    expect(index.cell(argoRow, 0).blind?.reason).toBe('auth');
+    expect(index.cell(deployRow, 0).blind).toBeUndefined();
+  });
+});
+
 describe('cells', () => {
   const clusters = [cluster('a'), cluster('b'), cluster('c')];
 

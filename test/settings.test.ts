@@ -86,6 +86,36 @@ describe('settings', () => {
     expect(importSettings(JSON.stringify(noUrl)).ok).toBe(false);
   });
 
+  it('keeps cluster aliases through export and import, trimmed, and names a bad one', () => {
+    const withAliases = {
+      ...example,
+      clusterAliases: [{ name: ' Europe 1 ', match: ['prod-rancher/c-m-abc', 'https://10.20.0.1:6443'] }],
+    };
+    const first = importSettings(JSON.stringify(withAliases));
+    if (!first.ok) throw new Error(first.errors.join('\n'));
+    expect(first.value.clusterAliases).toEqual([
+      { name: 'Europe 1', match: ['prod-rancher/c-m-abc', 'https://10.20.0.1:6443'] },
+    ]);
+    expect(importSettings(exportSettings(first.value))).toEqual(first);
+    expect(defaultSettings().clusterAliases).toEqual([]);
+    const empty = importSettings(JSON.stringify({ version: 1, clusterAliases: [{ name: 'x', match: [] }] }));
+    expect(empty).toMatchObject({
+      ok: false,
+      errors: ['clusterAliases[0].match: an alias needs at least one cluster to match'],
+    });
+    const twice = {
+      version: 1,
+      clusterAliases: [
+        { name: 'EU', match: ['a'] },
+        { name: 'eu', match: ['b'] },
+      ],
+    };
+    expect(importSettings(JSON.stringify(twice))).toMatchObject({
+      ok: false,
+      errors: ['clusterAliases: cluster alias names must be unique'],
+    });
+  });
+
   it('stores only valid settings and loads defaults when none are stored', async () => {
     const storage = memoryStorage();
     expect(await loadSettings(storage)).toEqual({ ok: true, value: defaultSettings() });

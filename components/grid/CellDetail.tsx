@@ -90,9 +90,17 @@ export function CellDetail(props: CellDetailProps) {
     }
   };
 
+  // Each change is presented with its own source's cluster (its links), in a column of several.
   const shown = useMemo(
-    () => props.changes?.map((c) => changeViewOf(c, cell.column.cluster, props.settings)),
-    [props.changes, cell.column.cluster, props.settings],
+    () =>
+      props.changes?.map((c) =>
+        changeViewOf(
+          c,
+          cell.column.members.find((m) => m.cluster.id === c.clusterId)?.cluster ?? cell.column.cluster,
+          props.settings,
+        ),
+      ),
+    [props.changes, cell.column, props.settings],
   );
   return (
     <section

@@ -14,7 +14,7 @@ import { MARKS } from '../../lib/heat/scale';
 import type { HeatColumn, HeatIndex, HeatRow } from '../../lib/heat/types';
 import { memo } from '../common/memo';
 import { type GridPos, nextPosition } from './keys';
-import { BLIND_LABEL, cellLabel, columnLabel, columnName, rowLabel } from './labels';
+import { BLIND_LABEL, cellLabel, columnLabel, columnName, coverageText, rowLabel } from './labels';
 import { rangeWithPinned, useVirtualizer } from './use-virtualizer';
 
 export const ROW_H = 26;
@@ -58,7 +58,7 @@ function ColumnHeader({ col, left }: { col: HeatColumn; left: number }) {
     .join(' ');
   const tip = [
     col.name,
-    `from ${col.source}`,
+    coverageText(col) || `from ${col.source}`,
     col.group && `group ${col.group}`,
     col.blind &&
       `could not see: ${BLIND_LABEL[col.blind.reason]}${col.blind.message ? ` — ${col.blind.message}` : ''}`,

@@ -54,6 +54,24 @@ export function cellLabel(cell: HeatCell, now: number): string {
   return `${where}: ${parts.join(', ')}`;
 }
 
+const listText = (items: readonly string[]) =>
+  items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+
+/**
+ * Which sources see a column's cluster, and which of them currently fail: "seen through Rancher
+ * and Argo CD; Argo CD: login needed". Empty for a cluster only one source sees (the header's
+ * own state says that one's).
+ */
+export function coverageText(col: Pick<HeatColumn, 'members'>): string {
+  if (col.members.length < 2) return '';
+  const sources = [...new Set(col.members.map((m) => m.source))];
+  const failing = col.members
+    .filter((m) => m.blind && !m.blind.recovered)
+    .map((m) => `${m.source}: ${BLIND_LABEL[(m.blind as Blindness).reason]}`);
+  const gone = col.members.filter((m) => m.gone).map((m) => `${m.source}: no longer listed`);
+  return [`seen through ${listText(sources)}`, ...failing, ...gone].join('; ');
+}
+
 /** "prod-eu-1, group eu: 12 changes in 5 jobs, churn". */
 export function columnLabel(col: HeatColumn): string {
   const parts: string[] = [];
@@ -65,6 +83,8 @@ export function columnLabel(col: HeatColumn): string {
   else if (col.blind) parts.push(`could not see, ${BLIND_LABEL[col.blind.reason]}`);
   if (col.gone) parts.push('gone');
   if (col.pace) parts.push(col.pace);
+  const coverage = coverageText(col);
+  if (coverage) parts.push(coverage);
   return `${columnName(col)}${col.group ? `, group ${col.group}` : ''}: ${parts.join(', ')}`;
 }
 

@@ -16,12 +16,13 @@ export function useCellChanges(
 ): readonly Change[] | undefined {
   const [changes, setChanges] = useState<{ key: string; list: readonly Change[] }>();
   const rowKey = cell?.row.rowKey;
-  const clusterId = cell?.column.id;
-  const key = `${rowKey}\u0000${clusterId}\u0000${windowStart}\u0000${cell?.count}\u0000${cell?.newest?.at}`;
+  // A column of several clusters (one place seen through several sources) lists them all.
+  const clusterIds = cell?.clusterIds;
+  const key = `${rowKey}\u0000${clusterIds?.join('\u0001')}\u0000${windowStart}\u0000${cell?.count}\u0000${cell?.newest?.at}`;
   useEffect(() => {
-    if (rowKey === undefined || clusterId === undefined || windowStart === undefined) return;
+    if (rowKey === undefined || clusterIds === undefined || windowStart === undefined) return;
     let live = true;
-    data.cellChanges(rowKey, clusterId, windowStart).then(
+    data.cellChanges(rowKey, clusterIds, windowStart).then(
       (list) => {
         if (live) setChanges({ key, list });
       },

@@ -7,6 +7,7 @@ import { useMemo } from 'preact/hooks';
 import { buildHeatIndex } from '../../lib/heat/build';
 import { viewRows } from '../../lib/heat/rows';
 import type { RowFilter } from '../../lib/heat/types';
+import { identityRulesOf } from '../../lib/identity/clusters';
 import type { PopupData } from '../../lib/popup-data';
 import type { Settings } from '../../lib/settings';
 import { useLive } from '../common/use-live';
@@ -29,6 +30,8 @@ export function useHeatModel(options: {
     () => Object.fromEntries(settings.sources.map((s) => [s.id, s.name])),
     [settings.sources],
   );
+  // One column per cluster across sources (lib/identity/clusters.ts).
+  const identity = useMemo(() => identityRulesOf(settings), [settings.sources, settings.clusterAliases]);
   // `tick` re-reads the clock so heat fades without new data.
   const index = useMemo(() => {
     if (!activity) return undefined;
@@ -39,8 +42,9 @@ export function useHeatModel(options: {
       windowMs,
       now: clock(),
       sourceNames,
+      identity,
     });
-  }, [activity, windowMs, tick, sourceNames]);
+  }, [activity, windowMs, tick, sourceNames, identity]);
   const rows = useMemo(() => (index ? viewRows(index, filter) : []), [index, filter]);
   return { activity, error: view.error, index, rows };
 }

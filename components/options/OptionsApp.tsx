@@ -8,6 +8,7 @@ import { defaultSettings, type Settings } from '../../lib/settings';
 import { loopbackOrigin, watchesDemo, withDemoFleet } from '../first-run/demo';
 import { FirstRunBanner } from '../first-run/FirstRunBanner';
 import { Attention } from './Attention';
+import { ClusterAliasesSection } from './ClusterAliasesSection';
 import { emptyDraft, type SourceDraft, slugId } from './draft';
 import { HistorySection } from './HistorySection';
 import type { IntegrationInfo, OptionsIo } from './io';
@@ -52,8 +53,8 @@ export function OptionsApp({ io, integrations, demoUrl }: OptionsAppProps) {
         <p class="muted">What changed in your fleet, where, when, and who did it.</p>
         <nav aria-label="Sections">
           <a href="#sources-h">Sources</a> · <a href="#polling-h">Polling</a> ·{' '}
-          <a href="#pages-h">Badges on pages</a> · <a href="#history-h">History</a> ·{' '}
-          <a href="#transfer-h">Import and export</a>
+          <a href="#aliases-h">Cluster aliases</a> · <a href="#pages-h">Badges on pages</a> ·{' '}
+          <a href="#history-h">History</a> · <a href="#transfer-h">Import and export</a>
         </nav>
       </header>
       {!store.loaded.ok && (
@@ -87,6 +88,7 @@ export function OptionsApp({ io, integrations, demoUrl }: OptionsAppProps) {
             onDraftTaken={taken}
           />
           <PollingSection settings={settings} commit={store.commit} />
+          <ClusterAliasesSection settings={settings} commit={store.commit} />
           <PagesSection settings={settings} store={store} integrations={integrations} />
           <HistorySection io={io} settings={settings} commit={store.commit} />
         </>

@@ -59,6 +59,37 @@ const DEFAULT_CLUSTERS: ArgoCdCluster[] = [
 
 const DEFAULT_APPS = ['checkout', 'cart', 'payments'];
 
+/** A downstream cluster of a Rancher, as Argo CD is given it. */
+export interface RancherCluster {
+  id: string;
+  displayName: string;
+  env: string;
+  region: string;
+}
+
+/**
+ * Argo CD deploying into a Rancher's clusters, as teams register them: each destination's server
+ * is the cluster's Rancher proxy URL (`<rancher>/k8s/clusters/<id>`, Rancher's own API in front of
+ * it, with a Rancher token as the bearer) and its name the cluster's display name. Only the
+ * clusters named `names` (by display name), besides Argo CD's own `in-cluster`.
+ */
+export function rancherDestinations(
+  rancherUrl: string,
+  clusters: readonly RancherCluster[],
+  names: readonly string[] = DEFAULT_CLUSTERS.filter((c) => c.name !== 'in-cluster').map((c) => c.name),
+): ArgoCdCluster[] {
+  const base = rancherUrl.replace(/\/+$/, '');
+  const chosen = clusters.filter((c) => names.includes(c.displayName));
+  return [
+    { server: 'https://kubernetes.default.svc', name: 'in-cluster' },
+    ...chosen.map((c) => ({
+      server: `${base}/k8s/clusters/${c.id}`,
+      name: c.displayName,
+      labels: { env: c.env, region: c.region },
+    })),
+  ];
+}
+
 type Json = Record<string, unknown>;
 
 export interface ArgoCdOptions {

@@ -5,7 +5,13 @@
  * `settingsFragment()` gives the Tattler source entries that watch them, and `secrets` the Nomad
  * token that belongs in `browser.storage.local` (lib/secrets.ts), never in settings.
  */
-import { type ArgoCdChange, type ArgoCdSystem, startArgoCd } from './argocd';
+import {
+  type ArgoCdChange,
+  type ArgoCdSystem,
+  type RancherCluster,
+  rancherDestinations,
+  startArgoCd,
+} from './argocd';
 import { type HomegrownChange, type HomegrownSystem, homegrownSource, startHomegrown } from './homegrown';
 import { type NomadChange, type NomadSystem, startNomad } from './nomad';
 import { type Clock, type FaultName, type FaultSetting, seeded } from './server';
@@ -18,6 +24,11 @@ export interface ExtraOptions {
   seed?: number;
   /** Nomad answers at most this many jobs per page (so a small fleet pages); default 2. */
   nomadPageCap?: number;
+  /**
+   * The Rancher fleet Argo CD deploys into: its destinations are those clusters' proxy URLs
+   * (`prod-eu-1`, `prod-us-1`). Without it, Argo CD deploys to clusters of its own (10.x servers).
+   */
+  rancher?: { url: string; clusters: readonly RancherCluster[] };
 }
 
 export type SystemName = 'argocd' | 'nomad' | 'homegrown';
@@ -49,7 +60,12 @@ export async function startExtraSystems(options: ExtraOptions = {}): Promise<Ext
     ...(options.seed ? { seed: options.seed } : {}),
   };
   const [argocd, nomad, homegrown] = await Promise.all([
-    startArgoCd(common),
+    startArgoCd({
+      ...common,
+      ...(options.rancher
+        ? { clusters: rancherDestinations(options.rancher.url, options.rancher.clusters) }
+        : {}),
+    }),
     startNomad({ ...common, pageCap: options.nomadPageCap ?? 2 }),
     startHomegrown(options.clock ? { clock: options.clock } : {}),
   ]);

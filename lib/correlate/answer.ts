@@ -7,6 +7,7 @@
  */
 import { type ChangeView, changeViewOf, markOf } from '../change-view';
 import { countGlyph, type HeatLevel, levelForAge, MARKS } from '../heat/scale';
+import { type ClusterIdentity, clusterIdentities, identityRulesOf } from '../identity/clusters';
 import type { Change, Cluster, FieldChange, FieldValue, PollRun } from '../model';
 import type { Settings } from '../settings';
 import { namesAnything } from './identity';
@@ -18,7 +19,7 @@ import {
   type RankedChange,
   reasonOf,
 } from './rank';
-import { type ClusterRef, indexClusters, type ResolvedSubject, resolveSubject } from './resolve';
+import { type ClusterRef, indexClusters, type ResolvedSubject, resolveSubject, type SameAs } from './resolve';
 import { keepEntries } from './rollouts';
 import { staleAfterMs, unseenIn } from './sight';
 import type { BlindSpot, CorrelateAnswer, Headline, NotWatched, SubjectResult } from './wire';
@@ -114,13 +115,14 @@ function blindSpots(
   clusters: ReadonlyMap<string, Cluster>,
   now: number,
   staleMs: number,
+  nameOf: (cluster: Cluster) => string,
 ): BlindSpot[] {
   const out: BlindSpot[] = [];
   for (const id of new Set(clusterIds)) {
     const cluster = clusters.get(id);
     if (!cluster) continue;
     const unseen = unseenIn(cluster, runs.get(id) ?? [], window.from, window.to, now, staleMs);
-    if (unseen) out.push({ clusterId: id, clusterName: cluster.name, ...unseen });
+    if (unseen) out.push({ clusterId: id, clusterName: nameOf(cluster), ...unseen });
   }
   return out;
 }
@@ -137,6 +139,8 @@ export interface Subject {
  */
 export interface AnswerPlan {
   clusters: ReadonlyMap<string, Cluster>;
+  /** Each cluster's identity across sources: what an answer calls it, once. */
+  identities: ReadonlyMap<string, ClusterIdentity>;
   watched: ReadonlySet<string>;
   subjects: ResolvedSubject[];
   windows: Window[];
@@ -178,13 +182,23 @@ export function planAnswer(
   }));
   const nameOf = (rowKey: string) => rowKeyParts(rowKey).name.toLowerCase();
   const watched = new Set(watchedRowKeys.map(nameOf));
-  const index = indexClusters(refs);
-  const resolved = subjects.map((s) => resolveSubject(s, settings.labels, refs, watched, index));
+  // One place seen through several sources is one cluster to a subject (lib/identity/clusters.ts).
+  const { byCluster } = clusterIdentities(clusters, identityRulesOf(settings));
+  const refById = new Map(refs.map((r) => [r.id, r]));
+  const sameAs: SameAs = new Map(
+    [...byCluster].map(([id, identity]) => [
+      id,
+      { name: identity.name, refs: identity.members.map((m) => refById.get(m.id) as ClusterRef) },
+    ]),
+  );
+  const index = indexClusters(refs, sameAs);
+  const resolved = subjects.map((s) => resolveSubject(s, settings.labels, refs, watched, index, sameAs));
   const windows = resolved.map((r) => windowOf(r, now, o));
   const active = resolved.some((r) => namesAnything(r.identity));
   const named = new Set(resolved.flatMap((r) => r.jobs));
   return {
     clusters: new Map(clusters.map((c) => [c.id, c])),
+    identities: byCluster,
     watched,
     subjects: resolved,
     windows,
@@ -275,6 +289,17 @@ function indexRuns(runs: readonly PollRun[]): Map<string, PollRun[]> {
   return out;
 }
 
+/** Clusters as the answer names them: one entry per identity (a place several sources see), by its name. */
+function placesOf(ids: readonly string[], plan: AnswerPlan): { id: string; name: string }[] {
+  const out = new Map<string, string>();
+  for (const cid of ids) {
+    const identity = plan.identities.get(cid);
+    if (identity) out.set(identity.id, identity.name);
+    else out.set(cid, plan.clusters.get(cid)?.name ?? cid);
+  }
+  return [...out].map(([id, name]) => ({ id, name }));
+}
+
 export function buildAnswer(
   plan: AnswerPlan,
   changes: readonly Change[],
@@ -290,6 +315,13 @@ export function buildAnswer(
   const staleMs = staleAfterMs(settings.pollIntervalSec);
   const clusterById = plan.clusters;
   const views: Record<string, ChangeView> = {};
+  // A gap in one source's view of a place several sources see names that source.
+  const sourceNames = new Map(settings.sources.map((s) => [s.id, s.name]));
+  const blindName = (cluster: Cluster): string => {
+    const identity = plan.identities.get(cluster.id);
+    if (!identity || identity.members.length < 2) return cluster.name;
+    return `${identity.name} (through ${sourceNames.get(cluster.sourceId) ?? cluster.sourceId})`;
+  };
   const results: SubjectResult[] = plan.subjects.map((subject, i) => {
     const window = plan.windows[i] as Window;
     // Candidates: the named clusters' changes, and the named jobs' changes elsewhere.
@@ -302,7 +334,7 @@ export function buildAnswer(
     const { covered, notWatched } = coverageOf(subject, window, jobsByName, byName);
     // Gaps matter where the answer makes its claim; claiming nothing, where it found its changes.
     const seenFrom = covered.length > 0 ? covered : subject.clusterIds;
-    const blind = blindSpots(runsByTarget, seenFrom, window, clusterById, now, staleMs);
+    const blind = blindSpots(runsByTarget, seenFrom, window, clusterById, now, staleMs, blindName);
     const windowMs = subject.startsAt === undefined ? o.consoleLookBackMs : o.lookBackMs;
     const headline = headlineOf(placed, byId, windowMs, blind.length > 0);
     const isWatched = covered.length > 0 || headline.count > 0;
@@ -316,13 +348,13 @@ export function buildAnswer(
     return {
       key: subject.key,
       watched: isWatched,
-      covered: covered.map((id) => ({ id, name: clusterById.get(id)?.name ?? id })),
+      covered: placesOf(covered, plan),
       notWatched,
       mode: subject.startsAt === undefined ? 'console' : 'alert',
       looked: {
         jobs: id.jobs,
         clusterLabels: id.clusters,
-        clusters: subject.clusterIds.map((cid) => ({ id: cid, name: clusterById.get(cid)?.name ?? cid })),
+        clusters: placesOf(subject.clusterIds, plan),
         ...window,
         ...(id.namespace ? { namespace: id.namespace } : {}),
         ...(id.kind ? { kind: id.kind } : {}),

@@ -57,18 +57,34 @@ export function clustersAtOrigin(origin: string, clusters: readonly ClusterRef[]
   });
 }
 
-/** Clusters by lowercased name, native id and id. */
+/** Clusters by lowercased name, native id and id (and identity name: see `indexClusters`). */
 export type ClusterIndex = ReadonlyMap<string, readonly ClusterRef[]>;
 
-export function indexClusters(clusters: readonly ClusterRef[]): ClusterIndex {
+/**
+ * One place seen through several sources (lib/identity/clusters.ts): each cluster's id → every
+ * cluster of its identity, and the identity's name. A subject naming one names them all.
+ */
+export type SameAs = ReadonlyMap<string, { name: string; refs: readonly ClusterRef[] }>;
+
+/** Every cluster of the identities of these (each once, in order). */
+export function expandSame(refs: readonly ClusterRef[], sameAs: SameAs | undefined): ClusterRef[] {
+  if (!sameAs) return [...refs];
+  const out = new Map<string, ClusterRef>();
+  for (const r of refs) for (const s of sameAs.get(r.id)?.refs ?? [r]) out.set(s.id, s);
+  return [...out.values()];
+}
+
+export function indexClusters(clusters: readonly ClusterRef[], sameAs?: SameAs): ClusterIndex {
   const byName = new Map<string, ClusterRef[]>();
   for (const c of clusters) {
-    for (const n of new Set([c.name.toLowerCase(), c.nativeId.toLowerCase(), c.id.toLowerCase()])) {
+    const names = [c.name, c.nativeId, c.id, sameAs?.get(c.id)?.name ?? c.name];
+    for (const n of new Set(names.map((x) => x.toLowerCase()))) {
       const list = byName.get(n) ?? [];
       list.push(c);
       byName.set(n, list);
     }
   }
+  if (sameAs) for (const [n, refs] of byName) byName.set(n, expandSame(refs, sameAs));
   return byName;
 }
 
@@ -78,6 +94,7 @@ export function resolveSubject(
   clusters: readonly ClusterRef[],
   watchedJobNames: ReadonlySet<string>,
   byName: ClusterIndex = indexClusters(clusters),
+  sameAs?: SameAs,
 ): ResolvedSubject {
   const identity = identityOf(subject.labels, mapping);
   const lower = (s: string) => s.toLowerCase();
@@ -90,7 +107,7 @@ export function resolveSubject(
   for (const value of identity.clusters) name(value, byName.get(lower(value)) ?? []);
   let namesCluster = identity.clusters.length > 0;
   if (!namesCluster && identity.origin) {
-    const atOrigin = clustersAtOrigin(identity.origin, clusters);
+    const atOrigin = expandSame(clustersAtOrigin(identity.origin, clusters), sameAs);
     if (atOrigin.length > 0) name(identity.origin, atOrigin);
     namesCluster = atOrigin.length > 0;
   }

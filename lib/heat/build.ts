@@ -8,7 +8,7 @@
  */
 import type { Actor } from '../model';
 import { type GridRecord, packedActors, packedCountSince, packedNewest, packedRollout } from '../store/grid';
-import { type ActiveCell, aggsOf, type CellLayout, cellAt } from './cells';
+import { type ActiveCell, aggsOf, type CellLayout, cellAt, partsOf } from './cells';
 import { buildColumns, CHURN_MIN_CHANGES } from './columns';
 import { ROLLOUT_MIN_CLUSTERS, type RolloutSighting, rolloutOf } from './rollout';
 import { buildRows } from './rows';
@@ -36,7 +36,13 @@ function activeCells(grid: GridRecord | undefined, windowStart: number): Found[]
     out.push({
       rowKey: grid.rows[r] as string,
       clusterId: grid.clusters[i - r * width] as string,
-      cell: { k, n: grid.cells.n[k] as number, count, newest },
+      cell: {
+        k,
+        n: grid.cells.n[k] as number,
+        clusterId: grid.clusters[i - r * width] as string,
+        count,
+        newest,
+      },
     });
   }
   return out;
@@ -62,7 +68,10 @@ function layout(
       for (let c = 0; c < gw; c++) {
         const col = colOf[c];
         const flag = grid.flags[r * gw + c] as number;
-        if (col !== undefined && flag !== 0) flags[row * width + col] = flag;
+        // A column of several clusters: the job runs there if it runs in any, degraded if in any.
+        if (col === undefined || flag === 0) continue;
+        const at = row * width + col;
+        flags[at] = (flags[at] as number) | flag;
       }
     });
   }
@@ -70,18 +79,64 @@ function layout(
   for (const f of found) {
     const r = rowIndex.get(f.rowKey);
     const c = columnIndex.get(f.clusterId);
-    if (r !== undefined && c !== undefined) active.set(r * width + c, f.cell);
+    if (r === undefined || c === undefined) continue;
+    const at = r * width + c;
+    const there = active.get(at);
+    if (!there) {
+      active.set(at, f.cell);
+      continue;
+    }
+    // The same job changed in two clusters of one column: one cell, counted over both.
+    const merged: ActiveCell = {
+      ...there,
+      count: there.count + f.cell.count,
+      newest: Math.max(there.newest, f.cell.newest),
+      also: [...(there.also ?? []), f.cell],
+    };
+    active.set(at, merged);
   }
   const none = () => {
     throw new Error('no grid');
+  };
+  // Per member: where a job runs, from the grid's own bytes, for columns of several clusters
+  // (the lookups are built when such a cell is first asked about).
+  let gridRow: Map<string, number> | undefined;
+  let gridCol: Map<string, number> | undefined;
+  const membersOf = (r: number, column: HeatColumn): string[] => {
+    const row = rows[r];
+    if (!row || column.members.length < 2) return [];
+    gridRow ??= new Map(grid?.rows.map((rowKey, i) => [rowKey, i]));
+    gridCol ??= new Map(grid?.clusters.map((id, i) => [id, i]));
+    const cell = active.get(r * width + column.index);
+    const changed = new Set(cell ? partsOf(cell).map((p) => p.clusterId) : []);
+    const gr = gridRow.get(row.rowKey);
+    const gw = grid?.clusters.length ?? 0;
+    return column.members
+      .map((m) => m.cluster.id)
+      .filter((id) => {
+        if (changed.has(id)) return true;
+        const gc = gridCol?.get(id);
+        return grid !== undefined && gr !== undefined && gc !== undefined && grid.flags[gr * gw + gc] !== 0;
+      });
   };
   return {
     width,
     flags,
     active,
     aggOf: grid ? aggsOf(grid) : none,
-    actorsOf: grid ? (cell) => packedActors(grid, cell.k) : none,
+    actorsOf: grid ? (cell) => [...new Set(partsOf(cell).flatMap((p) => packedActors(grid, p.k)))] : none,
+    membersOf,
   };
+}
+
+/** The newest rollout mark among a cell's parts (its clusters of one column). */
+function newestRollout(grid: GridRecord, cell: ActiveCell) {
+  let best: ReturnType<typeof packedRollout>;
+  for (const p of partsOf(cell)) {
+    const mark = packedRollout(grid, p.k);
+    if (mark && (!best || mark.at > best.at)) best = mark;
+  }
+  return best;
 }
 
 /** Counts, newest times, levels, churn, how many clusters a row spans, rollouts. */
@@ -108,7 +163,7 @@ function rate(
     col.changes += cell.count;
     col.jobs++;
     if (col.newestAt === undefined || newest > col.newestAt) col.newestAt = newest;
-    const mark = grid ? packedRollout(grid, cell.k) : undefined;
+    const mark = grid ? newestRollout(grid, cell) : undefined;
     if (mark && mark.at >= windowStart) {
       const actor: Actor | undefined = mark.actor
         ? { name: mark.actor, kind: mark.actorKind ?? 'unknown' }

@@ -29,10 +29,21 @@ export interface ActiveCell {
   k: number;
   /** Its number in the store. */
   n: number;
-  /** Changes in the window, and the newest one's time. */
+  /** The cluster whose history it is. */
+  clusterId: string;
+  /** Changes in the window, and the newest one's time: over `also` too. */
   count: number;
   newest: number;
+  /**
+   * The same job's cells in the column's other clusters (one cluster seen through two sources
+   * that list the same job): counted above, their aggregates merged when asked for.
+   */
+  also?: ActiveCell[];
 }
+
+/** The parts of an active cell: itself and its other clusters' cells. */
+export const partsOf = (cell: ActiveCell): readonly ActiveCell[] =>
+  cell.also ? [cell, ...cell.also] : [cell];
 
 export interface CellLayout {
   width: number;
@@ -44,6 +55,39 @@ export interface CellLayout {
   aggOf(cell: ActiveCell): CellAgg;
   /** Who made a cell's last few changes. */
   actorsOf(cell: ActiveCell): readonly string[];
+  /**
+   * The column's clusters where the row's job runs or changed in the window, for a column of
+   * several clusters (empty when none).
+   */
+  membersOf(row: number, column: HeatColumn): readonly string[];
+}
+
+/** Aggregates of one job in several clusters of one column, as one: its newest, its latest marks. */
+function mergeAggs(aggs: readonly CellAgg[]): CellAgg {
+  const [first, ...rest] = aggs as [CellAgg, ...CellAgg[]];
+  if (rest.length === 0) return first;
+  const latest = (pick: (a: CellAgg) => number | undefined) => {
+    let at: number | undefined;
+    for (const a of aggs) {
+      const v = pick(a);
+      if (v !== undefined && (at === undefined || v > at)) at = v;
+    }
+    return at;
+  };
+  const recent = aggs.flatMap((a) => a.recent).sort((a, b) => b.at - a.at);
+  const times = aggs.flatMap((a) => a.times).sort((a, b) => a - b);
+  const out: CellAgg = { ...first, times, recent: recent.slice(0, Math.max(first.recent.length, 1)) };
+  const rollout = aggs.reduce<CellAgg['rollout']>(
+    (best, a) => (a.rollout && (!best || a.rollout.at > best.at) ? a.rollout : best),
+    undefined,
+  );
+  if (rollout) out.rollout = rollout;
+  for (const key of ['createdAt', 'deletedAt', 'degradedAt'] as const) {
+    const at = latest((a) => a[key]);
+    if (at === undefined) delete out[key];
+    else out[key] = at;
+  }
+  return out;
 }
 
 /** Unpacks aggregates on demand, once each. */
@@ -52,7 +96,7 @@ export function aggsOf(grid: GridRecord): (cell: ActiveCell) => CellAgg {
   return (cell) => {
     let agg = cache.get(cell.k);
     if (!agg) {
-      agg = packedAgg(grid, cell.k);
+      agg = cell.also ? mergeAggs(partsOf(cell).map((p) => packedAgg(grid, p.k))) : packedAgg(grid, cell.k);
       cache.set(cell.k, agg);
     }
     return agg;
@@ -85,11 +129,31 @@ export function cellAt(
     deleted: inWindow(agg?.deletedAt, windowStart),
     degraded: (flag & DEGRADED) !== 0 || inWindow(agg?.degradedAt, windowStart),
     absent: presenceKnown && (flag & PRESENT) === 0,
+    clusterIds: column.members.length > 1 ? membersOrAll(layout, row, column) : [column.cluster.id],
     glyph: '',
   };
   if (active) cell.n = active.n;
   if (newest) cell.newest = newest;
-  if (column.blind) cell.blind = column.blind;
+  const blind = cellBlindness(layout, row, column);
+  if (blind) cell.blind = blind;
   cell.glyph = cellGlyph(cell);
   return cell;
+}
+
+function membersOrAll(layout: CellLayout, row: HeatRow, column: HeatColumn): readonly string[] {
+  const where = layout.membersOf(row.index, column);
+  return where.length > 0 ? where : column.members.map((m) => m.cluster.id);
+}
+
+/**
+ * A cell is blind where the sources that list its job could not see the cluster: a quiet cell
+ * means nothing there. A job no member lists is blind only when every member was.
+ */
+function cellBlindness(layout: CellLayout, row: HeatRow, column: HeatColumn): HeatCell['blind'] {
+  if (column.members.length < 2) return column.blind;
+  const where = new Set(layout.membersOf(row.index, column));
+  if (where.size === 0) return column.blind;
+  const seeing = column.members.filter((m) => where.has(m.cluster.id));
+  if (seeing.some((m) => !m.blind)) return undefined;
+  return seeing[0]?.blind;
 }

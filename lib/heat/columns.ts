@@ -1,12 +1,15 @@
 /**
- * Columns: the clusters, grouped (named groups first, ungrouped last) and ordered by name, each
- * with its coverage — why we could not see it in the window, if we could not — and told apart
- * from another column of the same name by its source. Counts and levels are filled in later
+ * Columns: the clusters — one per identity across sources (lib/identity/clusters.ts), when the
+ * input gives identity rules — grouped (named groups first, ungrouped last) and ordered by name,
+ * each with its coverage per source — why we could not see it in the window, if we could not —
+ * and told apart from another column of the same name by its source. Counts and levels are filled in later
  * (build.ts), once the changes are placed.
  */
+
+import { type ClusterIdentity, clusterIdentities, groupOf } from '../identity/clusters';
 import type { Cluster, PollRun } from '../model';
 import { awaitingTurn, describePace, MAX_HOLD_MS, originOf, storedHostHolds } from '../pace';
-import type { Blindness, BlindReason, HeatColumn, HeatGroup, HeatInput } from './types';
+import type { Blindness, BlindReason, ColumnMember, HeatColumn, HeatGroup, HeatInput } from './types';
 
 /** A column header flags churn from this many changes in one cluster within the window. */
 export const CHURN_MIN_CHANGES = 3;
@@ -77,10 +80,20 @@ export function qualifySharedNames(columns: HeatColumn[]): void {
 export interface Columns {
   columns: HeatColumn[];
   groups: HeatGroup[];
-  /** Cluster id → column index. */
+  /** Cluster id → column index: every member of an identity's column. */
   columnIndex: Map<string, number>;
   /** The oldest `firstSeen` of any column's cluster: since when we have been watching. */
   watchingSince?: number;
+}
+
+/** Each cluster alone: what the grid shows without identity rules. */
+const alone = (clusters: readonly Cluster[]): ClusterIdentity[] =>
+  clusters.map((c) => ({ id: c.id, name: c.name, members: [c], joined: {} }));
+
+/** A column's blindness: none while any member saw the cluster; else its first member's. */
+function columnBlindness(members: readonly ColumnMember[]): Blindness | undefined {
+  if (members.some((m) => !m.blind && !m.gone)) return undefined;
+  return members.find((m) => m.blind)?.blind;
 }
 
 export function buildColumns(
@@ -96,32 +109,57 @@ export function buildColumns(
   }
   // A cluster that left discovery stays, dimmed, while it still says something about the
   // window: it left within it, or changes happened in it. Then it is retired from the grid.
-  const clusters = input.clusters
-    .filter((c) => c.goneSince === undefined || c.goneSince >= windowStart || changedClusters.has(c.id))
-    .sort(compareColumns);
-  const hostHolds = storedHostHolds(clusters, input.now, { maxHoldMs: MAX_HOLD_MS });
-  const columns: HeatColumn[] = clusters.map((cluster, index) => {
+  const shown = input.clusters.filter(
+    (c) => c.goneSince === undefined || c.goneSince >= windowStart || changedClusters.has(c.id),
+  );
+  const identities = input.identity ? clusterIdentities(shown, input.identity).identities : alone(shown);
+  // An identity sorts as its first member would, under the identity's name and group.
+  const ordered = identities
+    .map((identity) => {
+      const first = identity.members[0] as Cluster;
+      const group = groupOf(identity);
+      const key: Cluster = { ...first, name: identity.name, ...(group ? { group } : {}) };
+      if (!group) delete key.group;
+      return { identity, key };
+    })
+    .sort((a, b) => compareColumns(a.key, b.key));
+  const hostHolds = storedHostHolds(shown, input.now, { maxHoldMs: MAX_HOLD_MS });
+  const sourceOf = (c: Cluster) => input.sourceNames?.[c.sourceId] || c.sourceId;
+  const columns: HeatColumn[] = ordered.map(({ identity, key }, index) => {
+    const members: ColumnMember[] = identity.members.map((cluster) => {
+      const member: ColumnMember = {
+        cluster,
+        source: sourceOf(cluster),
+        gone: cluster.goneSince !== undefined,
+      };
+      const blind = blindness(cluster, runsByTarget.get(cluster.id), windowStart, input.now);
+      if (blind) member.blind = blind;
+      return member;
+    });
+    const cluster = identity.members[0] as Cluster;
     const col: HeatColumn = {
       index,
       cluster,
-      id: cluster.id,
-      name: cluster.name,
-      group: cluster.group ?? '',
-      source: input.sourceNames?.[cluster.sourceId] || cluster.sourceId,
-      gone: cluster.goneSince !== undefined,
+      members,
+      id: identity.id,
+      name: identity.name,
+      group: key.group ?? '',
+      source: [...new Set(members.map((m) => m.source))].join(' + '),
+      gone: members.every((m) => m.gone),
       changes: 0,
       jobs: 0,
       level: 0,
       churn: false,
     };
-    const blind = blindness(cluster, runsByTarget.get(cluster.id), windowStart, input.now);
+    const blind = columnBlindness(members);
     if (blind) col.blind = blind;
     const pace = describePace(cluster.pace, input.now, hostHolds.get(originOf(cluster.apiBase)));
     if (pace) col.pace = pace;
     return col;
   });
   qualifySharedNames(columns);
-  const columnIndex = new Map(columns.map((c) => [c.id, c.index]));
+  const columnIndex = new Map<string, number>();
+  for (const col of columns) for (const m of col.members) columnIndex.set(m.cluster.id, col.index);
   const groups: HeatGroup[] = [];
   for (const col of columns) {
     const last = groups[groups.length - 1];
@@ -129,7 +167,7 @@ export function buildColumns(
     else groups.push({ name: col.group, start: col.index, count: 1 });
   }
   let watchingSince: number | undefined;
-  for (const c of clusters)
+  for (const c of shown)
     if (watchingSince === undefined || c.firstSeen < watchingSince) watchingSince = c.firstSeen;
   return { columns, groups, columnIndex, ...(watchingSince !== undefined ? { watchingSince } : {}) };
 }

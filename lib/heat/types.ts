@@ -3,6 +3,7 @@
  * churn), rows (jobs, with rollout summaries) and cells computed on demand. Built by build.ts.
  */
 import type { RecentChange } from '../aggregate';
+import type { IdentityRules } from '../identity/clusters';
 import type { Actor, Cluster, PollRun, PollStatus } from '../model';
 import type { GridRecord } from '../store/grid';
 import type { HeatLevel } from './scale';
@@ -24,6 +25,11 @@ export interface HeatInput {
    * apart by it. A source without an entry goes by its id.
    */
   sourceNames?: Readonly<Record<string, string>>;
+  /**
+   * Which clusters are one place across sources (lib/identity/clusters.ts): their columns are
+   * one. Without rules, every cluster is its own column.
+   */
+  identity?: IdentityRules;
 }
 
 /**
@@ -51,21 +57,36 @@ export interface Blindness {
   recovered?: boolean;
 }
 
+/** One source's view of a column's cluster: who sees it, and whether they could in the window. */
+export interface ColumnMember {
+  cluster: Cluster;
+  /** The source's name (its id when settings give none). */
+  source: string;
+  blind?: Blindness;
+  gone: boolean;
+}
+
 export interface HeatColumn {
   index: number;
+  /** The first member's cluster: the source that knows it best (lib/identity/clusters.ts). */
   cluster: Cluster;
+  /** Every source's view of this cluster, the first being `cluster`: one for most columns. */
+  members: readonly ColumnMember[];
+  /** The identity's id (its first member's cluster id). */
   id: string;
   name: string;
   /** Region or environment; '' when the cluster has none. */
   group: string;
-  /** The name of the source that found the cluster (its id when settings give no name). */
+  /** The names of the sources that see the cluster, joined (a source's id when settings give no name). */
   source: string;
   /**
    * Set when another column has the same name: what tells this one apart — its source, and
    * its native id too when the source also has two clusters of that name.
    */
   qualifier?: string;
+  /** Every member left discovery. */
   gone: boolean;
+  /** Polls failed in the window through every member; the members say which sources failed. */
   blind?: Blindness;
   /** Changes in this cluster within the window, and how many jobs they touched. */
   changes: number;
@@ -135,8 +156,13 @@ export interface HeatCell {
   degraded: boolean;
   /** No snapshot of the job in that cluster: it does not run there (now). */
   absent: boolean;
-  /** Polls of that cluster failed (or did not happen) in the window: quiet means nothing. */
+  /**
+   * Polls of that cluster failed (or did not happen) in the window through the sources that
+   * list the job there (through every source, when none does): quiet means nothing.
+   */
   blind?: Blindness;
+  /** The member clusters whose history the cell holds: its detail reads their changes. */
+  clusterIds: readonly string[];
   /** The one or two characters the cell shows. */
   glyph: string;
 }

@@ -64,3 +64,35 @@ describe('the pace in a column header', () => {
     ]);
   });
 });
+
+describe('a column that several sources see', () => {
+  it('names every source in its label, and which of them fails', () => {
+    const proxy = 'https://src.example/k8s/clusters/prod-eu-1';
+    const rancher = build.cluster('src', 'prod-eu-1', NOW, {
+      firstSeen: NOW - 10 * 60 * MIN,
+      lastOkPoll: NOW - MIN,
+    });
+    const argo = build.cluster('cd', proxy, NOW, {
+      name: 'prod-eu-1',
+      apiBase: 'https://argocd.example',
+      firstSeen: NOW - 10 * 60 * MIN,
+      lastOkPoll: NOW - 40 * MIN,
+    });
+    const failing: PollRun = { ...gap, target: argo.id, sourceId: 'cd', to: NOW - MIN };
+    const index = buildHeatIndex({
+      clusters: [rancher, argo],
+      grid: gridOf([snapshot({ clusterId: rancher.id, name: 'checkout' })], []),
+      polls: [failing],
+      windowMs: 60 * MIN,
+      now: NOW,
+      sourceNames: { src: 'Rancher', cd: 'Argo CD' },
+      identity: { sourceTypes: { src: 'rancher', cd: 'argocd' } },
+    });
+    expect(index.columns).toHaveLength(1);
+    expect(columnLabel(index.columns[0] as never)).toBe(
+      'prod-eu-1: no changes, seen through Rancher and Argo CD; Argo CD: login needed',
+    );
+    // The job only Rancher lists is seen: its cell is not blind for Argo CD's failure.
+    expect(cellLabel(index.cell(0, 0), NOW)).toBe('checkout in prod-eu-1: no changes');
+  });
+});

@@ -238,3 +238,36 @@ describe('history', () => {
     await waitFor(() => expect(io.stored()?.retentionDays).toBe(14));
   });
 });
+
+describe('cluster aliases', () => {
+  it('adds an alias, names an error next to its field, saves it and removes it, by keyboard-reachable controls', async () => {
+    const io = fakeIo();
+    mount(io);
+    await screen.findByRole('region', { name: 'Cluster aliases' });
+    const aliases = () => section('Cluster aliases');
+    expect(aliases().getByText('No aliases.')).toBeTruthy();
+    fireEvent.click(aliases().getByRole('button', { name: 'Add an alias' }));
+    const group = within(aliases().getByRole('group', { name: 'Alias 1' }));
+    const name = group.getByLabelText('Name');
+    const clusters = group.getByLabelText('Clusters');
+    fireEvent.input(name, { target: { value: 'Europe 1' } });
+    // No cluster yet: the schema's message sits next to the clusters field, nothing is stored.
+    fireEvent.click(aliases().getByRole('button', { name: 'Save aliases' }));
+    await waitFor(() => expect(clusters.getAttribute('aria-invalid')).toBe('true'));
+    expect(errorOf(clusters)).toMatch(/at least one cluster/);
+    expect(io.set).not.toHaveBeenCalled();
+
+    fireEvent.input(clusters, { target: { value: 'prod-eu-1\n\n  https://10.20.0.1:6443  \n' } });
+    fireEvent.click(aliases().getByRole('button', { name: 'Save aliases' }));
+    await waitFor(() =>
+      expect(io.stored()?.clusterAliases).toEqual([
+        { name: 'Europe 1', match: ['prod-eu-1', 'https://10.20.0.1:6443'] },
+      ]),
+    );
+    expect((await aliases().findByRole('status')).textContent).toBe('Saved: 1 alias.');
+
+    fireEvent.click(aliases().getByRole('button', { name: 'Remove alias 1' }));
+    fireEvent.click(aliases().getByRole('button', { name: 'Save aliases' }));
+    await waitFor(() => expect(io.stored()?.clusterAliases).toEqual([]));
+  });
+});

@@ -9,11 +9,13 @@ import { type ExtraSystems, type SystemName, startExtraSystems } from '../../fle
 import type { FaultName } from '../../fleet/extra/server';
 import { diffCluster } from '../../lib/diff';
 import { createHttp, type FetchLike, PollError } from '../../lib/http';
+import { clusterIdentities } from '../../lib/identity/clusters';
 import type { JobSnapshot, PollStatus } from '../../lib/model';
 import { type SettingsInput, type SourceSettings, validateSettings } from '../../lib/settings';
 import { argocdAdapter } from '../../lib/sources/argocd/adapter';
 import { genericAdapter } from '../../lib/sources/generic/adapter';
 import { nomadAdapter } from '../../lib/sources/nomad/adapter';
+import { toDiscovered } from '../../lib/sources/rancher/adapter';
 import type { PollContext, SourceAdapter } from '../../lib/sources/types';
 
 const T0 = Date.parse('2025-03-10T15:00:00Z');
@@ -470,5 +472,71 @@ describe('simulated users', () => {
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
+  });
+});
+
+describe('Argo CD deploying into a Rancher fleet', () => {
+  const RANCHER = 'http://127.0.0.1:18080';
+  const fleetClusters = [
+    { id: 'c-m-eu1aaaaa', displayName: 'prod-eu-1', env: 'prod', region: 'eu-west-1' },
+    { id: 'c-m-us1aaaaa', displayName: 'prod-us-1', env: 'prod', region: 'us-east-1' },
+    { id: 'c-m-st1aaaaa', displayName: 'staging-eu-1', env: 'staging', region: 'eu-west-1' },
+  ];
+  let joined: ExtraSystems;
+  beforeAll(async () => {
+    joined = await startExtraSystems({
+      clock: () => t,
+      seed: 3,
+      rancher: { url: `${RANCHER}/`, clusters: fleetClusters },
+    });
+  });
+  afterAll(async () => {
+    await joined.close();
+  });
+
+  it("lists the Rancher clusters' proxy URLs as destinations, and its applications deploy there: one cluster to Tattler", async () => {
+    const parsed = validateSettings({
+      version: 1,
+      sources: joined.settingsFragment() as SettingsInput['sources'],
+    });
+    if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+    const argocd = parsed.value.sources[0] as SourceSettings;
+    const cookie = await joined.argocd.login('tattler');
+    const { clusters } = await argocdAdapter.discover(httpFor(cookie), argocd);
+    expect(clusters.map((c) => [c.name, c.nativeId])).toEqual([
+      ['in-cluster', 'https://kubernetes.default.svc'],
+      ['prod-eu-1', `${RANCHER}/k8s/clusters/c-m-eu1aaaaa`],
+      ['prod-us-1', `${RANCHER}/k8s/clusters/c-m-us1aaaaa`],
+    ]);
+    const eu = clusters[1] as Cluster;
+    const polled = await argocdAdapter.poll(pollCtx(httpFor(cookie), argocd, eu));
+    if (!('jobs' in polled)) throw new Error('poll failed');
+    expect(polled.jobs.map((j) => j.name).sort()).toEqual(['cart', 'checkout', 'payments']);
+
+    // Rancher's view of prod-eu-1 (its proxy URL, as the rancher source builds it) and Argo CD's
+    // destination are one identity.
+    const rancherView = toDiscovered(RANCHER, {
+      id: 'c-m-eu1aaaaa',
+      metadata: { name: 'c-m-eu1aaaaa' },
+    } as never);
+    const asCluster = (sourceId: string, d: { nativeId: string; name: string; apiBase: string }) => ({
+      ...d,
+      id: `${sourceId}/${d.nativeId}`,
+      sourceId,
+      firstSeen: t,
+      lastSeen: t,
+    });
+    const { identities } = clusterIdentities(
+      [
+        asCluster('demo', { ...rancherView, name: 'prod-eu-1' }),
+        ...clusters.map((c) => asCluster('argocd', c)),
+      ],
+      { sourceTypes: { demo: 'rancher', argocd: 'argocd' } },
+    );
+    expect(identities.map((i) => [i.name, i.members.length]).sort()).toEqual([
+      ['in-cluster', 1],
+      ['prod-eu-1', 2],
+      ['prod-us-1', 1],
+    ]);
   });
 });
