@@ -15,6 +15,10 @@
  * raises an alert on the fleet's Alertmanager a little after each of the first few.
  *
  *   npm run demo -- [--headless] [--seconds 150] [--speed 6] [--seed 7] [--out demo-output]
+ *                   [--no-build] [--any-port]
+ *
+ * --any-port starts the fleet on a free port instead of the well-known one the popup's first-run
+ * screen looks at (test/e2e/demo.e2e.ts runs the demo beside other tests that way).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -42,6 +46,7 @@ import {
   logInToFleet,
   logInToHomegrown,
 } from '../test/e2e/people';
+import { storedChanges } from '../test/e2e/stored';
 
 const { values: args } = parseArgs({
   options: {
@@ -51,6 +56,7 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '7' },
     out: { type: 'string', default: 'demo-output' },
     'no-build': { type: 'boolean', default: false },
+    'any-port': { type: 'boolean', default: false },
   },
 });
 
@@ -309,7 +315,8 @@ async function runHeadless(ext: LaunchedExtension, fleet: Fleet, extra: ExtraSys
   }
 
   stopExtra();
-  const changes = await readTable<Change>(ext, 'changes');
+  // The history as Tattler stores it (compact log rows under numbered cells), decoded.
+  const changes = await storedChanges((table) => readTable(ext, table));
   const clusters = await readTable<Cluster>(ext, 'clusters');
   writeFileSync(resolve(outDir, 'summary.txt'), summarize(changes, clusters));
   say(`wrote ${changes.length} changes to ${resolve(outDir, 'summary.txt')}`);
@@ -427,6 +434,7 @@ async function startDemoFleet(): Promise<Fleet> {
     speed: Number(args.speed),
     log: (l: string) => say(`fleet: ${l}`),
   };
+  if (args['any-port']) return startFleet(options);
   try {
     return await startFleet({ ...options, port: DEMO_FLEET_PORT });
   } catch {
