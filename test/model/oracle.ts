@@ -19,6 +19,7 @@ import {
   type Family,
   type ModelJob,
   type ModelReplicaSet,
+  NOMAD_TRACKED_VERSIONS,
   type PastSpec,
   revisionOf,
 } from './world';
@@ -93,11 +94,13 @@ export class ClusterOracle {
   /**
    * The versions of a job its platform still remembers, as Tattler reads them: Argo CD's
    * `status.history` (the last 10 syncs, which know the revision and Helm parameters — here the
-   * replicas — but not the images). A Deployment's ReplicaSets are read in `between`; Nomad's
-   * versions are not modelled yet.
+   * replicas — but not the images), and Nomad's tracked versions (the last 6, which know both).
+   * A Deployment's ReplicaSets are read in `between`.
    */
   private remembered(job: ModelJob): readonly PastSpec[] {
-    return this.family === 'argocd' ? job.past.slice(-ARGO_HISTORY_LIMIT) : [];
+    if (this.family === 'argocd') return job.past.slice(-ARGO_HISTORY_LIMIT);
+    if (this.family === 'nomad') return job.past.slice(-NOMAD_TRACKED_VERSIONS);
+    return [];
   }
 
   /**
@@ -111,8 +114,13 @@ export class ClusterOracle {
     before: ModelJob,
     now: ModelJob,
     o: Observation,
-  ): { recovered: Remembered[]; accounted: number; replicas: number } {
-    const out = { recovered: [] as Remembered[], accounted: 0, replicas: before.replicas };
+  ): { recovered: Remembered[]; accounted: number; replicas: number; image: string } {
+    const out = {
+      recovered: [] as Remembered[],
+      accounted: 0,
+      replicas: before.replicas,
+      image: before.image,
+    };
     let last: number;
     if (this.family === 'kubernetes') {
       // The ReplicaSets as read; before any read, as they are (no read means none was needed).
@@ -128,17 +136,19 @@ export class ClusterOracle {
       }
       return out;
     }
+    // Argo CD's history knows no images; Nomad's versions know images and counts.
+    const knowsImages = this.family === 'nomad';
     last = before.version;
     for (const v of this.remembered(now)) {
       if (v.version <= before.version || v.version >= now.version) continue;
       const skipped = v.version - last - 1;
-      out.recovered.push({
-        attrs: v.replicas !== out.replicas ? ['replicas'] : [],
-        by: v.changedBy,
-        skipped,
-      });
+      const attrs: Attr[] = [];
+      if (knowsImages && v.image !== out.image) attrs.push('image');
+      if (v.replicas !== out.replicas) attrs.push('replicas');
+      out.recovered.push({ attrs, by: v.changedBy, skipped });
       out.accounted += 1 + skipped;
       out.replicas = v.replicas;
+      if (knowsImages) out.image = v.image;
       last = v.version;
     }
     return out;
@@ -189,7 +199,7 @@ export class ClusterOracle {
       const past = this.between(name, before, now, o);
       for (const r of past.recovered) add('updated', name, r.attrs, r.by, r.skipped);
       const attrs: Attr[] = [];
-      if (before.image !== now.image) attrs.push('image');
+      if (past.image !== now.image) attrs.push('image');
       if (past.replicas !== now.replicas) attrs.push('replicas');
       const versionMoved = VERSIONED.has(this.family) && now.version > before.version;
       const healthFlip = before.health !== now.health;

@@ -61,6 +61,8 @@ export interface ModelReplicaSet {
 /** One spec version as a platform's history remembers it. */
 export interface PastSpec {
   version: number;
+  /** The world-wide write counter when it was made (Nomad's JobModifyIndex of that version). */
+  specIndex: number;
   image: string;
   replicas: number;
   changedAt: number;
@@ -91,14 +93,18 @@ export function rollOut(
   return next.slice(Math.max(0, next.length - 1 - limit));
 }
 
+/** How many versions of a job Nomad keeps (the server's JobTrackedVersions default). */
+export const NOMAD_TRACKED_VERSIONS = 6;
+
 /** How many versions Argo CD keeps in `status.history` (revisionHistoryLimit's default). */
 export const ARGO_HISTORY_LIMIT = 10;
 
 /** The spec version a job is at now, as its history records it. */
 export const pastOf = (
-  j: Pick<ModelJob, 'version' | 'image' | 'replicas' | 'changedAt' | 'changedBy'>,
+  j: Pick<ModelJob, 'version' | 'specIndex' | 'image' | 'replicas' | 'changedAt' | 'changedBy'>,
 ): PastSpec => ({
   version: j.version,
+  specIndex: j.specIndex,
   image: j.image,
   replicas: j.replicas,
   changedAt: j.changedAt,
@@ -404,25 +410,59 @@ function nomadStub(c: ModelCluster, j: ModelJob): Record<string, unknown> {
   };
 }
 
+/**
+ * `GET /v1/job/<id>/versions?diffs=true`: the versions Nomad still tracks, newest first, each the
+ * whole job as submitted then; `Diffs[i]` compares `Versions[i+1]` (older) with `Versions[i]`.
+ */
 function nomadVersions(c: ModelCluster, j: ModelJob): unknown {
   const stub = nomadStub(c, j);
-  return {
-    Versions: [
+  const tracked = j.past.slice(-NOMAD_TRACKED_VERSIONS).reverse();
+  const versions = tracked.map((v) => ({
+    ...stub,
+    Version: v.version - 1,
+    ModifyIndex: v === tracked[0] ? j.writes : v.specIndex,
+    JobModifyIndex: v.specIndex,
+    SubmitTime: (v.changedAt + c.skewMs) * 1e6,
+    NomadTokenID: NOMAD_ACCESSOR[v.changedBy],
+    TaskGroups: [
       {
-        ...stub,
-        Version: j.version - 1,
-        NomadTokenID: NOMAD_ACCESSOR[j.changedBy],
-        TaskGroups: [
-          {
-            Name: 'web',
-            Count: j.replicas,
-            Tasks: [{ Name: 'app', Driver: 'docker', Config: { image: j.image } }],
-          },
-        ],
+        Name: 'web',
+        Count: v.replicas,
+        Tasks: [{ Name: 'app', Driver: 'docker', Config: { image: v.image } }],
       },
     ],
-    Diffs: [],
-  };
+  }));
+  const edited = (name: string, old: string | number, now: string | number) =>
+    String(old) === String(now) ? [] : [{ Type: 'Edited', Name: name, Old: String(old), New: String(now) }];
+  const diffs = tracked.slice(0, -1).map((v, i) => {
+    const older = tracked[i + 1] as PastSpec;
+    const count = edited('Count', older.replicas, v.replicas);
+    const image = edited('image', older.image, v.image);
+    const moved = count.length > 0 || image.length > 0;
+    return {
+      Type: moved ? 'Edited' : 'None',
+      ID: j.name,
+      Fields: [],
+      Objects: [],
+      TaskGroups: [
+        {
+          Type: moved ? 'Edited' : 'None',
+          Name: 'web',
+          Fields: count,
+          Objects: [],
+          Tasks: [
+            {
+              Type: image.length ? 'Edited' : 'None',
+              Name: 'app',
+              Fields: [],
+              Objects: image.length ? [{ Type: 'Edited', Name: 'Config', Fields: image, Objects: [] }] : [],
+            },
+          ],
+        },
+      ],
+    };
+  });
+  return { Versions: versions, Diffs: diffs };
 }
 
 function forgeJob(c: ModelCluster, j: ModelJob): unknown {
