@@ -6,7 +6,7 @@
 import { useRef, useState } from 'preact/hooks';
 import type { Settings } from '../../lib/settings';
 import { assignErrors, parseError } from './errors';
-import { FormErrors, focusFirstInvalid, TextAreaField, TextField, useResetOnChange } from './fields';
+import { FormErrors, focusFirstInvalid, SaveRow, TextAreaField, TextField, useResetOnChange } from './fields';
 import type { Commit } from './store';
 
 interface Row {
@@ -102,7 +102,7 @@ export function ClusterAliasesSection({ settings, commit }: { settings: Settings
             </button>
           </fieldset>
         ))}
-        <div class="row">
+        <SaveRow label="Save aliases" saved={saved}>
           <button
             type="button"
             onClick={() => {
@@ -112,13 +112,7 @@ export function ClusterAliasesSection({ settings, commit }: { settings: Settings
           >
             Add an alias
           </button>
-          <button type="submit">Save aliases</button>
-          {saved && (
-            <span role="status" class="ok">
-              {saved}
-            </span>
-          )}
-        </div>
+        </SaveRow>
       </form>
     </section>
   );

@@ -8,7 +8,7 @@ import { useRef, useState } from 'preact/hooks';
 import { matchPatternOf } from '../../lib/permissions';
 import type { Settings } from '../../lib/settings';
 import { assignErrors, domId, errorsUnder, parseError } from './errors';
-import { afterRender, FormErrors, focusFirstInvalid, TextField, useResetOnChange } from './fields';
+import { afterRender, FormErrors, focusFirstInvalid, SaveRow, TextField, useResetOnChange } from './fields';
 import type { IntegrationInfo } from './io';
 import type { Commit, OptionsStore } from './store';
 
@@ -243,14 +243,7 @@ function LabelMapping({ settings, commit }: { settings: Settings; commit: Commit
           />
         ))}
       </div>
-      <div class="row">
-        <button type="submit">Save label mapping</button>
-        {saved && (
-          <span role="status" class="ok">
-            {saved}
-          </span>
-        )}
-      </div>
+      <SaveRow label="Save label mapping" saved={saved} />
     </form>
   );
 }

@@ -2,7 +2,7 @@
 import { useRef, useState } from 'preact/hooks';
 import type { Settings } from '../../lib/settings';
 import { assignErrors, parseError } from './errors';
-import { FormErrors, focusFirstInvalid, NumberField, useResetOnChange } from './fields';
+import { FormErrors, focusFirstInvalid, NumberField, SaveRow, useResetOnChange } from './fields';
 import type { Commit } from './store';
 
 const KEYS = ['pollIntervalSec', 'concurrency', 'requestTimeoutSec'] as const;
@@ -71,14 +71,7 @@ export function PollingSection({ settings, commit }: { settings: Settings; commi
             errors={assigned.byField.requestTimeoutSec}
           />
         </div>
-        <div class="row">
-          <button type="submit">Save polling</button>
-          {saved && (
-            <span role="status" class="ok">
-              {saved}
-            </span>
-          )}
-        </div>
+        <SaveRow label="Save polling" saved={saved} />
       </form>
     </section>
   );

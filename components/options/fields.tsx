@@ -188,6 +188,29 @@ export function ChoiceGroup<T extends string>(
 }
 
 /** Errors that name no field on screen, shown above a form. */
+/** A section's Save button (after any other buttons given) and, once saved, what was saved (announced politely). */
+export function SaveRow({
+  label,
+  saved,
+  children,
+}: {
+  label: string;
+  saved: string;
+  children?: ComponentChildren;
+}) {
+  return (
+    <div class="row">
+      {children}
+      <button type="submit">{label}</button>
+      {saved && (
+        <span role="status" class="ok">
+          {saved}
+        </span>
+      )}
+    </div>
+  );
+}
+
 export function FormErrors({ id, errors }: { id: string; errors: readonly string[] }) {
   if (errors.length === 0) return null;
   return (

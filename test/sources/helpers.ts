@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHttp, type FetchLike, type Http, type HttpOptions } from '../../lib/http';
 import { type SettingsInput, type SourceSettings, validateSettings } from '../../lib/settings';
+import type { NormalizeContext } from '../../lib/sources/kubernetes/normalize';
 import type { PollContext } from '../../lib/sources/types';
 
 const FIXTURES = new URL('../fixtures/', import.meta.url);
@@ -60,19 +61,29 @@ export function makeSource(input: Partial<SourceInput> = {}): SourceSettings {
   return source;
 }
 
+/** The time the fixtures are read at. */
+export const FIXTURE_NOW = Date.parse('2025-03-10T15:00:00Z');
+/** The cluster the fixtures come from: Rancher's prod-eu-1. */
+export const RANCHER_BASE = 'https://rancher.example.com/k8s/clusters/c-m-abc12';
+
 export function makeCtx(
   http: Http,
   source: SourceSettings,
   overrides: Partial<PollContext> = {},
 ): PollContext {
+  return { http, ...normalizeCtx({ source }), ...overrides };
+}
+
+/** What normalizing a fixture object needs: the source (with the actor annotation) and its cluster. */
+export function normalizeCtx(overrides: Partial<NormalizeContext> = {}): NormalizeContext {
+  const source = overrides.source ?? makeSource({ actorAnnotation: ACTOR_ANNOTATION });
   return {
-    http,
     source,
-    now: Date.parse('2025-03-10T15:00:00Z'),
+    now: FIXTURE_NOW,
     clusterId: `${source.id}/c-m-abc12`,
     clusterName: 'prod-eu-1',
     nativeId: 'c-m-abc12',
-    apiBase: 'https://rancher.example.com/k8s/clusters/c-m-abc12',
+    apiBase: RANCHER_BASE,
     ...overrides,
   };
 }

@@ -14,25 +14,14 @@ import type { JobSnapshot } from '../../lib/model';
 import { wantsHistory } from '../../lib/recover/ask';
 import { validateSettings } from '../../lib/settings';
 import { deploymentHistory } from '../../lib/sources/kubernetes/history';
-import {
-  type KubeObject,
-  type NormalizeContext,
-  normalizeObject,
-} from '../../lib/sources/kubernetes/normalize';
+import { type KubeObject, normalizeObject } from '../../lib/sources/kubernetes/normalize';
 import { adapterFor } from '../../lib/sources/registry';
 import { runPass } from '../../lib/watcher';
 import { changesIn } from '../store-view';
-import { ACTOR_ANNOTATION, FakeKubeApi, fixture, type KubeList, makeSource } from './helpers';
+import { ACTOR_ANNOTATION, FakeKubeApi, FIXTURE_NOW, fixture, type KubeList, normalizeCtx } from './helpers';
 
-const NOW = Date.parse('2025-03-10T15:00:00Z');
-const ctx: NormalizeContext = {
-  source: makeSource({ actorAnnotation: ACTOR_ANNOTATION }),
-  now: NOW,
-  clusterId: 'src/c-m-abc12',
-  clusterName: 'prod-eu-1',
-  nativeId: 'c-m-abc12',
-  apiBase: 'https://rancher.example.com/k8s/clusters/c-m-abc12',
-};
+const NOW = FIXTURE_NOW;
+const ctx = normalizeCtx();
 const IMAGE = 'containers[app].image';
 const replicaSets = () => fixture<KubeList>('kubernetes/replicasets.json').items as KubeObject[];
 const deployment = (name: string) =>

@@ -8,20 +8,18 @@ import {
   type NormalizeContext,
   normalizeObject,
 } from '../../lib/sources/kubernetes/normalize';
-import { ACTOR_ANNOTATION, fixture, type KubeList, makeSource, secretStrings } from './helpers';
+import {
+  ACTOR_ANNOTATION,
+  FIXTURE_NOW,
+  fixture,
+  type KubeList,
+  makeSource,
+  normalizeCtx,
+  secretStrings,
+} from './helpers';
 
-const NOW = Date.parse('2025-03-10T15:00:00Z');
-const RANCHER_BASE = 'https://rancher.example.com/k8s/clusters/c-m-abc12';
-
-const ctxFor = (overrides: Partial<NormalizeContext> = {}): NormalizeContext => ({
-  source: makeSource({ actorAnnotation: ACTOR_ANNOTATION }),
-  now: NOW,
-  clusterId: 'src/c-m-abc12',
-  clusterName: 'prod-eu-1',
-  nativeId: 'c-m-abc12',
-  apiBase: RANCHER_BASE,
-  ...overrides,
-});
+const NOW = FIXTURE_NOW;
+const ctxFor = normalizeCtx;
 
 const FILES: Record<KubernetesKind, string> = {
   Deployment: 'kubernetes/deployments.json',

@@ -14,26 +14,15 @@ import { createHttp } from '../../lib/http';
 import type { JobSnapshot } from '../../lib/model';
 import { carryRevision, wantsHistory } from '../../lib/recover/ask';
 import { validateSettings } from '../../lib/settings';
-import {
-  type KubeObject,
-  type NormalizeContext,
-  normalizeObject,
-} from '../../lib/sources/kubernetes/normalize';
+import { type KubeObject, normalizeObject } from '../../lib/sources/kubernetes/normalize';
 import { controllerRevisionHistory } from '../../lib/sources/kubernetes/revisions';
 import { adapterFor } from '../../lib/sources/registry';
 import { runPass } from '../../lib/watcher';
 import { changesIn } from '../store-view';
-import { ACTOR_ANNOTATION, FakeKubeApi, fixture, type KubeList, makeSource } from './helpers';
+import { ACTOR_ANNOTATION, FakeKubeApi, FIXTURE_NOW, fixture, type KubeList, normalizeCtx } from './helpers';
 
-const NOW = Date.parse('2025-03-10T15:00:00Z');
-const ctx: NormalizeContext = {
-  source: makeSource({ actorAnnotation: ACTOR_ANNOTATION }),
-  now: NOW,
-  clusterId: 'src/c-m-abc12',
-  clusterName: 'prod-eu-1',
-  nativeId: 'c-m-abc12',
-  apiBase: 'https://rancher.example.com/k8s/clusters/c-m-abc12',
-};
+const NOW = FIXTURE_NOW;
+const ctx = normalizeCtx();
 const IMAGE = 'containers[rabbitmq].image';
 const revisions = () => fixture<KubeList>('kubernetes/controllerrevisions.json').items as KubeObject[];
 const item = (file: string, name: string) =>
