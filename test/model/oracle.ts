@@ -7,9 +7,22 @@
  * created, deleted (at once where the API can be asked by name; at the second list that leaves
  * it out where it cannot), updated (image, replicas, version) or status (health turning
  * degraded or back). The expectations are semantic — which job, what kind, which attributes —
- * plus who made an update, so the comparison does not depend on ids, paths or windows.
+ * plus who made an update and how many versions before it went unseen and unremembered
+ * (`skipped`), so the comparison does not depend on ids, paths or windows.
+ *
+ * Versions between two polls that the platform still remembers (Argo CD's status.history, a
+ * Deployment's ReplicaSets) are expected once each, recovered, with their own author; the live
+ * update covers only the last step.
  */
-import { ARGO_HISTORY_LIMIT, type Family, type ModelJob, type PastSpec } from './world';
+import {
+  ARGO_HISTORY_LIMIT,
+  type Family,
+  type ModelJob,
+  type ModelReplicaSet,
+  NOMAD_TRACKED_VERSIONS,
+  type PastSpec,
+  revisionOf,
+} from './world';
 
 export type Attr = 'image' | 'replicas' | 'health';
 
@@ -20,6 +33,8 @@ export interface Expected {
   attrs: Attr[];
   /** For an update: the person who made the last spec change in it. */
   by?: string;
+  /** For an update: versions before it that came and went unseen, and no history remembers. */
+  skipped?: number;
   /** The observation committed at this test step (for messages). */
   step: number;
 }
@@ -36,6 +51,19 @@ export interface Observation {
   truth: ReadonlyMap<string, ModelJob>;
   /** The names the list answered with. */
   listed: ReadonlySet<string>;
+  /**
+   * Kubernetes: the ReplicaSets the poll's history read was served, by Deployment name, with the
+   * uid of the Deployment they belonged to then (absent when no history was read).
+   */
+  replicaSets?: ReadonlyMap<string, { uid: string; sets: readonly ModelReplicaSet[] }>;
+}
+
+/** One version between two polls that the platform still remembers: a recovered update. */
+interface Remembered {
+  attrs: Attr[];
+  by: string;
+  /** Versions just before it that the platform had already forgotten. */
+  skipped: number;
 }
 
 /** Families whose API answers a GET by name (lib/sources/*: confirmGone). */
@@ -66,15 +94,69 @@ export class ClusterOracle {
   /**
    * The versions of a job its platform still remembers, as Tattler reads them: Argo CD's
    * `status.history` (the last 10 syncs, which know the revision and Helm parameters — here the
-   * replicas — but not the images). Other families' histories are not modelled yet.
+   * replicas — but not the images), and Nomad's tracked versions (the last 6, which know both).
+   * A Deployment's ReplicaSets are read in `between`.
    */
   private remembered(job: ModelJob): readonly PastSpec[] {
-    return this.family === 'argocd' ? job.past.slice(-ARGO_HISTORY_LIMIT) : [];
+    if (this.family === 'argocd') return job.past.slice(-ARGO_HISTORY_LIMIT);
+    if (this.family === 'nomad') return job.past.slice(-NOMAD_TRACKED_VERSIONS);
+    return [];
+  }
+
+  /**
+   * The versions strictly between `before` and `now` that the platform remembers, each a recovered
+   * update, and how many versions they account for (themselves, and the forgotten ones before
+   * each): Argo CD's syncs by history id; a Deployment's pod-template revisions by ReplicaSet —
+   * a replicas-only change makes no revision, so it is never recovered, and counts as skipped.
+   */
+  private between(
+    name: string,
+    before: ModelJob,
+    now: ModelJob,
+    o: Observation,
+  ): { recovered: Remembered[]; accounted: number; replicas: number; image: string } {
+    const out = {
+      recovered: [] as Remembered[],
+      accounted: 0,
+      replicas: before.replicas,
+      image: before.image,
+    };
+    let last: number;
+    if (this.family === 'kubernetes') {
+      // The ReplicaSets as read; before any read, as they are (no read means none was needed).
+      const read = o.replicaSets ? o.replicaSets.get(name) : { uid: now.uid, sets: now.replicaSets };
+      const sets = read?.uid === now.uid ? read.sets : [];
+      last = revisionOf(before);
+      for (const rs of sets) {
+        if (rs.revision <= revisionOf(before) || rs.revision >= revisionOf(now)) continue;
+        const skipped = rs.revision - last - 1;
+        out.recovered.push({ attrs: ['image'], by: rs.changedBy, skipped });
+        out.accounted += 1 + skipped;
+        last = rs.revision;
+      }
+      return out;
+    }
+    // Argo CD's history knows no images; Nomad's versions know images and counts.
+    const knowsImages = this.family === 'nomad';
+    last = before.version;
+    for (const v of this.remembered(now)) {
+      if (v.version <= before.version || v.version >= now.version) continue;
+      const skipped = v.version - last - 1;
+      const attrs: Attr[] = [];
+      if (knowsImages && v.image !== out.image) attrs.push('image');
+      if (v.replicas !== out.replicas) attrs.push('replicas');
+      out.recovered.push({ attrs, by: v.changedBy, skipped });
+      out.accounted += 1 + skipped;
+      out.replicas = v.replicas;
+      if (knowsImages) out.image = v.image;
+      last = v.version;
+    }
+    return out;
   }
 
   /** Applies one committed observation. */
   commit(o: Observation): void {
-    const add = (type: Expected['type'], name: string, attrs: Attr[] = [], by?: string) =>
+    const add = (type: Expected['type'], name: string, attrs: Attr[] = [], by?: string, skipped = 0) =>
       this.expected.push({
         clusterId: this.clusterId,
         rowKey: this.rowKey(name),
@@ -82,6 +164,7 @@ export class ClusterOracle {
         attrs,
         step: o.step,
         ...(by ? { by } : {}),
+        ...(skipped > 0 ? { skipped } : {}),
       });
     if (!this.baselined) {
       this.baselined = true;
@@ -113,20 +196,18 @@ export class ClusterOracle {
         continue;
       }
       // Versions in between that the platform still remembers: each its own change, recovered.
-      let replicasBefore = before.replicas;
-      for (const v of this.remembered(now)) {
-        if (v.version <= before.version || v.version >= now.version) continue;
-        add('updated', name, v.replicas !== replicasBefore ? ['replicas'] : [], v.changedBy);
-        replicasBefore = v.replicas;
-      }
+      const past = this.between(name, before, now, o);
+      for (const r of past.recovered) add('updated', name, r.attrs, r.by, r.skipped);
       const attrs: Attr[] = [];
-      if (before.image !== now.image) attrs.push('image');
-      if (replicasBefore !== now.replicas) attrs.push('replicas');
+      if (past.image !== now.image) attrs.push('image');
+      if (past.replicas !== now.replicas) attrs.push('replicas');
       const versionMoved = VERSIONED.has(this.family) && now.version > before.version;
       const healthFlip = before.health !== now.health;
       if (attrs.length || versionMoved) {
         if (healthFlip) attrs.push('health');
-        add('updated', name, attrs, now.changedBy);
+        // The versions in between neither a poll saw nor a history remembers.
+        const skipped = versionMoved ? now.version - before.version - 1 - past.accounted : 0;
+        add('updated', name, attrs, now.changedBy, skipped);
       } else if (healthFlip) add('status', name, ['health']);
     }
     for (const [name, s] of [...this.stored]) {

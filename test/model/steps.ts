@@ -37,6 +37,19 @@ const mutation: fc.Arbitrary<Step> = fc.oneof(
       what: fc.constantFrom('image' as const, 'replicas' as const, 'both' as const),
     }),
   },
+  {
+    // A pipeline rolling out several changes to one job between two polls, by several people.
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('burst' as const),
+      cluster: index,
+      job: index,
+      changes: fc.array(
+        fc.record({ person, what: fc.constantFrom('image' as const, 'replicas' as const, 'both' as const) }),
+        { minLength: 2, maxLength: 6 },
+      ),
+    }),
+  },
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('health' as const), cluster: index, job: index }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), cluster: index, job: index }) },
   {

@@ -39,23 +39,72 @@ export interface ModelJob {
   specIndex: number;
   /** Every spec version of this incarnation, oldest first (the last is the current one). */
   past: readonly PastSpec[];
+  /**
+   * A Deployment's ReplicaSets, as its controller keeps them (Kubernetes only; see `rollOut`):
+   * oldest revision first, the last is the current one. Other families leave it empty.
+   */
+  replicaSets: readonly ModelReplicaSet[];
+  /** A Deployment's `spec.revisionHistoryLimit`: old ReplicaSets kept besides the current one. */
+  historyLimit: number;
+}
+
+/** One ReplicaSet: one pod-template revision of a Deployment. */
+export interface ModelReplicaSet {
+  revision: number;
+  image: string;
+  /** Its creationTimestamp (true time). */
+  createdAt: number;
+  /** The Deployment's actor annotation as last copied onto it (while it was the current one). */
+  changedBy: string;
 }
 
 /** One spec version as a platform's history remembers it. */
 export interface PastSpec {
   version: number;
+  /** The world-wide write counter when it was made (Nomad's JobModifyIndex of that version). */
+  specIndex: number;
   image: string;
   replicas: number;
   changedAt: number;
   changedBy: string;
 }
 
+/**
+ * What the Deployment controller does with a Deployment's ReplicaSets after a spec change by
+ * `person` (kubernetes pkg/controller/deployment sync.go getNewReplicaSet, cleanupDeployment):
+ * a pod template it has no ReplicaSet for gets a new one, at the next revision, with the
+ * Deployment's annotations copied onto it; a change that leaves the template alone (replicas)
+ * makes no revision, but the controller copies the Deployment's annotations onto the current
+ * ReplicaSet again — so an old ReplicaSet names whoever last changed the Deployment while it was
+ * current. Old ReplicaSets beyond `revisionHistoryLimit` are deleted, oldest revision first.
+ * The model's images only move forward, so a template never returns (no rollback reuses one).
+ */
+export function rollOut(
+  sets: readonly ModelReplicaSet[],
+  image: string,
+  person: string,
+  at: number,
+  limit: number,
+): ModelReplicaSet[] {
+  const current = sets[sets.length - 1];
+  if (current && current.image === image) return [...sets.slice(0, -1), { ...current, changedBy: person }];
+  const revision = Math.max(0, ...sets.map((rs) => rs.revision)) + 1;
+  const next = [...sets, { revision, image, createdAt: at, changedBy: person }];
+  return next.slice(Math.max(0, next.length - 1 - limit));
+}
+
+/** How many versions of a job Nomad keeps (the server's JobTrackedVersions default). */
+export const NOMAD_TRACKED_VERSIONS = 6;
+
 /** How many versions Argo CD keeps in `status.history` (revisionHistoryLimit's default). */
 export const ARGO_HISTORY_LIMIT = 10;
 
 /** The spec version a job is at now, as its history records it. */
-export const pastOf = (j: Omit<ModelJob, 'past'>): PastSpec => ({
+export const pastOf = (
+  j: Pick<ModelJob, 'version' | 'specIndex' | 'image' | 'replicas' | 'changedAt' | 'changedBy'>,
+): PastSpec => ({
   version: j.version,
+  specIndex: j.specIndex,
   image: j.image,
   replicas: j.replicas,
   changedAt: j.changedAt,
@@ -190,6 +239,9 @@ const sha = (n: number) => n.toString(16).padStart(40, '0');
 // ---------------------------------------------------------------------------------------------
 // Rendering: one job, in each API's shape
 
+/** The revision a Deployment is at: its current ReplicaSet's. */
+export const revisionOf = (j: ModelJob): number => j.replicaSets[j.replicaSets.length - 1]?.revision ?? 0;
+
 function deployment(c: ModelCluster, j: ModelJob): unknown {
   const available = j.health === 'degraded' ? j.replicas - 1 : j.replicas;
   return {
@@ -202,7 +254,7 @@ function deployment(c: ModelCluster, j: ModelJob): unknown {
       labels: { 'app.kubernetes.io/part-of': 'shop', 'app.kubernetes.io/name': j.name },
       annotations: {
         [ACTOR_ANNOTATION]: j.changedBy,
-        'deployment.kubernetes.io/revision': String(j.version),
+        'deployment.kubernetes.io/revision': String(revisionOf(j)),
       },
       managedFields: [
         {
@@ -226,7 +278,12 @@ function deployment(c: ModelCluster, j: ModelJob): unknown {
     },
     spec: {
       replicas: j.replicas,
-      template: { spec: { containers: [{ name: 'app', image: j.image }] } },
+      revisionHistoryLimit: j.historyLimit,
+      selector: { matchLabels: { 'app.kubernetes.io/name': j.name } },
+      template: {
+        metadata: { labels: { 'app.kubernetes.io/name': j.name } },
+        spec: { containers: [{ name: 'app', image: j.image }] },
+      },
     },
     status: {
       observedGeneration: j.version,
@@ -236,6 +293,48 @@ function deployment(c: ModelCluster, j: ModelJob): unknown {
       availableReplicas: available,
       conditions: [{ type: 'Available', status: j.health === 'degraded' ? 'False' : 'True' }],
     },
+  };
+}
+
+/** A ReplicaSet as the Deployment controller writes it: old ones scaled to zero. */
+function replicaSet(c: ModelCluster, j: ModelJob, rs: ModelReplicaSet): unknown {
+  const current = rs === j.replicaSets[j.replicaSets.length - 1];
+  const replicas = current ? j.replicas : 0;
+  // pod-template-hash: any stable name per template will do for the model.
+  const hash = `${j.uid.replace(/\D/g, '')}r${rs.revision}`;
+  return {
+    metadata: {
+      name: `${j.name}-${hash}`,
+      namespace: NS,
+      uid: `${j.uid}-rs-${rs.revision}`,
+      creationTimestamp: iso(rs.createdAt + c.skewMs),
+      labels: { 'app.kubernetes.io/name': j.name, 'pod-template-hash': hash },
+      annotations: {
+        [ACTOR_ANNOTATION]: rs.changedBy,
+        'deployment.kubernetes.io/desired-replicas': String(j.replicas),
+        'deployment.kubernetes.io/max-replicas': String(j.replicas + 1),
+        'deployment.kubernetes.io/revision': String(rs.revision),
+      },
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name: j.name,
+          uid: j.uid,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
+    },
+    spec: {
+      replicas,
+      selector: { matchLabels: { 'app.kubernetes.io/name': j.name, 'pod-template-hash': hash } },
+      template: {
+        metadata: { labels: { 'app.kubernetes.io/name': j.name, 'pod-template-hash': hash } },
+        spec: { containers: [{ name: 'app', image: rs.image }] },
+      },
+    },
+    status: { replicas, fullyLabeledReplicas: replicas, observedGeneration: 1 },
   };
 }
 
@@ -311,25 +410,59 @@ function nomadStub(c: ModelCluster, j: ModelJob): Record<string, unknown> {
   };
 }
 
+/**
+ * `GET /v1/job/<id>/versions?diffs=true`: the versions Nomad still tracks, newest first, each the
+ * whole job as submitted then; `Diffs[i]` compares `Versions[i+1]` (older) with `Versions[i]`.
+ */
 function nomadVersions(c: ModelCluster, j: ModelJob): unknown {
   const stub = nomadStub(c, j);
-  return {
-    Versions: [
+  const tracked = j.past.slice(-NOMAD_TRACKED_VERSIONS).reverse();
+  const versions = tracked.map((v) => ({
+    ...stub,
+    Version: v.version - 1,
+    ModifyIndex: v === tracked[0] ? j.writes : v.specIndex,
+    JobModifyIndex: v.specIndex,
+    SubmitTime: (v.changedAt + c.skewMs) * 1e6,
+    NomadTokenID: NOMAD_ACCESSOR[v.changedBy],
+    TaskGroups: [
       {
-        ...stub,
-        Version: j.version - 1,
-        NomadTokenID: NOMAD_ACCESSOR[j.changedBy],
-        TaskGroups: [
-          {
-            Name: 'web',
-            Count: j.replicas,
-            Tasks: [{ Name: 'app', Driver: 'docker', Config: { image: j.image } }],
-          },
-        ],
+        Name: 'web',
+        Count: v.replicas,
+        Tasks: [{ Name: 'app', Driver: 'docker', Config: { image: v.image } }],
       },
     ],
-    Diffs: [],
-  };
+  }));
+  const edited = (name: string, old: string | number, now: string | number) =>
+    String(old) === String(now) ? [] : [{ Type: 'Edited', Name: name, Old: String(old), New: String(now) }];
+  const diffs = tracked.slice(0, -1).map((v, i) => {
+    const older = tracked[i + 1] as PastSpec;
+    const count = edited('Count', older.replicas, v.replicas);
+    const image = edited('image', older.image, v.image);
+    const moved = count.length > 0 || image.length > 0;
+    return {
+      Type: moved ? 'Edited' : 'None',
+      ID: j.name,
+      Fields: [],
+      Objects: [],
+      TaskGroups: [
+        {
+          Type: moved ? 'Edited' : 'None',
+          Name: 'web',
+          Fields: count,
+          Objects: [],
+          Tasks: [
+            {
+              Type: image.length ? 'Edited' : 'None',
+              Name: 'app',
+              Fields: [],
+              Objects: image.length ? [{ Type: 'Edited', Name: 'Config', Fields: image, Objects: [] }] : [],
+            },
+          ],
+        },
+      ],
+    };
+  });
+  return { Versions: versions, Diffs: diffs };
 }
 
 function forgeJob(c: ModelCluster, j: ModelJob): unknown {
@@ -355,6 +488,9 @@ export interface Served {
   /** The jobs the list answered with, by name: what the poll saw. */
   listed?: Set<string>;
   fault: Fault;
+  /** For a ReplicaSet list (target `history:<cluster id>`): the cluster, and its jobs' sets served. */
+  historyOf?: ModelCluster;
+  replicaSets?: ReadonlyMap<string, { uid: string; sets: readonly ModelReplicaSet[] }>;
 }
 
 export interface FetchControl {
@@ -496,6 +632,28 @@ export class World {
             },
           }),
           0,
+        );
+      }
+      const rsList = /^\/k8s\/clusters\/([^/]+)\/apis\/apps\/v1\/namespaces\/([^/]+)\/replicasets$/.exec(
+        path,
+      );
+      const rsCluster = rsList ? this.cluster('kubernetes', decodeURIComponent(rsList[1] ?? '')) : undefined;
+      if (rsList && rsCluster) {
+        const jobs = decodeURIComponent(rsList[2] ?? '') === NS ? this.jobsOf(rsCluster) : [];
+        control.onServed({
+          target: `history:${tattlerClusterId(rsCluster)}`,
+          historyOf: rsCluster,
+          replicaSets: new Map(jobs.map((j) => [j.name, { uid: j.uid, sets: j.replicaSets }])),
+          fault: 'none',
+        });
+        return json(
+          {
+            kind: 'ReplicaSetList',
+            apiVersion: 'apps/v1',
+            metadata: { resourceVersion: String(now) },
+            items: jobs.flatMap((j) => j.replicaSets.map((rs) => replicaSet(rsCluster, j, rs))),
+          },
+          now + rsCluster.skewMs,
         );
       }
       const m =
