@@ -19,6 +19,40 @@ export function fixture<T = unknown>(path: string): T {
 
 export const fixtureText = (path: string): string => readFileSync(new URL(path, FIXTURES), 'utf8');
 
+/**
+ * A Nomad job's `/versions` answer as the fake API serves it: the job's own fixture where there
+ * is one, else checkout's versions re-stamped with the listed job's identity (ID, Namespace,
+ * CreateIndex from nomad/jobs.json) — the adapter refuses versions of another incarnation.
+ */
+export function nomadVersionsText(jobId: string): string {
+  const own: Record<string, string> = {
+    checkout: 'nomad/versions-checkout.json',
+    ingest: 'nomad/versions-ingest.json',
+    cart: 'nomad/versions-cart.json',
+  };
+  const file = own[jobId];
+  if (file) return fixtureText(file);
+  const stub = fixture<{ ID: string; Namespace: string; CreateIndex: number }[]>('nomad/jobs.json').find(
+    (j) => j.ID === jobId,
+  );
+  if (!stub) throw new Error(`no Nomad job ${jobId} in nomad/jobs.json`);
+  const template = fixture<{ Versions: Record<string, unknown>[]; Diffs?: unknown }>(
+    'nomad/versions-checkout.json',
+  );
+  const Versions = template.Versions.map((v) => ({
+    ...v,
+    ID: stub.ID,
+    Name: stub.ID,
+    Namespace: stub.Namespace,
+    CreateIndex: stub.CreateIndex,
+  }));
+  return JSON.stringify({ ...template, Versions });
+}
+
+/** The job id of a `/v1/job/<id>/versions` request. */
+export const nomadJobOfVersionsUrl = (url: URL | string): string =>
+  decodeURIComponent(new URL(url).pathname.replace(/^\/v1\/job\//, '').replace(/\/versions$/, ''));
+
 export interface KubeList {
   kind: string;
   apiVersion: string;

@@ -17,7 +17,7 @@ import { adapterFor } from '../../lib/sources/registry';
 import { runPass } from '../../lib/watcher';
 import { changeCount, changesIn, jobsIn } from '../store-view';
 import { fixture, fixtureText, jsonReply, respond, routed } from './extra-helpers';
-import { FakeKubeApi } from './helpers';
+import { FakeKubeApi, nomadJobOfVersionsUrl, nomadVersionsText } from './helpers';
 
 type Lie = 'none' | 'empty' | 'most';
 
@@ -89,8 +89,8 @@ const families: Family[] = [
         { path: '/v1/regions', reply: () => respond(fixtureText('nomad/regions.json')) },
         { path: '/v1/jobs', reply: () => jsonReply(lying(stubs, lie()))() },
         {
-          path: /^\/v1\/job\/[^/]+\/versions$/,
-          reply: () => respond(fixtureText('nomad/versions-checkout.json')),
+          path: /^\/v1\/job\/.+\/versions$/,
+          reply: (url) => respond(nomadVersionsText(nomadJobOfVersionsUrl(url))),
         },
         {
           path: /^\/v1\/job\/[^/]+$/,

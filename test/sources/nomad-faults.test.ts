@@ -19,6 +19,7 @@ import {
   respond,
   source,
 } from './extra-helpers';
+import { nomadJobOfVersionsUrl, nomadVersionsText } from './helpers';
 
 const BASE = 'https://nomad.example.com';
 const TOKEN = '0b5c3f0e-8a41-4b7e-9d2c-1f6e5a4b3c2d';
@@ -93,7 +94,7 @@ describe.each(targets)('Nomad $name faults', (target) => {
       const path = new URL(input).pathname;
       if (path === '/v1/jobs') return ok(jobs);
       if (path === '/v1/regions') return ok(regions);
-      return ok(path.includes('ingest') ? fixtureText('nomad/versions-ingest.json') : versions);
+      return ok(nomadVersionsText(nomadJobOfVersionsUrl(input)));
     };
     await target.run(good);
   });

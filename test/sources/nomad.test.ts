@@ -22,6 +22,7 @@ import {
   routed,
   source,
 } from './extra-helpers';
+import { nomadJobOfVersionsUrl, nomadVersionsText } from './helpers';
 
 const BASE = 'https://nomad.example.com';
 const TOKEN = 'b1946ac9-2f1c-4f9d-a7f3-5e0b8c2d9e10';
@@ -215,7 +216,10 @@ describe('Nomad jobs', () => {
     expect(needsVersions({ ID: 'y' }, NOW)).toBe(true);
 
     const fetch = api([
-      { path: /^\/v1\/job\/[^/]+\/versions$/, reply: jsonReply(fixtureText('nomad/versions-ingest.json')) },
+      {
+        path: /^\/v1\/job\/.+\/versions$/,
+        reply: (url) => jsonReply(nomadVersionsText(nomadJobOfVersionsUrl(url)))(),
+      },
     ]);
     const { http, requests } = recordingHttp(fetch);
     await nomadAdapter.poll(ctx(http, nomad(), EU, { token: TOKEN, lastOkPoll }));
@@ -267,7 +271,7 @@ describe('Nomad jobs', () => {
     const fetch = api([
       {
         path: '/v1/job/nightly-report%2Fperiodic-1741564800/versions',
-        reply: jsonReply(fixtureText('nomad/versions-ingest.json')),
+        reply: jsonReply(nomadVersionsText('nightly-report/periodic-1741564800')),
       },
     ]);
     const { http, requests } = recordingHttp(fetch);
@@ -315,7 +319,7 @@ describe('Nomad: details for what moved', () => {
       plain.result.jobs.map((j) => [j.key, j === legacy ? 'j1:healthy' : j.versionToken]),
     );
     const fetch = api([
-      { path: '/v1/job/legacy-api/versions', reply: jsonReply(fixtureText('nomad/versions-checkout.json')) },
+      { path: '/v1/job/legacy-api/versions', reply: jsonReply(nomadVersionsText('legacy-api')) },
     ]);
     const { http, requests } = recordingHttp(fetch);
     await nomadAdapter.poll(ctx(http, nomad(), EU, { token: TOKEN, known }));
