@@ -465,9 +465,11 @@ export class Harness {
     }
     for (const s of step.between) {
       if (s.kind === 'pass' || s.kind === 'kill') continue;
-      // Known gap, not modelled (reported, issue 15): a Nomad job purged and registered again
-      // between the hanging pass's list and its versions read lends the new incarnation's newest
-      // version to the listed one (nomad/normalize.ts currentVersion falls back to the newest).
+      // Not modelled: a Nomad job purged and registered again between the hanging pass's list
+      // and its versions read. The adapter then fails that poll as partial (it used to lend the
+      // new incarnation's newest version to the listed job; nomad/adapter.ts
+      // assertSameIncarnation), so whatever the list showed of the old incarnation in that poll
+      // (a health change, say) is not recorded, where this oracle would expect it.
       if (s.kind === 'recreate' && this.pick(this.world.clusters, s.cluster)?.family === 'nomad') continue;
       this.mutate(s);
     }

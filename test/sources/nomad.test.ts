@@ -330,6 +330,24 @@ describe('Nomad: details for what moved', () => {
   });
 });
 
+describe('Nomad: a job registered again between its list and its versions read', () => {
+  it('fails the poll instead of lending the new incarnation to the listed job', async () => {
+    // checkout is listed with CreateIndex 200; by the time its versions are read, it was purged
+    // and registered again: every version Nomad returns is of the new job (CreateIndex 2600).
+    const answer = JSON.parse(fixtureText('nomad/versions-checkout.json')) as { Versions: object[] };
+    const reborn = {
+      ...answer,
+      Versions: answer.Versions.map((v) => ({ ...v, CreateIndex: 2600, JobModifyIndex: 2600 })),
+    };
+    const { http } = recordingHttp(api([{ path: '/v1/job/checkout/versions', reply: jsonReply(reborn) }]));
+    await expect(nomadAdapter.poll(ctx(http, nomad(), EU, { token: TOKEN }))).rejects.toMatchObject({
+      status: 'partial',
+      message:
+        'poll incomplete: job checkout was registered again between its list and its versions read (listed CreateIndex 200, versions of 2600)',
+    });
+  });
+});
+
 describe('Nomad: the index tells what moved', () => {
   /** The job list, answering with this X-Nomad-Index. */
   const listAt = (index: string, body = fixtureText('nomad/jobs.json')): Route => ({

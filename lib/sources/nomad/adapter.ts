@@ -39,7 +39,7 @@ import { type Http, type JsonResponse, PollError } from '../../http';
 import type { DiscoveredCluster, JobSnapshot } from '../../model';
 import { mapPool } from '../../pool';
 import type { SourceSettings } from '../../settings';
-import { isRecord, namePredicate, pathOf, rec, shapeError, trimBase } from '../shared';
+import { arr, isRecord, namePredicate, pathOf, rec, shapeError, trimBase } from '../shared';
 import { stableHash } from '../stable-hash';
 import type { PollContext, PollOk, SourceAdapter } from '../types';
 import { type NomadStub, type NomadVersions, namespaceOf, normalizeJob } from './normalize';
@@ -118,6 +118,26 @@ export function parseJobList(body: unknown, url: string): NomadStub[] {
 }
 
 /** A failure after the list began: the answer we have is incomplete, unless the session is gone. */
+/**
+ * A job purged and registered again between the list and its versions read answers with the new
+ * incarnation's versions (another CreateIndex): taking its newest for the listed job would record
+ * the new job's fields, version and author as an update of the old one. The poll fails instead,
+ * and the next one reads both again. (Found by the fidelity model, test/model/.)
+ */
+function assertSameIncarnation(stub: NomadStub, versions: NomadVersions, url: string): void {
+  const listed = typeof stub.CreateIndex === 'number' ? stub.CreateIndex : undefined;
+  if (listed === undefined) return;
+  const created = arr(versions.Versions)
+    .map((v) => rec(v)?.CreateIndex)
+    .filter((c): c is number => typeof c === 'number');
+  if (created.length && !created.includes(listed))
+    throw new PollError(
+      'partial',
+      `poll incomplete: job ${stub.ID} was registered again between its list and its versions read (listed CreateIndex ${listed}, versions of ${created[0]})`,
+      url,
+    );
+}
+
 function unfinished(error: unknown, what: string): unknown {
   if (!(error instanceof PollError) || error.status === 'auth') return error;
   return new PollError('partial', `${what}: ${error.message}`, error.url, undefined, error.httpStatus);
@@ -282,14 +302,22 @@ export async function pollNomad(ctx: PollContext): Promise<PollOk> {
       // a job unchanged for days still needs its details when its state moves.
       if (failed) return listed;
       const url = versionsUrl(ctx.apiBase, ctx.nativeId, stub);
+      let versions: NomadVersions;
       try {
         const res = await http.getJson(url, { headers: headersFor(ctx.token) });
         bytes += res.bytes;
-        return normalizeJob(stub, parseVersions(res.body, url), ctx);
+        versions = parseVersions(res.body, url);
       } catch (error) {
         failed = true;
         throw unfinished(error, `poll incomplete: versions of job ${stub.ID} could not be read`);
       }
+      try {
+        assertSameIncarnation(stub, versions, url);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+      return normalizeJob(stub, versions, ctx);
     },
   );
   const jobs = read.filter((j): j is JobSnapshot => j !== undefined);
