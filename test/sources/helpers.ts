@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHttp, type FetchLike, type Http, type HttpOptions } from '../../lib/http';
-import { type SettingsInput, type SourceSettings, validateSettings } from '../../lib/settings';
+import { type Settings, type SettingsInput, type SourceSettings, validateSettings } from '../../lib/settings';
 import type { NormalizeContext } from '../../lib/sources/kubernetes/normalize';
 import type { PollContext } from '../../lib/sources/types';
 
@@ -52,6 +52,25 @@ export function nomadVersionsText(jobId: string): string {
 /** The job id of a `/v1/job/<id>/versions` request. */
 export const nomadJobOfVersionsUrl = (url: URL | string): string =>
   decodeURIComponent(new URL(url).pathname.replace(/^\/v1\/job\//, '').replace(/\/versions$/, ''));
+
+/** Settings with one static Kubernetes source on the fixtures' cluster, watching `kinds`. */
+export function kubernetesSettings(kinds: readonly string[]): Settings {
+  const parsed = validateSettings({
+    version: 1,
+    sources: [
+      {
+        id: 'k8s',
+        name: 'K8s',
+        type: 'kubernetes',
+        clusters: [{ id: 'c-m-abc12', apiBase: 'https://k8s.example.com/k8s/clusters/c-m-abc12' }],
+        kinds,
+        actorAnnotation: ACTOR_ANNOTATION,
+      },
+    ],
+  });
+  if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+  return parsed.value;
+}
 
 export interface KubeList {
   kind: string;

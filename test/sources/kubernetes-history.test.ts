@@ -12,13 +12,20 @@ import { diffJob } from '../../lib/diff';
 import { createHttp } from '../../lib/http';
 import type { JobSnapshot } from '../../lib/model';
 import { wantsHistory } from '../../lib/recover/ask';
-import { validateSettings } from '../../lib/settings';
 import { deploymentHistory } from '../../lib/sources/kubernetes/history';
 import { type KubeObject, normalizeObject } from '../../lib/sources/kubernetes/normalize';
 import { adapterFor } from '../../lib/sources/registry';
 import { runPass } from '../../lib/watcher';
 import { changesIn } from '../store-view';
-import { ACTOR_ANNOTATION, FakeKubeApi, FIXTURE_NOW, fixture, type KubeList, normalizeCtx } from './helpers';
+import {
+  ACTOR_ANNOTATION,
+  FakeKubeApi,
+  FIXTURE_NOW,
+  fixture,
+  type KubeList,
+  kubernetesSettings,
+  normalizeCtx,
+} from './helpers';
 
 const NOW = FIXTURE_NOW;
 const ctx = normalizeCtx();
@@ -118,23 +125,7 @@ describe('a Kubernetes source through a whole pass', () => {
     db = undefined;
   });
 
-  const settings = () => {
-    const parsed = validateSettings({
-      version: 1,
-      sources: [
-        {
-          id: 'k8s',
-          name: 'K8s',
-          type: 'kubernetes',
-          clusters: [{ id: 'c-m-abc12', apiBase: 'https://k8s.example.com/k8s/clusters/c-m-abc12' }],
-          kinds: ['Deployment'],
-          actorAnnotation: ACTOR_ANNOTATION,
-        },
-      ],
-    });
-    if (!parsed.ok) throw new Error(parsed.errors.join('; '));
-    return parsed.value;
-  };
+  const settings = () => kubernetesSettings(['Deployment']);
 
   it('records the remembered revisions at first sight, none as created', async () => {
     db = await openDb(`k8s-history-${Math.random()}`);

@@ -13,13 +13,20 @@ import { diffJob } from '../../lib/diff';
 import { createHttp } from '../../lib/http';
 import type { JobSnapshot } from '../../lib/model';
 import { carryRevision, wantsHistory } from '../../lib/recover/ask';
-import { validateSettings } from '../../lib/settings';
 import { type KubeObject, normalizeObject } from '../../lib/sources/kubernetes/normalize';
 import { controllerRevisionHistory } from '../../lib/sources/kubernetes/revisions';
 import { adapterFor } from '../../lib/sources/registry';
 import { runPass } from '../../lib/watcher';
 import { changesIn } from '../store-view';
-import { ACTOR_ANNOTATION, FakeKubeApi, FIXTURE_NOW, fixture, type KubeList, normalizeCtx } from './helpers';
+import {
+  ACTOR_ANNOTATION,
+  FakeKubeApi,
+  FIXTURE_NOW,
+  fixture,
+  type KubeList,
+  kubernetesSettings,
+  normalizeCtx,
+} from './helpers';
 
 const NOW = FIXTURE_NOW;
 const ctx = normalizeCtx();
@@ -184,23 +191,7 @@ describe('StatefulSets and DaemonSets through whole passes', () => {
     db = undefined;
   });
 
-  const settings = () => {
-    const parsed = validateSettings({
-      version: 1,
-      sources: [
-        {
-          id: 'k8s',
-          name: 'K8s',
-          type: 'kubernetes',
-          clusters: [{ id: 'c-m-abc12', apiBase: 'https://k8s.example.com/k8s/clusters/c-m-abc12' }],
-          kinds: ['StatefulSet', 'DaemonSet'],
-          actorAnnotation: ACTOR_ANNOTATION,
-        },
-      ],
-    });
-    if (!parsed.ok) throw new Error(parsed.errors.join('; '));
-    return parsed.value;
-  };
+  const settings = () => kubernetesSettings(['StatefulSet', 'DaemonSet']);
 
   it('recovers at first sight, then — after a poll whose history read failed — two edits by two people between two polls as two changes', async () => {
     db = await openDb(`k8s-revisions-${Math.random()}`);
