@@ -141,6 +141,12 @@ export interface JobSnapshot {
    * application's real name, namespace and project). Used to confirm a disappearance.
    */
   ref?: string;
+  /**
+   * What the job says of the service it is part of and of what manages it, from its own labels
+   * and annotations or its manager's status. Rows are grouped into services by it
+   * (lib/identity/services.ts) and a change is traced to the sync that caused it by it.
+   */
+  links?: JobLinks;
   observedAt: number;
   /**
    * Set on a stored snapshot whose job was missing from a complete poll and is not yet confirmed
@@ -155,6 +161,22 @@ export interface JobSnapshot {
    * sight. Never stored: it is the raw material of recovered changes (lib/recover/).
    */
   history?: JobHistory;
+}
+
+/** A job's ties to a service and to what manages it (JobSnapshot.links). All optional. */
+export interface JobLinks {
+  /** Kubernetes label `app.kubernetes.io/part-of`: the higher-level application it belongs to. */
+  partOf?: string;
+  /** Kubernetes label `app.kubernetes.io/name`. */
+  name?: string;
+  /**
+   * The Argo CD Application that manages it: the tracking annotation
+   * `argocd.argoproj.io/tracking-id` (`<app>:<group>/<kind>:<namespace>/<name>`), or the
+   * `app.kubernetes.io/instance` label of Argo CD's label tracking.
+   */
+  argoApp?: string;
+  /** An Argo CD Application's managed resources (`status.resources`), as row keys (rowKeyOf). */
+  manages?: string[];
 }
 
 /**
