@@ -8,11 +8,12 @@
  */
 import type { Actor } from '../model';
 import { type GridRecord, packedActors, packedCountSince, packedNewest, packedRollout } from '../store/grid';
-import { type ActiveCell, aggsOf, type CellLayout, cellAt, partsOf } from './cells';
+import { type ActiveCell, aggsOf, type CellLayout, cellAt, mergeCells, partsOf } from './cells';
 import { buildColumns, CHURN_MIN_CHANGES } from './columns';
 import { ROLLOUT_MIN_CLUSTERS, type RolloutSighting, rolloutOf } from './rollout';
 import { buildRows } from './rows';
 import { type HeatLevel, levelForAge } from './scale';
+import { addServiceRows } from './services';
 import type { HeatColumn, HeatIndex, HeatInput, HeatRow } from './types';
 
 interface Found {
@@ -201,10 +202,16 @@ function rate(
 /** Lower-case text a filter matches against, per row, computed when first asked for. */
 function searchTextOf(rows: readonly HeatRow[], cells: CellLayout): (row: number) => string {
   const cache = new Map<number, string>();
-  return (r: number): string => {
+  const textOf = (r: number): string => {
     let text = cache.get(r);
     if (text === undefined) {
       const row = rows[r] as HeatRow;
+      if (row.jobs) {
+        // A service: its name, and everything each of its jobs is matched by.
+        text = [row.name.toLowerCase(), ...row.jobs.map(textOf)].join('\n');
+        cache.set(r, text);
+        return text;
+      }
       const actors = new Set<string>();
       for (let c = 0; c < cells.width; c++) {
         const cell = cells.active.get(r * cells.width + c);
@@ -218,6 +225,7 @@ function searchTextOf(rows: readonly HeatRow[], cells: CellLayout): (row: number
     }
     return text;
   };
+  return textOf;
 }
 
 /** Builds the index once per data change (or clock tick). */
@@ -256,9 +264,24 @@ export function buildHeatIndex(input: HeatInput): HeatIndex {
   const presenceKnown = grid !== undefined;
   const level = (at: number | undefined): HeatLevel =>
     at === undefined ? 0 : levelForAge(Math.max(0, now - at), windowMs);
-  rate(grid, columns, rows, cells, level, presenceKnown, windowStart);
+  const sightings = rate(grid, columns, rows, cells, level, presenceKnown, windowStart);
   let changes = 0;
   for (const cell of cells.active.values()) changes += cell.count;
+  const jobRows = rows.length;
+  const serviceRows = addServiceRows(rows, grid, input.serviceRules, sightings, level, presenceKnown, (r) => {
+    const changed = new Set<number>();
+    const where = new Set<number>();
+    const base = r * cells.width;
+    for (let c = 0; c < cells.width; c++) {
+      const active = cells.active.has(base + c);
+      if (active) changed.add(c);
+      if (active || cells.flags[base + c] !== 0) where.add(c);
+    }
+    return { changed, where };
+  });
+  for (let r = jobRows; r < rows.length; r++) rowIndex.set((rows[r] as HeatRow).rowKey, r);
+  const jobCell = (row: HeatRow, column: HeatColumn) =>
+    cellAt(cells, row, column, level, presenceKnown, windowStart);
   return {
     now,
     windowMs,
@@ -266,6 +289,7 @@ export function buildHeatIndex(input: HeatInput): HeatIndex {
     columns,
     groups,
     rows,
+    serviceRows,
     changes,
     presenceKnown,
     ...(watchingSince !== undefined ? { watchingSince } : {}),
@@ -276,7 +300,13 @@ export function buildHeatIndex(input: HeatInput): HeatIndex {
       const row = rows[r];
       const column = columns[c];
       if (!row || !column) throw new RangeError(`no cell ${r}:${c}`);
-      return cellAt(cells, row, column, level, presenceKnown, windowStart);
+      if (!row.jobs) return jobCell(row, column);
+      return mergeCells(
+        row,
+        column,
+        row.jobs.map((j) => jobCell(rows[j] as HeatRow, column)),
+        level,
+      );
     },
   };
 }

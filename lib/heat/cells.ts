@@ -7,7 +7,7 @@
 import type { CellAgg } from '../aggregate';
 import { DEGRADED, type GridRecord, PRESENT, packedAgg } from '../store/grid';
 import { countGlyph, type HeatLevel, MARKS } from './scale';
-import type { HeatCell, HeatColumn, HeatRow } from './types';
+import type { Blindness, HeatCell, HeatColumn, HeatRow } from './types';
 
 /** What the cell shows: a count and its most telling mark, or a mark alone. Two characters at most. */
 export function cellGlyph(
@@ -138,6 +138,53 @@ export function cellAt(
   if (blind) cell.blind = blind;
   cell.glyph = cellGlyph(cell);
   return cell;
+}
+
+/**
+ * A service row's cell: its jobs' cells in one column as one. Counts are summed (each job's
+ * changes are its own records) — the one place a service cell's count is made, so a rule that
+ * counts two records of one event once (an Argo CD sync and the Deployment change it caused)
+ * belongs here. The newest change is the newest of any job's; marks (created, deleted, degraded)
+ * if any job has them; absent only where no job runs; blind only where every job that runs there
+ * was unseen (a job seen is an answer for it). Its detail reads each job's cell (`parts`).
+ */
+export function mergeCells(
+  row: HeatRow,
+  column: HeatColumn,
+  cells: readonly HeatCell[],
+  level: (at: number | undefined) => HeatLevel,
+): HeatCell {
+  let count = 0;
+  let newest: HeatCell['newest'];
+  const clusterIds = new Set<string>();
+  const parts: { rowKey: string; clusterIds: readonly string[] }[] = [];
+  for (const c of cells) {
+    count += c.count;
+    if (c.newest && (!newest || c.newest.at > newest.at)) newest = c.newest;
+    if (c.count > 0 || !c.absent) {
+      parts.push({ rowKey: c.row.rowKey, clusterIds: c.clusterIds });
+      for (const id of c.clusterIds) clusterIds.add(id);
+    }
+  }
+  const where = cells.filter((c) => c.count > 0 || !c.absent);
+  const merged: HeatCell = {
+    row,
+    column,
+    count,
+    level: level(newest?.at),
+    created: cells.some((c) => c.created),
+    deleted: cells.some((c) => c.deleted),
+    degraded: cells.some((c) => c.degraded),
+    absent: cells.every((c) => c.absent),
+    clusterIds: clusterIds.size ? [...clusterIds] : column.members.map((m) => m.cluster.id),
+    parts,
+    glyph: '',
+  };
+  if (newest) merged.newest = newest;
+  const seenBy = where.length ? where : cells;
+  if (seenBy.length && seenBy.every((c) => c.blind)) merged.blind = seenBy[0]?.blind as Blindness;
+  merged.glyph = cellGlyph(merged);
+  return merged;
 }
 
 function membersOrAll(layout: CellLayout, row: HeatRow, column: HeatColumn): readonly string[] {

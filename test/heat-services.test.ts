@@ -1,0 +1,179 @@
+/**
+ * Service rows in the heat grid (lib/heat/services.ts, cells.ts mergeCells, rows.ts viewRows):
+ * the demo's four `cart` jobs are one row, expandable into them; a service cell merges its jobs'
+ * cells; filtering matches a service by its name and its jobs' text; sorting by recent uses the
+ * service's newest change; the user's rules move rows; the packed grid orders rows by service.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildHeatIndex } from '../lib/heat/build';
+import { viewRows } from '../lib/heat/rows';
+import type { HeatIndex, HeatInput } from '../lib/heat/types';
+import type { Change, Cluster, JobSnapshot } from '../lib/model';
+import * as build from './builders';
+
+const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+const cluster = (name: string): Cluster =>
+  build.cluster('src', name, NOW, {
+    apiBase: `https://rancher.example/k8s/clusters/${name}`,
+    firstSeen: NOW - 24 * HOUR,
+    lastOkPoll: NOW - MIN,
+  });
+const clusters = [cluster('eu'), cluster('us')];
+
+const job = (c: string, kind: string, name: string, over: Partial<JobSnapshot> = {}, namespace = 'shop') =>
+  build.job({ clusterId: `src/${c}`, kind, name, namespace }, NOW, over);
+const change = (c: string, kind: string, name: string, agoMs: number, extra: Partial<Change> = {}) =>
+  build.change(
+    { clusterId: `src/${c}`, kind, name, namespace: kind === 'Job' ? 'default' : 'shop' },
+    NOW - agoMs,
+    {
+      actor: { name: 'alice', kind: 'person' },
+      ...extra,
+    },
+  );
+
+/** The demo's cart: an Argo CD Application managing the Deployment, a Nomad job, a home-grown job. */
+const cartJobs = [
+  job('eu', 'Application', 'cart', { links: { manages: ['Deployment:shop/cart'] } }),
+  job('eu', 'Deployment', 'cart', { links: { name: 'cart' } }),
+  job('us', 'Deployment', 'cart', { health: { state: 'degraded' } }),
+  job('eu', 'Job', 'cart', {}, 'default'),
+  job('us', 'ForgeJob', 'cart'),
+  job('eu', 'Deployment', 'checkout'),
+];
+
+const index = (jobs: JobSnapshot[], changes: Change[] = [], over: Partial<HeatInput> = {}): HeatIndex =>
+  buildHeatIndex({
+    clusters,
+    polls: [],
+    windowMs: HOUR,
+    now: NOW,
+    grid: build.gridOf(jobs, changes, NOW),
+    ...over,
+  });
+
+const names = (idx: HeatIndex, rows: readonly number[]) =>
+  rows.map((r) => `${idx.rows[r]?.type === 'job' ? '  ' : ''}${idx.rows[r]?.name}`);
+const col = (idx: HeatIndex, c: string) => idx.columnIndexOf(`src/${c}`) as number;
+const svc = (idx: HeatIndex, name: string) => idx.rowIndexOf(`service:${name}`) as number;
+
+describe('service rows', () => {
+  it('are one row per service, expandable into its jobs', () => {
+    const idx = index(cartJobs);
+    expect(names(idx, viewRows(idx))).toEqual(['cart', 'checkout']);
+    const cart = idx.rows[svc(idx, 'cart')];
+    // Jobs by name, then namespace, then kind, as the packed grid orders them.
+    expect(cart?.jobs?.map((j) => idx.rows[j]?.rowKey)).toEqual([
+      'Job:default/cart',
+      'Application:shop/cart',
+      'Deployment:shop/cart',
+      'ForgeJob:shop/cart',
+    ]);
+    expect(cart?.clusters).toBe(2);
+    expect(names(idx, viewRows(idx, { expanded: new Set(['service:cart']) }))).toEqual([
+      'cart',
+      '  cart',
+      '  cart',
+      '  cart',
+      '  cart',
+      'checkout',
+    ]);
+    // A service of one job has nothing to expand into, and says what the job is.
+    expect(names(idx, viewRows(idx, { expanded: new Set(['service:checkout']) }))).toEqual([
+      'cart',
+      'checkout',
+    ]);
+    expect(idx.rows[svc(idx, 'checkout')]).toMatchObject({ kind: 'Deployment', namespace: 'shop' });
+  });
+
+  it('merge their jobs’ cells: counts summed, the newest change, degraded and present if any job is', () => {
+    const changes = [
+      change('eu', 'Application', 'cart', 30 * MIN, { actor: { name: 'carol', kind: 'person' } }),
+      change('eu', 'Deployment', 'cart', 29 * MIN, { actor: { name: 'argocd-controller', kind: 'client' } }),
+      change('eu', 'Job', 'cart', 5 * MIN, { actor: { name: 'bob', kind: 'person' } }),
+    ];
+    const idx = index(cartJobs, changes);
+    const eu = idx.cell(svc(idx, 'cart'), col(idx, 'eu'));
+    expect(eu).toMatchObject({ count: 3, absent: false, degraded: false, glyph: '3' });
+    expect(eu.newest).toMatchObject({ at: NOW - 5 * MIN, actor: 'bob' });
+    expect(eu.parts?.map((p) => p.rowKey)).toEqual([
+      'Job:default/cart',
+      'Application:shop/cart',
+      'Deployment:shop/cart',
+    ]);
+    const us = idx.cell(svc(idx, 'cart'), col(idx, 'us'));
+    expect(us).toMatchObject({ count: 0, degraded: true, absent: false });
+    expect(us.parts?.map((p) => p.rowKey)).toEqual(['Deployment:shop/cart', 'ForgeJob:shop/cart']);
+    expect(idx.rows[svc(idx, 'cart')]).toMatchObject({
+      changes: 3,
+      changedClusters: 1,
+      newestAt: NOW - 5 * MIN,
+    });
+    // Absent only where no job runs.
+    expect(idx.cell(svc(idx, 'checkout'), col(idx, 'us')).absent).toBe(true);
+  });
+
+  it('are found by their name and by their jobs’ names and actors', () => {
+    const idx = index(cartJobs, [
+      change('eu', 'Job', 'cart', 5 * MIN, { actor: { name: 'dmitri', kind: 'person' } }),
+    ]);
+    expect(names(idx, viewRows(idx, { text: 'CART' }))).toEqual(['cart']);
+    expect(names(idx, viewRows(idx, { text: 'forgejob' }))).toEqual(['cart']);
+    expect(names(idx, viewRows(idx, { text: 'dmitri' }))).toEqual(['cart']);
+    expect(names(idx, viewRows(idx, { changedOnly: true }))).toEqual(['cart']);
+  });
+
+  it('sort by their newest change, and their jobs likewise', () => {
+    const changes = [
+      change('eu', 'Deployment', 'checkout', 2 * MIN),
+      change('eu', 'Job', 'cart', 10 * MIN),
+      change('eu', 'Deployment', 'cart', 20 * MIN),
+    ];
+    const idx = index(cartJobs, changes);
+    const rows = viewRows(idx, { sort: 'recent', expanded: new Set(['service:cart']) });
+    expect(rows.map((r) => idx.rows[r]?.rowKey)).toEqual([
+      'service:checkout',
+      'service:cart',
+      'Job:default/cart',
+      'Deployment:shop/cart',
+      // Quiet jobs keep name order.
+      'Application:shop/cart',
+      'ForgeJob:shop/cart',
+    ]);
+  });
+
+  it('follow the user’s rules: a rule splits a name match, and services are ordered again', () => {
+    const idx = index(cartJobs, [], { serviceRules: [{ name: 'basket', match: ['Job:default/cart'] }] });
+    expect(names(idx, viewRows(idx))).toEqual(['basket', 'cart', 'checkout']);
+    expect(idx.rows[svc(idx, 'cart')]?.jobs).toHaveLength(3);
+  });
+
+  it('keep a workload in the service of the Application that manages it, whatever its name', () => {
+    const jobs = [
+      job('eu', 'Application', 'storefront', { links: { manages: ['Deployment:shop/cart'] } }),
+      job('eu', 'Deployment', 'cart', { links: { partOf: 'basket' } }),
+      job('eu', 'Job', 'cart', {}, 'default'),
+    ];
+    const idx = index(jobs);
+    expect(names(idx, viewRows(idx))).toEqual(['cart', 'storefront']);
+    expect(idx.rows[svc(idx, 'storefront')]?.jobs?.map((j) => idx.rows[j]?.rowKey)).toEqual([
+      'Deployment:shop/cart',
+      'Application:shop/storefront',
+    ]);
+  });
+
+  it('name a rollout across the service’s jobs', () => {
+    const image = (c: string, kind: string) =>
+      change(c, kind, 'cart', 10 * MIN, {
+        actor: { name: 'bob', kind: 'person' },
+        fields: [{ path: 'containers[app].image', before: 'registry/cart:1', after: 'registry/cart:2' }],
+      });
+    const idx = index(cartJobs, [image('eu', 'Deployment'), image('us', 'Deployment')]);
+    expect(idx.rows[svc(idx, 'cart')]?.rollout?.summary).toBe(
+      'bob rolled registry/cart:2 to 2 of 2 clusters',
+    );
+  });
+});
