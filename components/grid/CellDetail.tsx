@@ -32,6 +32,10 @@ export interface CellDetailProps {
   onMouseLeave?(): void;
 }
 
+/** The kinds of a service cell's jobs that run or changed in its column: "Deployment, Job". */
+const jobKinds = (cell: HeatCell): string =>
+  [...new Set((cell.parts ?? []).map((p) => p.rowKey.slice(0, p.rowKey.indexOf(':'))))].sort().join(', ');
+
 /** Why the cell looks the way it does, beyond its changes. */
 function CellState({ cell }: { cell: HeatCell }) {
   const lines: JSX.Element[] = [];
@@ -125,8 +129,9 @@ export function CellDetail(props: CellDetailProps) {
       </header>
       <p class="dim where">
         {[
-          cell.row.kind,
-          cell.row.namespace,
+          ...((cell.row.jobs?.length ?? 0) > 1
+            ? ['service', `${cell.row.jobs?.length} jobs: ${jobKinds(cell)}`]
+            : [cell.row.kind, cell.row.namespace]),
           cell.column.group && `group ${cell.column.group}`,
           `from ${cell.column.source}`,
         ]
