@@ -1,7 +1,8 @@
 /**
  * The background's side of the page integrations: answers `correlate`, `correlate-groups` and `watched-jobs`
  * requests from IndexedDB. Reads only, in two steps — the clusters and where each job runs (the
- * cluster states: to resolve what the subjects name, and to say where a named job is watched),
+ * cluster states: to resolve what the subjects name, to group jobs into services by their links,
+ * and to say where a named job is watched),
  * then the changes and poll runs since the earliest window — and leaves the rest to the pure answer.ts. The background (entrypoints/background/service.ts)
  * hands it every request it does not answer itself.
  */
@@ -10,7 +11,7 @@ import type { Request } from '../messages';
 import { flattenGroups, summariseGroups } from '../pages/group-summary';
 import type { Settings } from '../settings';
 import { changesBetween } from '../store/changes';
-import { clustersByRowKey, presentRowKeys } from '../store/presence';
+import { presentRowKeys, watchedRows } from '../store/presence';
 import { buildAnswer, planAnswer, rowKeyParts, type Subject, type WatchedJob } from './answer';
 import { type CorrelateOptions, DEFAULT_OPTIONS } from './rank';
 import { staleAfterMs } from './sight';
@@ -46,8 +47,8 @@ export async function answerCorrelate(
   const o: CorrelateOptions = { ...DEFAULT_OPTIONS, ...options };
   // Where each job runs, from the cluster states in one read: the names resolve what the
   // subjects name, the clusters say where a named job is watched.
-  const [clusters, where] = await Promise.all([db.clusters.toArray(), clustersByRowKey(db)]);
-  const plan = planAnswer(settings, subjects, clusters, [...where.keys()], now, o);
+  const [clusters, { where, links }] = await Promise.all([db.clusters.toArray(), watchedRows(db)]);
+  const plan = planAnswer(settings, subjects, clusters, [...where.keys()], now, o, links);
   const watchedJobs: WatchedJob[] = plan.rowKeys.flatMap((rowKey) =>
     (where.get(rowKey) ?? []).map((clusterId) => ({ clusterId, rowKey })),
   );
