@@ -9,6 +9,7 @@ import { buildHeatIndex } from '../lib/heat/build';
 import { viewRows } from '../lib/heat/rows';
 import type { HeatIndex, HeatInput } from '../lib/heat/types';
 import type { Change, Cluster, JobSnapshot } from '../lib/model';
+import { packedService } from '../lib/store/grid';
 import * as build from './builders';
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -175,5 +176,38 @@ describe('service rows', () => {
     expect(idx.rows[svc(idx, 'cart')]?.rollout?.summary).toBe(
       'bob rolled registry/cart:2 to 2 of 2 clusters',
     );
+  });
+
+  it('read a grid packed before services were as one service per job name', () => {
+    const grid = build.gridOf(cartJobs, [], NOW);
+    delete grid.service;
+    delete grid.via;
+    const idx = buildHeatIndex({ clusters, polls: [], windowMs: HOUR, now: NOW, grid });
+    expect(names(idx, viewRows(idx))).toEqual(['cart', 'checkout']);
+    expect(idx.rows[svc(idx, 'cart')]?.jobs).toHaveLength(4);
+  });
+});
+
+describe('the packed grid', () => {
+  it('holds each row’s service and manager, and orders rows by service, then by name', () => {
+    const grid = build.gridOf(
+      [
+        job('eu', 'Deployment', 'beta'),
+        job('eu', 'Deployment', 'zeta', { links: { partOf: 'alpha' } }),
+        job('eu', 'Application', 'gamma', { links: { manages: ['Deployment:shop/beta'] } }),
+      ],
+      [],
+      NOW,
+    );
+    expect(grid.rows).toEqual(['Deployment:shop/zeta', 'Deployment:shop/beta', 'Application:shop/gamma']);
+    expect(packedService(grid, 0)).toEqual({ name: 'alpha' });
+    expect(packedService(grid, 1)).toEqual({ name: 'gamma', via: 'Application:shop/gamma' });
+    expect(packedService(grid, 2)).toEqual({ name: 'gamma' });
+    // The job's own name costs no string.
+    expect(Array.from(grid.service ?? [])).toEqual([
+      grid.strings.indexOf('alpha'),
+      grid.strings.indexOf('gamma'),
+      -1,
+    ]);
   });
 });
