@@ -2,21 +2,13 @@
  * Rows: every job that runs somewhere we know, or changed somewhere within the window, ordered
  * by name (numbers as numbers); and which of them to show, filtered and sorted (viewRows).
  */
+import { parseRowKey } from '../model';
 import type { HeatIndex, HeatRow, RowFilter } from './types';
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
 /** `Deployment:shop/checkout` → kind, namespace, name (the format of model.ts rowKeyOf). */
-export function parseRowKey(rowKey: string): { kind: string; namespace: string; name: string } {
-  const colon = rowKey.indexOf(':');
-  const slash = rowKey.indexOf('/', colon + 1);
-  if (colon < 0 || slash < 0) return { kind: '', namespace: '', name: rowKey };
-  return {
-    kind: rowKey.slice(0, colon),
-    namespace: rowKey.slice(colon + 1, slash),
-    name: rowKey.slice(slash + 1),
-  };
-}
+export { parseRowKey };
 
 /** Rows for these row keys, in display order, with their index (`sorted`: they already are). */
 export function buildRows(

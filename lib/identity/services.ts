@@ -18,7 +18,7 @@
  *
  * Names are compared in any case; a service is called as its first row (in display order) spells it.
  */
-import type { JobLinks } from '../model';
+import { type JobLinks, parseRowKey as parts } from '../model';
 
 export interface ServiceRule {
   /** What the service is called. */
@@ -47,18 +47,6 @@ export interface ServiceJob {
 export const serviceKey = (name: string): string => name.toLowerCase();
 
 const APPLICATION = 'Application';
-
-/** `Deployment:shop/cart` → kind, namespace, name (model.ts rowKeyOf). */
-function parts(rowKey: string): { kind: string; namespace: string; name: string } {
-  const colon = rowKey.indexOf(':');
-  const slash = rowKey.indexOf('/', colon + 1);
-  if (colon < 0 || slash < 0) return { kind: '', namespace: '', name: rowKey };
-  return {
-    kind: rowKey.slice(0, colon),
-    namespace: rowKey.slice(colon + 1, slash),
-    name: rowKey.slice(slash + 1),
-  };
-}
 
 /** The job's own name, as its row key holds it. */
 export const jobNameOfRow = (rowKey: string): string => parts(rowKey).name;
