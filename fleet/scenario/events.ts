@@ -8,6 +8,7 @@ import type { SimCluster } from '../k8s/cluster';
 import type { Deployment, Workload } from '../k8s/types';
 import type { Rng } from '../sim/prng';
 import { BAD_ES_URL } from './breakage';
+import type { ArgoCdPeer } from './gitops';
 import {
   type By,
   changeJob,
@@ -37,6 +38,8 @@ export interface EventContext {
   later(simDelay: number, label: string, step: () => void): void;
   log(line: string): void;
   expireSessions(): number;
+  /** The Argo CD that deploys into the fleet, when one is connected (`fleet.gitops.connect`). */
+  argocd(): ArgoCdPeer | undefined;
 }
 
 export interface EventOptions {
