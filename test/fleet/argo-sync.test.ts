@@ -140,6 +140,39 @@ describe("an Argo CD sync into the Rancher fleet's prod-eu-1", () => {
     });
   });
 
+  it("keeps a hand edit made during the window as the hand editor's own write", async () => {
+    const op = extra.control.argocd({
+      type: 'sync',
+      app: 'cart-prod-eu-1',
+      by: 'carol',
+      image: 'registry.example.com/shop/cart:2.1.1',
+    });
+    if (!op) throw new Error('a sync into a fleet cluster runs as an operation');
+    await op.applied;
+    // A second later (managedFields times are whole seconds), still inside the window.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(app('cart-prod-eu-1').status.operationState.phase).toBe('Running');
+    expect(fleet.control.apply('kubectl-edit-cart', 'prod-eu-1').lines).toEqual([
+      expect.stringMatching(/^dave set LOG_LEVEL=\w+ on cart with kubectl edit in prod-eu-1$/),
+    ]);
+    await op.finished;
+    const state = app('cart-prod-eu-1').status.operationState;
+    const item = await listed('cart');
+    const hand = entry(item, 'kubectl-edit');
+    expect(within(hand.time, state)).toBe(true);
+    expect(within(entry(item, 'argocd-controller').time, state)).toBe(true);
+    expect(actorOf(item, ACTOR).changedBy).toEqual({
+      name: 'kubectl-edit',
+      kind: 'client',
+      via: 'managedFields',
+    });
+    const obj = await full('cart');
+    expect(obj.spec.template.spec.containers[0].image).toBe('registry.example.com/shop/cart:2.1.1');
+    expect(obj.spec.template.spec.containers[0].env).toContainEqual(
+      expect.objectContaining({ name: 'LOG_LEVEL' }),
+    );
+  });
+
   it('refuses a second sync while one runs, as Argo CD does', async () => {
     const op = extra.control.argocd({ type: 'auto-sync', app: 'cart-prod-eu-1' });
     expect(() => extra.control.argocd({ type: 'sync', app: 'cart-prod-eu-1', by: 'bob' })).toThrow(
@@ -176,5 +209,33 @@ describe("an Argo CD sync into the Rancher fleet's prod-eu-1", () => {
     expect(state.phase).toBe('Failed');
     expect(state.syncResult.resources[0]).toMatchObject({ name: 'checkout', status: 'SyncFailed' });
     expect(app('checkout-prod-eu-1').status.history).toHaveLength(history);
+  });
+});
+
+describe("the scenario's argo-sync event", () => {
+  it('has carol push the next cart image and sync it into prod-eu-1', async () => {
+    const image = (await full('cart')).spec.template.spec.containers[0].image as string;
+    const [, minor, patch] = /:(\d+\.\d+)\.(\d+)$/.exec(image) ?? [];
+    const next = `${minor}.${Number(patch) + 1}`;
+    expect(fleet.control.apply('argo-sync').lines).toEqual([
+      `carol synced cart-prod-eu-1 in Argo CD (cart:${next})`,
+    ]);
+    await extra.argocd.idle();
+    expect((await full('cart')).spec.template.spec.containers[0].image).toBe(
+      `registry.example.com/shop/cart:${next}`,
+    );
+  });
+
+  it('says so, and changes nothing, when no Argo CD deploys into the fleet', async () => {
+    const alone = await startFleet({ seed: 5, clusters: 3, autoRun: false });
+    try {
+      const changes = alone.control.state().changes.length;
+      expect(alone.control.apply('argo-sync').lines).toEqual([
+        'argo-sync: no Argo CD deploys into this fleet',
+      ]);
+      expect(alone.control.state().changes).toHaveLength(changes);
+    } finally {
+      await alone.stop();
+    }
   });
 });
