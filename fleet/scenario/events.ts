@@ -111,6 +111,13 @@ const rolloutOrder = (clusters: SimCluster[]): SimCluster[] => {
   );
 };
 
+/** The LOG_LEVEL a Deployment does not have now: `info` after `debug`, else `debug`. */
+function flippedLogLevel(cluster: SimCluster, target: Target): 'info' | 'debug' {
+  const d = cluster.workload<Deployment>('Deployment', target.namespace, target.name);
+  const now = d?.spec.template.spec.containers[0]?.env?.find((e) => e.name === 'LOG_LEVEL')?.value;
+  return now === 'debug' ? 'info' : 'debug';
+}
+
 /** dave flips a job's LOG_LEVEL with kubectl edit (no stamp: the annotation goes stale). */
 function handEdit(ctx: EventContext, options: EventOptions, target: Target): void {
   const cluster = pickCluster(ctx, options, ['prod-eu-1'], target);
@@ -118,11 +125,7 @@ function handEdit(ctx: EventContext, options: EventOptions, target: Target): voi
     ctx.log(`kubectl-edit: no reachable cluster with ${target.name}`);
     return;
   }
-  const d = cluster.workload<Deployment>('Deployment', target.namespace, target.name);
-  const level =
-    d?.spec.template.spec.containers[0]?.env?.find((e) => e.name === 'LOG_LEVEL')?.value === 'debug'
-      ? 'info'
-      : 'debug';
+  const level = flippedLogLevel(cluster, target);
   edit(
     ctx,
     cluster,
@@ -437,11 +440,7 @@ export const EVENTS: Record<string, EventDef> = {
     run(ctx, options) {
       const cluster = pickCluster(ctx, options, ['prod-eu-1'], CART);
       if (!cluster) return ctx.log('log-level: no reachable cluster with cart');
-      const d = cluster.workload<Deployment>('Deployment', CART.namespace, CART.name);
-      const level =
-        d?.spec.template.spec.containers[0]?.env?.find((e) => e.name === 'LOG_LEVEL')?.value === 'debug'
-          ? 'info'
-          : 'debug';
+      const level = flippedLogLevel(cluster, CART);
       edit(
         ctx,
         cluster,
