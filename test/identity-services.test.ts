@@ -69,15 +69,25 @@ describe('service identity', () => {
     expect(linkedServices(jobs).get('Deployment:staging/cart-api')?.via).toBe('Application:staging/cart');
   });
 
-  it('names the service after a tracking id whose Application Tattler does not watch', () => {
-    expect(
-      linkedServices([{ rowKey: 'Deployment:shop/cart-api', links: [{ argoApp: 'cart' }] }]).get(
-        'Deployment:shop/cart-api',
-      ),
-    ).toEqual({
-      name: 'cart',
-      reason: 'manager',
-    });
+  it('follows a tracking id that names the Application with its cluster, as Argo CD rows drop it', () => {
+    const jobs: ServiceJob[] = [
+      { rowKey: 'Application:shop/cart' },
+      { rowKey: 'Deployment:shop/cart-api', links: [{ argoApp: 'cart-prod-eu-1' }] },
+      // Another namespace: not that application's.
+      { rowKey: 'Deployment:payments/cart-api', links: [{ argoApp: 'cart-prod-eu-1' }] },
+    ];
+    const linked = linkedServices(jobs);
+    expect(linked.get('Deployment:shop/cart-api')?.via).toBe('Application:shop/cart');
+    expect(linked.get('Deployment:payments/cart-api')).toEqual({ name: 'cart-api', reason: 'name' });
+  });
+
+  it('joins nothing by a tracking id naming an Application Tattler does not watch: the labels or name decide', () => {
+    const linked = linkedServices([
+      { rowKey: 'Deployment:shop/cart', links: [{ argoApp: 'cart-prod-eu-1' }] },
+      { rowKey: 'Deployment:shop/cart-api', links: [{ argoApp: 'cart-prod-eu-1', partOf: 'cart' }] },
+    ]);
+    expect(linked.get('Deployment:shop/cart')).toEqual({ name: 'cart', reason: 'name' });
+    expect(linked.get('Deployment:shop/cart-api')).toEqual({ name: 'cart', reason: 'part-of' });
   });
 
   it('uses part-of, then name, then the job’s own name', () => {

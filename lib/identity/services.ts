@@ -12,7 +12,7 @@
  *    own tracking annotation or instance label naming it) are in the Application's service. The
  *    manager wins over the workload's own labels: a Deployment labelled part-of `shop` that the
  *    Application `cart` manages is in `cart`. A tracking id naming an Application Tattler does not
- *    watch still names the service.
+ *    watch joins nothing (application names often carry their cluster's: `cart-prod-eu-1`).
  * 3. The workload's labels: `app.kubernetes.io/part-of`, else `app.kubernetes.io/name`.
  * 4. Otherwise the job's own name.
  *
@@ -52,6 +52,29 @@ const APPLICATION = 'Application';
 export const jobNameOfRow = (rowKey: string): string => parts(rowKey).name;
 
 /**
+ * The Application row a workload's tracking id or instance label names (`argoApp`, the
+ * application's real name): one of that name deploying into the workload's namespace, else the
+ * only one of that name; failing both, one whose row name the id extends by a cluster's name, as
+ * Argo CD rows drop it (`cart-prod-eu-1` → row `cart`), in the workload's namespace.
+ */
+function applicationNamed(
+  argoApp: string,
+  namespace: string,
+  apps: ReadonlyMap<string, readonly string[]>,
+): string | undefined {
+  const named = apps.get(serviceKey(argoApp)) ?? [];
+  const exact =
+    named.find((k) => parts(k).namespace === namespace) ?? (named.length === 1 ? named[0] : undefined);
+  if (exact) return exact;
+  const id = serviceKey(argoApp);
+  const extended: string[] = [];
+  for (const [name, rows] of apps)
+    if (id.startsWith(`${name}-`) || id.endsWith(`-${name}`))
+      for (const k of rows) if (parts(k).namespace === namespace) extended.push(k);
+  return extended.length === 1 ? extended[0] : undefined;
+}
+
+/**
  * Rules 2–4: what the jobs say of themselves and their managers. Pure and independent of the
  * user's rules, so the packed grid can hold it (lib/store/grid.ts) and order its rows by it.
  */
@@ -82,18 +105,9 @@ export function linkedServices(jobs: readonly ServiceJob[]): Map<string, Service
     };
     let manager = managedBy.get(job.rowKey);
     const argoApp = first((l) => l.argoApp);
-    if (!manager && argoApp) {
-      // The Application the workload names: the one deploying into its namespace, else the only one.
-      const named = apps.get(serviceKey(argoApp)) ?? [];
-      manager =
-        named.find((k) => parts(k).namespace === p.namespace) ?? (named.length === 1 ? named[0] : undefined);
-    }
+    if (!manager && argoApp) manager = applicationNamed(argoApp, p.namespace, apps);
     if (manager && manager !== job.rowKey) {
       out.set(job.rowKey, { name: parts(manager).name, reason: 'manager', via: manager });
-      continue;
-    }
-    if (argoApp) {
-      out.set(job.rowKey, { name: argoApp, reason: 'manager' });
       continue;
     }
     const partOf = first((l) => l.partOf);
