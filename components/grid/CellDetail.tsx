@@ -149,7 +149,20 @@ export function CellDetail(props: CellDetailProps) {
           aria-label={`${shown.length} change${shown.length === 1 ? '' : 's'}, newest first`}
         >
           {shown.map((c) => (
-            <ChangeItem key={c.id} change={c} now={now} />
+            <ChangeItem
+              key={c.id}
+              change={c}
+              now={now}
+              // A service's cell lists several jobs' changes: each says whose it is.
+              context={
+                (cell.parts?.length ?? 0) > 1 ? (
+                  <span class="dim">
+                    {c.kind} {c.name}
+                    {c.namespace ? ` in ${c.namespace}` : ''}
+                  </span>
+                ) : undefined
+              }
+            />
           ))}
         </ol>
       )}

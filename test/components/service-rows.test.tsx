@@ -104,8 +104,9 @@ describe('service rows', () => {
     const items = within(list)
       .getAllByRole('listitem')
       .map((li) => li.textContent ?? '');
-    expect(items[0]).toMatch(/bob/);
-    expect(items[1]).toMatch(/alice/);
+    // Each says whose it is: the Nomad job's, then the Deployment's.
+    expect(items[0]).toMatch(/^Job cart in default.*bob/);
+    expect(items[1]).toMatch(/^Deployment cart in shop.*alice/);
     expect(within(dialog).getByText(/service · 2 jobs: Deployment, Job/)).toBeTruthy();
   });
 });
