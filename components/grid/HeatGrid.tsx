@@ -146,7 +146,9 @@ interface RowHeaderProps {
 function RowHeader({ row, rows, pos, active, expanded }: RowHeaderProps) {
   const expandable = (row.jobs?.length ?? 0) > 1;
   const label = rowLabel(row, rows);
-  const tip = `${row.type === 'service' && !expandable && row.jobs ? (rows[row.jobs[0] as number]?.rowKey ?? row.rowKey) : row.rowKey}${row.rollout ? `\n${row.rollout.summary}` : ''}`;
+  // The jobs it stands for, by row key (a service's own key is no job's).
+  const keys = row.jobs ? row.jobs.map((j) => rows[j]?.rowKey ?? '') : [row.rowKey];
+  const tip = [...keys, row.rollout?.summary ?? ''].filter(Boolean).join('\n');
   const inner = (
     <>
       <span class="jobname">

@@ -54,6 +54,10 @@ describe('service rows', () => {
     await renderCart();
     expect(rowHeaders()).toHaveLength(2);
     expect(toggle().getAttribute('aria-expanded')).toBe('false');
+    // Its tooltip lists the jobs it stands for.
+    expect((toggle().closest('[role=rowheader]') as HTMLElement).title).toBe(
+      'Job:default/cart\nDeployment:shop/cart',
+    );
     screen.getByRole('gridcell', { name: /^cart in prod-eu-1:/ }).focus();
     expect(press('ArrowLeft')).toBe(toggle());
     press('Enter');
