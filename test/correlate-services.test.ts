@@ -6,7 +6,7 @@
  * (answerCorrelate over fake-indexeddb), with the jobs' links stored as a pass stores them.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { answerCorrelate } from '../lib/correlate/query';
+import { answerCorrelate, watchedJobNames } from '../lib/correlate/query';
 import type { SubjectResult } from '../lib/correlate/wire';
 import { openDb, type TattlerDb } from '../lib/db';
 import type { Change, Cluster, PollRun } from '../lib/model';
@@ -140,5 +140,11 @@ describe('an alert naming a service', () => {
     const s = settings({ serviceRules: [{ name: 'storefront', match: ['cart*'] }] });
     const [r] = await answer({ 'tattler/words': 'storefront is down' }, s);
     expect(Object.keys(relations(r as SubjectResult)).sort()).toEqual(['nomad', 'rollout', 'sync']);
+  });
+
+  it('is among the names a page is searched for (the watched-jobs answer)', async () => {
+    expect(await watchedJobNames(db)).toEqual(['cart', 'cart-web', 'checkout']);
+    const s = settings({ serviceRules: [{ name: 'storefront', match: ['cart*'] }] });
+    expect(await watchedJobNames(db, s)).toEqual(['cart', 'cart-web', 'checkout', 'storefront']);
   });
 });

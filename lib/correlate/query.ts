@@ -7,11 +7,12 @@
  * hands it every request it does not answer itself.
  */
 import { pollRunsSince, type TattlerDb } from '../db';
+import { serviceIdentities } from '../identity/services';
 import type { Request } from '../messages';
 import { flattenGroups, summariseGroups } from '../pages/group-summary';
 import type { Settings } from '../settings';
 import { changesBetween } from '../store/changes';
-import { presentRowKeys, watchedRows } from '../store/presence';
+import { watchedRows } from '../store/presence';
 import { buildAnswer, planAnswer, rowKeyParts, type Subject, type WatchedJob } from './answer';
 import { type CorrelateOptions, DEFAULT_OPTIONS } from './rank';
 import { staleAfterMs } from './sight';
@@ -28,10 +29,22 @@ const MAX_NAMES = 5000;
 /** Ranked changes kept per member of a group before the merge trims the group's to the limit. */
 const GROUP_MEMBER_LIMIT = 500;
 
-/** Names of watched jobs, from the row keys (`kind:namespace/name`) of the cluster states. */
-export async function watchedJobNames(db: TattlerDb): Promise<string[]> {
+/**
+ * Names of watched jobs, from the row keys (`kind:namespace/name`) of the cluster states, and of
+ * the services they make (lib/identity/services.ts): a runbook naming `storefront` names its jobs.
+ */
+export async function watchedJobNames(
+  db: TattlerDb,
+  settings: Pick<Settings, 'serviceRules'> = { serviceRules: [] },
+): Promise<string[]> {
+  const { where, links } = await watchedRows(db);
   const names = new Set<string>();
-  for (const rowKey of await presentRowKeys(db)) names.add(rowKeyParts(rowKey).name);
+  for (const rowKey of where.keys()) names.add(rowKeyParts(rowKey).name);
+  const jobs = [...where.keys()].map((rowKey) => {
+    const l = links.get(rowKey);
+    return l ? { rowKey, links: l } : { rowKey };
+  });
+  for (const service of serviceIdentities(jobs, settings.serviceRules).services) names.add(service.name);
   return [...names].sort().slice(0, MAX_NAMES);
 }
 
@@ -80,7 +93,7 @@ export function handlePageRequest(
         limit: GROUP_MEMBER_LIMIT,
       }).then((answer) => summariseGroups(answer, request.groups));
     case 'watched-jobs':
-      return watchedJobNames(db).then((names): WatchedJobsAnswer => ({ names }));
+      return watchedJobNames(db, settings).then((names): WatchedJobsAnswer => ({ names }));
     default:
       return undefined;
   }
