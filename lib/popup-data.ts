@@ -7,11 +7,12 @@
  * see the database.
  */
 import { pollRunsSince, type TattlerDb } from './db';
+import { joinCauses, syncLookup } from './identity/cause';
 import { type Live, liveOn } from './live';
 import type { PassSummary } from './messages';
 import { LAST_PASS_KEY, lastPass } from './meta';
 import type { Change, Cluster, PollRun } from './model';
-import { changesOfCell } from './store/changes';
+import { changesBetween, changesOfCell } from './store/changes';
 import { GRID_STAMP_KEY, type GridRecord, readGrid } from './store/grid';
 
 export interface PopupView {
@@ -41,8 +42,41 @@ export async function loadView(db: TattlerDb, since: number, now = Date.now()): 
 export interface PopupData {
   /** The view, live: `since` is fixed per window choice; the model ages heat itself. */
   view(since: number): Live<PopupView>;
-  /** One cell's changes since `since`, newest first: what its detail lists (over the column's clusters). */
-  cellChanges(rowKey: string, clusterIds: readonly string[], since: number): Promise<Change[]>;
+  /**
+   * One cell's changes since `since`, newest first: what its detail lists — over the column's
+   * clusters, and over several jobs when the row stands for several (a service: its Application
+   * and its Deployments). A change an Argo CD sync caused is read with that sync, as one change
+   * (lib/identity/cause.ts): `place` is every cluster of the column, the one cluster identity the
+   * sync must have run in (its Argo CD destination may list none of the row's jobs).
+   */
+  cellChanges(
+    rowKeys: string | readonly string[],
+    clusterIds: readonly string[],
+    since: number,
+    place?: readonly string[],
+  ): Promise<Change[]>;
+}
+
+/** The changes of several jobs in several clusters since `since`, newest first, each sync read with what it caused. */
+export async function changesOfCells(
+  db: TattlerDb,
+  rowKeys: readonly string[],
+  clusterIds: readonly string[],
+  since: number,
+  place: readonly string[] = clusterIds,
+): Promise<Change[]> {
+  const lists = await Promise.all(
+    rowKeys.flatMap((rowKey) => clusterIds.map((id) => changesOfCell(db, rowKey, id, since))),
+  );
+  const changes = lists.length === 1 ? (lists[0] as Change[]) : lists.flat().sort((a, b) => b.at - a.at);
+  // The syncs that may have caused them, wherever they are stored (the Application's own row).
+  const span = syncLookup(changes);
+  if (!span) return changes;
+  const inPlace = new Set([...place, ...clusterIds]);
+  const syncs = (await changesBetween(db, span[0], span[1])).filter(
+    (c) => c.sync && inPlace.has(c.clusterId),
+  );
+  return joinCauses(changes, (id) => (inPlace.has(id) ? 'place' : undefined), syncs);
 }
 
 export const popupData = (db: TattlerDb): PopupData => ({
@@ -51,8 +85,6 @@ export const popupData = (db: TattlerDb): PopupData => ({
       () => db.meta.bulkGet([GRID_STAMP_KEY, LAST_PASS_KEY]),
       () => loadView(db, since),
     ),
-  cellChanges: async (rowKey, clusterIds, since) => {
-    const lists = await Promise.all(clusterIds.map((id) => changesOfCell(db, rowKey, id, since)));
-    return lists.length === 1 ? (lists[0] as Change[]) : lists.flat().sort((a, b) => b.at - a.at);
-  },
+  cellChanges: (rowKeys, clusterIds, since, place) =>
+    changesOfCells(db, typeof rowKeys === 'string' ? [rowKeys] : rowKeys, clusterIds, since, place),
 });
