@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { aggregateOf, countSince } from '../lib/aggregate';
 import {
   AUTO_SYNC_ACTOR,
   byArgoController,
@@ -7,6 +8,7 @@ import {
   type IdentityOf,
   joinCauses,
   knownSpan,
+  pairsSince,
   syncLookup,
   syncSpan,
 } from '../lib/identity/cause';
@@ -208,5 +210,52 @@ describe('cause across sources: the time rule, edge by edge', () => {
     const span = syncLookup([applied(STARTED)]);
     expect(span?.[0]).toBeLessThan(STARTED - 30 * MINUTE + 1);
     expect(span?.[1]).toBeGreaterThan(STARTED + 30 * MINUTE);
+  });
+});
+
+describe('counting a pair once from the cells’ aggregates', () => {
+  /** What a merged cell counts: the sum of its parts, less the pairs among them. */
+  const merged = (changes: Change[], since = 0) => {
+    const byCell = new Map<string, Change[]>();
+    for (const c of changes) byCell.set(c.jobKey, [...(byCell.get(c.jobKey) ?? []), c]);
+    const aggs = [...byCell.values()].map((list) => aggregateOf(list));
+    return aggs.reduce((n, a) => n + countSince(a, since), 0) - pairsSince(aggs, since);
+  };
+  // Every case above, read both ways: the aggregates count what joinCauses lists.
+  const cases: Record<string, Change[]> = {
+    'a sync and the change it caused': [applied(STARTED + 4_000), sync()],
+    'a hand edit and a person during the sync': [
+      applied(STARTED + 3_000, { actor: { name: 'kubectl-edit', kind: 'client', via: 'managedFields' } }),
+      applied(STARTED + 5_000, { actor: { name: 'dave', kind: 'person' } }),
+      sync(),
+    ],
+    'the same name on another server': [applied(STARTED + 4_000), sync({}, ARGO_US)],
+    'a controller change outside the sync': [applied(FINISHED + MINUTE), sync()],
+    'one sync, two jobs changed': [applied(STARTED + 4_000), applied(STARTED + 6_000), sync()],
+    'the sync seen running, then finished': [
+      applied(STARTED + 4_000),
+      sync({
+        id: 'running',
+        at: STARTED + 5_000,
+        windowEnd: STARTED + 5_000,
+        sync: { app: 'cart', startedAt: STARTED },
+      }),
+      sync(),
+    ],
+  };
+  for (const [name, changes] of Object.entries(cases)) {
+    it(`counts ${name} as joinCauses lists it`, () => {
+      // The merged cell is one place: the Argo CD destination of another server is not part of it.
+      const here = changes.filter((c) => identityOf(c.clusterId) === identityOf(EU));
+      expect(merged(here)).toBe(joinCauses(here, identityOf).length);
+    });
+  }
+
+  it('counts a pair once only when both halves are in the window', () => {
+    const pair = [applied(STARTED + 4_000), sync()];
+    expect(merged(pair)).toBe(1);
+    // The Deployment's change falls before the window, the sync's record in it: the sync alone counts.
+    expect(merged(pair, FINISHED + 10_000)).toBe(1);
+    expect(merged(pair, FINISHED + 30_000)).toBe(0);
   });
 });

@@ -42,6 +42,7 @@
  * never stored (lib/store/changes.ts), so it holds whichever record arrived first, and a wrong
  * guess is never written into history.
  */
+import type { CauseMark } from '../aggregate';
 import { CLOCK_NOTE_MS, CLOCK_OFFSET_PRECISION_MS, REPORTED_TIME_PRECISION_MS } from '../diff';
 import type { Actor, Change } from '../model';
 
@@ -124,6 +125,13 @@ function preferred(a: Change, b: Change): Change {
   return a.id <= b.id ? a : b;
 }
 
+/** The same preference over cause marks (a mark's `lo` orders as its sync's startedAt). */
+function preferredMark(a: CauseMark, b: CauseMark): CauseMark {
+  if (!a.running !== !b.running) return a.running ? b : a;
+  if (a.lo !== b.lo) return a.lo > b.lo ? a : b;
+  return a.at <= b.at ? a : b;
+}
+
 /** The sync among `syncs` that caused `k`, if any. */
 export function causeOf(k: Change, syncs: readonly Change[], identityOf: IdentityOf): Change | undefined {
   let best: Change | undefined;
@@ -175,6 +183,44 @@ export function joinCauses(
     return withCause(c, s);
   });
   return joined.filter((c) => !(c.sync && absorbed.has(c.id)));
+}
+
+/**
+ * A change's half of a possible pair, for the cell's aggregate (lib/aggregate.ts): a sync, or a
+ * write of the Argo CD controller to a job an Application manages; undefined for anything else.
+ */
+export function causeMarkOf(c: Change): CauseMark | undefined {
+  const span = syncSpan(c);
+  if (span && c.sync) {
+    const mark: CauseMark = { at: c.at, app: c.sync.app, lo: span[0], hi: span[1], sync: 1 };
+    if (c.sync.finishedAt === undefined) mark.running = 1;
+    return mark;
+  }
+  if (!c.argoApp || !byArgoController(c)) return undefined;
+  const [lo, hi] = knownSpan(c);
+  return { at: c.at, app: c.argoApp, lo, hi };
+}
+
+/**
+ * How many pairs the cells of one place hold among their changes at or after `since`: what a cell
+ * that merges several jobs of one cluster identity (an Application and the Deployments it
+ * manages: a service row) subtracts from the sum of its parts' counts, so that a sync and the
+ * change it caused count once — as `joinCauses` lists them. The parts must all be one cluster
+ * identity (a grid column); marks of history stored before cause marks existed are not there.
+ */
+export function pairsSince(aggs: readonly { causes?: readonly CauseMark[] }[], since: number): number {
+  const marks = aggs.flatMap((a) => a.causes ?? []).filter((m) => m.at >= since);
+  const syncs = marks.filter((m) => m.sync);
+  if (syncs.length === 0) return 0;
+  const absorbed = new Set<CauseMark>();
+  for (const w of marks) {
+    if (w.sync) continue;
+    let best: CauseMark | undefined;
+    for (const s of syncs)
+      if (s.app === w.app && w.lo <= s.hi && s.lo <= w.hi) best = best ? preferredMark(best, s) : s;
+    if (best) absorbed.add(best);
+  }
+  return absorbed.size;
 }
 
 /**
