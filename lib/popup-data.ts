@@ -42,41 +42,31 @@ export async function loadView(db: TattlerDb, since: number, now = Date.now()): 
 export interface PopupData {
   /** The view, live: `since` is fixed per window choice; the model ages heat itself. */
   view(since: number): Live<PopupView>;
+  /** One cell's changes since `since`, newest first: what its detail lists (over the column's clusters). */
+  cellChanges(rowKey: string, clusterIds: readonly string[], since: number): Promise<Change[]>;
   /**
-   * One cell's changes since `since`, newest first: what its detail lists — over the column's
-   * clusters, and over several jobs when the row stands for several (a service: its Application
-   * and its Deployments). A change an Argo CD sync caused is read with that sync, as one change
-   * (lib/identity/cause.ts): `place` is every cluster of the column, the one cluster identity the
-   * sync must have run in (its Argo CD destination may list none of the row's jobs).
+   * The changes a detail lists, as they are shown: each change an Argo CD sync caused joined with
+   * that sync (lib/identity/cause.ts), the sync no longer an item of its own. `changes` are what
+   * the detail read (one cell's, or several jobs' cells of a service, merged, newest first);
+   * `place` every cluster of the column — the one cluster identity the sync must have run in (its
+   * Argo CD destination may list none of the row's jobs). The syncs are read from where they are
+   * stored, so the pair is one change whichever was recorded first.
    */
-  cellChanges(
-    rowKeys: string | readonly string[],
-    clusterIds: readonly string[],
-    since: number,
-    place?: readonly string[],
-  ): Promise<Change[]>;
+  withCauses(changes: readonly Change[], place: readonly string[]): Promise<Change[]>;
 }
 
-/** The changes of several jobs in several clusters since `since`, newest first, each sync read with what it caused. */
-export async function changesOfCells(
+/** See PopupData.withCauses. */
+export async function withCauses(
   db: TattlerDb,
-  rowKeys: readonly string[],
-  clusterIds: readonly string[],
-  since: number,
-  place: readonly string[] = clusterIds,
+  changes: readonly Change[],
+  place: readonly string[],
 ): Promise<Change[]> {
-  const lists = await Promise.all(
-    rowKeys.flatMap((rowKey) => clusterIds.map((id) => changesOfCell(db, rowKey, id, since))),
-  );
-  const changes = lists.length === 1 ? (lists[0] as Change[]) : lists.flat().sort((a, b) => b.at - a.at);
-  // The syncs that may have caused them, wherever they are stored (the Application's own row).
   const span = syncLookup(changes);
-  if (!span) return changes;
-  const inPlace = new Set([...place, ...clusterIds]);
-  const syncs = (await changesBetween(db, span[0], span[1])).filter(
-    (c) => c.sync && inPlace.has(c.clusterId),
-  );
-  return joinCauses(changes, (id) => (inPlace.has(id) ? 'place' : undefined), syncs);
+  if (!span) return [...changes];
+  const here = new Set(place);
+  for (const c of changes) here.add(c.clusterId);
+  const syncs = (await changesBetween(db, span[0], span[1])).filter((c) => c.sync && here.has(c.clusterId));
+  return joinCauses(changes, (id) => (here.has(id) ? 'place' : undefined), syncs);
 }
 
 export const popupData = (db: TattlerDb): PopupData => ({
@@ -85,6 +75,9 @@ export const popupData = (db: TattlerDb): PopupData => ({
       () => db.meta.bulkGet([GRID_STAMP_KEY, LAST_PASS_KEY]),
       () => loadView(db, since),
     ),
-  cellChanges: (rowKeys, clusterIds, since, place) =>
-    changesOfCells(db, typeof rowKeys === 'string' ? [rowKeys] : rowKeys, clusterIds, since, place),
+  cellChanges: async (rowKey, clusterIds, since) => {
+    const lists = await Promise.all(clusterIds.map((id) => changesOfCell(db, rowKey, id, since)));
+    return lists.length === 1 ? (lists[0] as Change[]) : lists.flat().sort((a, b) => b.at - a.at);
+  },
+  withCauses: (changes, place) => withCauses(db, changes, place),
 });

@@ -88,10 +88,22 @@ describe('cause across sources, whichever record is stored first', () => {
       const data = popupData(db);
       const place = [RANCHER_EU.id, ARGO_EU.id];
 
-      // A cell that holds both jobs (a service in one cluster identity).
-      expectPaired(await data.cellChanges([DEPLOYMENT.rowKey, APPLICATION.rowKey], place, SINCE, place));
+      // A cell that holds both jobs (a service in one cluster identity): each job's cell read,
+      // merged newest first, as the detail reads a service's cell.
+      const cells = await Promise.all([
+        data.cellChanges(DEPLOYMENT.rowKey, [RANCHER_EU.id], SINCE),
+        data.cellChanges(APPLICATION.rowKey, [ARGO_EU.id], SINCE),
+      ]);
+      expect(cells.flat()).toHaveLength(2);
+      expectPaired(
+        await data.withCauses(
+          cells.flat().sort((a, b) => b.at - a.at),
+          place,
+        ),
+      );
       // The Deployment's own row: the sync is read from where it is stored.
-      expectPaired(await data.cellChanges(DEPLOYMENT.rowKey, [RANCHER_EU.id], SINCE, place));
+      const own = await data.cellChanges(DEPLOYMENT.rowKey, [RANCHER_EU.id], SINCE);
+      expectPaired(await data.withCauses(own, place));
 
       // The badge on an alert naming cart in prod-eu-1.
       const answer = await answerCorrelate(
@@ -138,7 +150,10 @@ describe('cause across sources, whichever record is stored first', () => {
       jobKey: APPLICATION_CHANGE.jobKey.replace(ARGO_EU.id, elsewhere.id),
     };
     await putChanges(db, [DEPLOYMENT_CHANGE, moved]);
-    const list = await popupData(db).cellChanges(DEPLOYMENT.rowKey, [RANCHER_EU.id], SINCE, [RANCHER_EU.id]);
+    const data = popupData(db);
+    const list = await data.withCauses(await data.cellChanges(DEPLOYMENT.rowKey, [RANCHER_EU.id], SINCE), [
+      RANCHER_EU.id,
+    ]);
     expect(list.map((c) => [c.id, c.actor?.name, c.cause])).toEqual([
       [DEPLOYMENT_CHANGE.id, 'argocd-controller', undefined],
     ]);

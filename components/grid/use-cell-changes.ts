@@ -24,14 +24,18 @@ export function useCellChanges(
   useEffect(() => {
     if (rowKey === undefined || clusterIds === undefined || windowStart === undefined) return;
     let live = true;
-    data.cellChanges(rowKey, clusterIds, windowStart, place).then(
-      (list) => {
-        if (live) setChanges({ key, list });
-      },
-      () => {
-        if (live) setChanges({ key, list: [] });
-      },
-    );
+    data
+      .cellChanges(rowKey, clusterIds, windowStart)
+      // A change an Argo CD sync caused is listed once, with the sync (lib/identity/cause.ts).
+      .then((list) => data.withCauses(list, place ?? clusterIds))
+      .then(
+        (list) => {
+          if (live) setChanges({ key, list });
+        },
+        () => {
+          if (live) setChanges({ key, list: [] });
+        },
+      );
     return () => {
       live = false;
     };
