@@ -41,6 +41,13 @@
  * revision and link) and K's own actor kept as the direct one (`cause.direct`). Joined on reading,
  * never stored (lib/store/changes.ts), so it holds whichever record arrived first, and a wrong
  * guess is never written into history.
+ *
+ * Counting. Where changes are listed, `joinCauses` makes the pair one item. The grid paints from
+ * aggregates, not changes: each cell's aggregate keeps its halves of possible pairs
+ * (`causeMarkOf`, lib/aggregate.ts `causes`), and `pairsSince` over the aggregates of the cells a
+ * merged cell is made of (a service's jobs in one cluster identity) says how many to subtract
+ * from the sum of their counts — the same rule and the same preference, so the count is what the
+ * detail lists.
  */
 import type { CauseMark } from '../aggregate';
 import { CLOCK_NOTE_MS, CLOCK_OFFSET_PRECISION_MS, REPORTED_TIME_PRECISION_MS } from '../diff';
