@@ -164,3 +164,34 @@ describe('cause across sources, whichever record is stored first', () => {
     await db.delete();
   });
 });
+
+describe('cause across sources, at the edge of an alert’s window', () => {
+  it('reads the sync recorded just before the window for a change within it', async () => {
+    // The Deployment's change has no reported time: known only within its poll window, which
+    // began during the sync and ended 5 minutes ago; the sync's record is dated by its finish.
+    const late: Change = {
+      ...DEPLOYMENT_CHANGE,
+      windowStart: (APPLICATION_CHANGE.sync?.startedAt as number) + 2_000,
+      windowEnd: NOW - 5 * 60_000,
+      at: NOW - 5 * 60_000,
+    };
+    delete late.reportedAt;
+    const db = openDb(`cause-${Math.random()}`);
+    await db.clusters.bulkPut(CLUSTERS);
+    await putJobs(db, [DEPLOYMENT, APPLICATION]);
+    await putChanges(db, [late, APPLICATION_CHANGE]);
+    // The alert looks back 6 minutes: the Deployment's change is in, the sync's record is not.
+    const lookBackMs = 6 * 60_000;
+    expect(APPLICATION_CHANGE.at).toBeLessThan(NOW - lookBackMs);
+    const answer = await answerCorrelate(
+      db,
+      SETTINGS,
+      [{ key: 'a', labels: { cluster: 'prod-eu-1', job_name: 'cart' }, startsAt: NOW }],
+      NOW,
+      { lookBackMs },
+    );
+    expect(answer.results[0]?.headline).toMatchObject({ count: 1, actor: 'carol' });
+    expect(answer.changes[late.id]?.cause?.sync.id).toBe(APPLICATION_CHANGE.id);
+    await db.delete();
+  });
+});

@@ -315,9 +315,11 @@ export function buildAnswer(
   settings: Settings,
   now: number,
   o: CorrelateOptions,
+  /** Syncs recorded before the changes read, which may have caused some of them. */
+  syncs: readonly Change[] = [],
 ): CorrelateAnswer {
   // A change an Argo CD sync caused is one change, the sync's, with both views (lib/identity/cause.ts).
-  const joined = joinCauses(changes, (id) => plan.identities.get(id)?.id);
+  const joined = joinCauses(changes, (id) => plan.identities.get(id)?.id, syncs);
   const { byId, byName, byCluster } = indexChanges(joined);
   const jobsByName = indexWatchedJobs(watchedJobs);
   const runsByTarget = indexRuns(runs);
