@@ -11,10 +11,12 @@ import { createAlertServer } from './alertmanager/server';
 import { selfSignedCertificate } from './http/tls';
 import { createPrometheusServer } from './prometheus/server';
 import { type FleetCluster, type FleetControl, FleetRuntime } from './runtime';
+import type { GitOps } from './scenario/gitops';
 import { managementHandler } from './server';
 
 export type { FaultRequest, FleetCluster, FleetControl, FleetState } from './runtime';
 export { EVENT_NAMES } from './scenario/events';
+export type { ArgoCdPeer, DeploymentManifest, DestinationApi } from './scenario/gitops';
 export type { AppliedEvent } from './scenario/runner';
 export { DEFAULT_SCHEDULE } from './scenario/schedule';
 
@@ -73,6 +75,11 @@ export interface Fleet {
   speed: number;
   clusters(): FleetCluster[];
   control: FleetControl;
+  /**
+   * For an Argo CD deploying into the fleet (`startExtraSystems({ rancher: { …, gitops } })`):
+   * its controller's reads and server-side applies, and `connect` for the scenario's `argo-sync`.
+   */
+  gitops: Pick<GitOps, 'deployment' | 'apply' | 'connect'>;
   stop(): Promise<void>;
 }
 
@@ -141,6 +148,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       speed: rt.options.speed,
       clusters: () => rt.clusters(),
       control: rt.control,
+      gitops: rt.gitops,
       stop: async () => {
         rt.stop();
         await Promise.all(servers.map(close));

@@ -16,6 +16,7 @@ import {
 import { DISCOVERY, type Fault, type FaultKind, Faults } from './faults';
 import { Auth } from './rancher/auth';
 import { EVENTS } from './scenario/events';
+import { GitOps } from './scenario/gitops';
 import type { ChangeRecord } from './scenario/operations';
 import { PEOPLE } from './scenario/people';
 import { type AppliedEvent, ScenarioRunner } from './scenario/runner';
@@ -101,6 +102,8 @@ export class FleetRuntime {
   readonly faults = new Faults();
   readonly alerts = new AlertStore();
   readonly traffic = new Traffic();
+  /** Argo CD's way into the clusters (and the scenario's way to Argo CD, once one is connected). */
+  readonly gitops = new GitOps(() => this.world);
   scheduler!: Scheduler;
   world!: World;
   runner!: ScenarioRunner;
@@ -132,6 +135,7 @@ export class FleetRuntime {
       getWorld: () => this.world,
       log: options.log,
       expireSessions: () => this.auth.expireAll(),
+      argocd: () => this.gitops.argocd(),
       schedule: DEFAULT_SCHEDULE,
     });
     scheduler.every(RULES_EVERY, 'rules', 'alert rules', () =>

@@ -176,12 +176,13 @@ const EXTRA_SCRIPT: ExtraStep[] = [
     },
   },
   {
-    line: 'argocd: auto-sync rolled cart-prod-us-1 to cart:1.1.0',
+    // It deploys into the fleet's prod-us-1: a release ahead of every cart the fleet runs there.
+    line: 'argocd: auto-sync rolled cart-prod-us-1 to cart:1.10.0',
     apply: (x) =>
       x.control.argocd({
         type: 'auto-sync',
         app: 'cart-prod-us-1',
-        image: 'registry.example.com/shop/cart:1.1.0',
+        image: 'registry.example.com/shop/cart:1.10.0',
       }),
   },
   {
@@ -351,10 +352,11 @@ async function main() {
   say(
     `started fleet: console ${fleet.url} · alerts ${fleet.alertUrl} · prometheus ${fleet.promUrl}/alerts · login ${fleet.credentials.username} / ${fleet.credentials.password}`,
   );
-  // Argo CD deploys into the fleet's Rancher clusters: one prod-eu-1 column, seen through both.
+  // Argo CD deploys into the fleet's Rancher clusters: one prod-eu-1 column, seen through both,
+  // and its syncs change the Deployments there (the scenario's argo-sync is carol's).
   const extra = await startExtraSystems({
     seed: Number(args.seed),
-    rancher: { url: fleet.url, clusters: fleet.clusters() },
+    rancher: { url: fleet.url, clusters: fleet.clusters(), gitops: fleet.gitops },
   });
   say(
     `started extra systems: Argo CD ${extra.urls.argocd} · Nomad ${extra.urls.nomad} · home-grown manager ${extra.urls.homegrown}`,

@@ -18,8 +18,18 @@
  * cluster. Changes (`control`) are what people and Argo CD do: a sync by a user or by auto-sync
  * (a new history entry with the next id), a failed sync, a push to git (OutOfSync), an edit of
  * the sync policy (no history, no author — Argo CD records none).
+ *
+ * Into a destination it can reach (a Rancher cluster of the demo fleet, given `destinations`), a
+ * sync is an operation of a few seconds, as the application controller runs it: the Application
+ * gets `operation` and `status.operationState` (phase `Running`, `startedAt`); a moment later the
+ * controller server-side applies the Deployment in git (`ServerSideApply=true`, field manager
+ * `argocd-controller`, the `argocd.argoproj.io/tracking-id` annotation of annotation tracking,
+ * Argo CD 3's default); then the operation finishes (`finishedAt`, `syncResult` with the revision
+ * and each resource's result), the history gets its entry and `operation` goes away.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Deployment } from '../k8s/types';
+import type { DeploymentManifest, DestinationApi } from '../scenario/gitops';
 import {
   type Clock,
   cookiesOf,
@@ -49,6 +59,8 @@ export interface ArgoCdCluster {
   server: string;
   name: string;
   labels?: Record<string, string>;
+  /** The Rancher cluster id behind a Rancher proxy URL: where `destinations` applies a sync. */
+  clusterId?: string;
 }
 
 const DEFAULT_CLUSTERS: ArgoCdCluster[] = [
@@ -86,6 +98,7 @@ export function rancherDestinations(
       server: `${base}/k8s/clusters/${c.id}`,
       name: c.displayName,
       labels: { env: c.env, region: c.region },
+      clusterId: c.id,
     })),
   ];
 }
@@ -98,6 +111,11 @@ export interface ArgoCdOptions {
   clusters?: ArgoCdCluster[];
   /** Base app names; one Application per app per non-local cluster. */
   apps?: string[];
+  /**
+   * The clusters' API behind destinations with a `clusterId` (the demo fleet's `gitops`): a sync
+   * of an application there applies its Deployment. Without it, a sync changes only Argo CD.
+   */
+  destinations?: DestinationApi;
 }
 
 export type ArgoCdChange =
@@ -108,9 +126,22 @@ export type ArgoCdChange =
   | { type: 'set-auto-sync'; app: string; enabled: boolean }
   | { type: 'degrade'; app: string };
 
+/** A sync running against a real destination: its two moments, as promises. */
+export interface ArgoCdOperation {
+  /** The controller has applied the application's resources in the destination. */
+  applied: Promise<void>;
+  /** The operation has finished (Succeeded or Failed) and the Application says so. */
+  finished: Promise<void>;
+}
+
 export interface ArgoCdSystem extends Started {
   faults: Faults;
-  apply(change: ArgoCdChange): void;
+  /** Makes a change; a sync into a reachable destination returns its running operation. */
+  apply(change: ArgoCdChange): ArgoCdOperation | undefined;
+  /** Pushes `app`'s next image to git and syncs it as `by`; says what it did. */
+  pushAndSync(app: string, by: string): string;
+  /** Resolves once no operation is running. */
+  idle(): Promise<void>;
   /** Logs a user in as a browser would, returning the cookie header value. */
   login(username: string): Promise<string>;
   app(name: string): Json | undefined;
@@ -119,6 +150,59 @@ export interface ArgoCdSystem extends Started {
 }
 
 const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+
+/** Every application deploys into this namespace of its destination. */
+const NAMESPACE = 'shop';
+/** The sync option the applications set: the controller applies server-side, as `argocd-controller`. */
+const SSA_OPTION = 'ServerSideApply=true';
+/** Annotation tracking (Argo CD 3's default): `<app>:<group>/<kind>:<namespace>/<name>`. */
+const TRACKING_ANNOTATION = 'argocd.argoproj.io/tracking-id';
+/** The deploy tooling's stamp (fleet/scenario/people.ts): the manifests in git leave it empty. */
+const STAMP_ANNOTATION = 'fleet.example.com/changed-by';
+/** When, in a sync into a reachable destination, the controller applies and the operation ends. */
+const APPLY_AFTER_MS = 1_500;
+const FINISH_AFTER_MS = 3_500;
+
+/**
+ * The Deployment as git holds it for `app`: the live one's labels and spec, with Argo CD's
+ * tracking annotation. The team's stamp is in the manifests too, empty: a sync names no person
+ * (Argo CD, not the deploy wrapper, applies them), so managedFields' `argocd-controller` is all
+ * the cluster can say about who changed it.
+ */
+function manifestOf(app: string, live: Deployment): DeploymentManifest {
+  const { name, namespace = NAMESPACE, labels } = live.metadata;
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      name,
+      namespace,
+      ...(labels ? { labels: { ...labels } } : {}),
+      annotations: {
+        [TRACKING_ANNOTATION]: `${app}:apps/Deployment:${namespace}/${name}`,
+        [STAMP_ANNOTATION]: '',
+      },
+    },
+    spec: structuredClone(live.spec) as unknown as DeploymentManifest['spec'],
+  };
+}
+
+type Containers = { image: string }[];
+const containersIn = (m: { spec: unknown }): Containers =>
+  (m.spec as { template?: { spec?: { containers?: Containers } } }).template?.spec?.containers ?? [];
+const imagesIn = (m: { spec: unknown }): string[] => containersIn(m).map((c) => c.image);
+function setImageIn(m: DeploymentManifest, image: string): void {
+  const first = containersIn(m)[0];
+  if (first) first.image = image;
+}
+
+/** `…/cart:1.9.0` → `…/cart:1.9.1`; a tag that is not x.y.z gets `-1` appended. */
+function nextPatch(image: string): string {
+  const at = image.lastIndexOf(':');
+  const tag = image.slice(at + 1);
+  const m = /^(v?\d+\.\d+\.)(\d+)$/.exec(tag);
+  return `${image.slice(0, at)}:${m ? `${m[1]}${Number(m[2]) + 1}` : `${tag}-1`}`;
+}
 
 function selectorMatches(labels: Record<string, string>, selector: string | null): boolean {
   if (!selector) return true;
@@ -143,13 +227,19 @@ export async function startArgoCd(options: ArgoCdOptions = {}): Promise<ArgoCdSy
     return Array.from({ length: 40 }, () => Math.floor(rand() * 16).toString(16)).join('');
   };
 
-  // Seed: every app in every real cluster, synced once by alice an hour before start.
+  // Seed: every app in every real cluster, synced once by alice an hour before start. In a
+  // destination Argo CD can reach, git holds what runs there (the Deployment as it is now).
   const start = clock();
+  const git = new Map<string, DeploymentManifest>();
   for (const cluster of clusters.filter((c) => c.name !== 'in-cluster')) {
     for (const base of options.apps ?? DEFAULT_APPS) {
       const name = `${base}-${cluster.name}`;
       const revision = gitSha();
       const deployedAt = iso(start - 3_600_000);
+      const live = cluster.clusterId
+        ? options.destinations?.deployment(cluster.clusterId, NAMESPACE, base)
+        : undefined;
+      if (live) git.set(name, manifestOf(name, live));
       const image = `registry.example.com/shop/${base}:1.0.0`;
       apps.set(name, {
         metadata: {
@@ -168,8 +258,11 @@ export async function startArgoCd(options: ArgoCdOptions = {}): Promise<ArgoCdSy
             path: `apps/${base}`,
             targetRevision: 'main',
           },
-          destination: { server: cluster.server, namespace: 'shop' },
-          syncPolicy: base === 'cart' ? { automated: { prune: true, selfHeal: true } } : {},
+          destination: { server: cluster.server, namespace: NAMESPACE },
+          syncPolicy: {
+            ...(base === 'cart' ? { automated: { prune: true, selfHeal: true } } : {}),
+            syncOptions: [SSA_OPTION],
+          },
         },
         status: {
           sync: { status: 'Synced', revision },
@@ -197,8 +290,11 @@ export async function startArgoCd(options: ArgoCdOptions = {}): Promise<ArgoCdSy
           },
           reconciledAt: deployedAt,
           sourceType: 'Directory',
-          summary: { images: [image] },
-          resources: managedResources(base),
+          summary: { images: live ? imagesIn(live) : [image] },
+          resources: managedResources(
+            base,
+            !cluster.clusterId || !options.destinations || live !== undefined,
+          ),
         },
       });
     }
@@ -214,20 +310,33 @@ export async function startArgoCd(options: ArgoCdOptions = {}): Promise<ArgoCdSy
     const meta = app.metadata as Json;
     meta.resourceVersion = String(Number(meta.resourceVersion) + 1);
   };
+  /** The destination cluster a sync of `app` applies to, when Argo CD can reach it. */
+  const destinationOf = (app: Json): string | undefined => {
+    const server = ((app.spec as Json).destination as Json).server;
+    const id = clusters.find((c) => c.server === server)?.clusterId;
+    return id && options.destinations ? id : undefined;
+  };
 
-  function sync(app: Json, initiatedBy: Json, image: string | undefined) {
+  /** A completed sync, as the controller records it: the history entry and the synced revision. */
+  function recordSync(app: Json, revision: string, initiatedBy: Json, startedAt: string, deployedAt: string) {
     const st = status(app);
     const history = st.history as Json[];
-    const revision = gitSha();
-    const now = iso(clock());
     const id = Math.max(0, ...history.map((h) => h.id as number)) + 1;
     // Like the controller: the entry records the source as synced, and who started the sync.
     const source = structuredClone((app.spec as Json).source);
-    history.push({ revision, deployedAt: now, id, source, deployStartedAt: now, initiatedBy });
+    history.push({ revision, deployedAt, id, source, deployStartedAt: startedAt, initiatedBy });
     // Argo CD keeps the last spec.revisionHistoryLimit (default 10) entries; ids keep counting.
     const limit = ((app.spec as Json).revisionHistoryLimit as number | undefined) ?? 10;
     while (history.length > limit) history.shift();
     st.sync = { status: 'Synced', revision };
+  }
+
+  /** A sync that changes only Argo CD: its destination is out of reach (a cluster of its own). */
+  function sync(app: Json, initiatedBy: Json, image: string | undefined) {
+    const st = status(app);
+    const revision = gitSha();
+    const now = iso(clock());
+    recordSync(app, revision, initiatedBy, now, now);
     st.operationState = {
       operation: { sync: { revision }, initiatedBy, retry: {} },
       phase: 'Succeeded',
@@ -239,16 +348,118 @@ export async function startArgoCd(options: ArgoCdOptions = {}): Promise<ArgoCdSy
     touch(app);
   }
 
-  function apply(change: ArgoCdChange): void {
+  const running = new Map<string, Promise<void>>();
+  const timers = new Set<NodeJS.Timeout>();
+  const after = (ms: number, fn: () => void): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        try {
+          fn();
+        } finally {
+          resolve();
+        }
+      }, ms);
+      timers.add(timer);
+    });
+
+  /**
+   * A sync into a destination Argo CD reaches: the operation starts (Running), the controller
+   * applies the Deployment in git a moment later, and the operation finishes a moment after that.
+   */
+  function operate(
+    app: Json,
+    clusterId: string,
+    initiatedBy: Json,
+    image: string | undefined,
+  ): ArgoCdOperation {
+    const name = (app.metadata as Json).name as string;
+    if (running.has(name)) throw new Error('another operation is already in progress');
+    const st = status(app);
+    const revision = gitSha();
+    const startedAt = iso(clock());
+    const manifest = git.get(name);
+    if (manifest && image) setImageIn(manifest, image);
+    const operation = {
+      sync: { revision, syncOptions: [SSA_OPTION], syncStrategy: { hook: {} } },
+      initiatedBy,
+      retry: {},
+    };
+    app.operation = operation;
+    st.operationState = {
+      operation: structuredClone(operation),
+      phase: 'Running',
+      message: 'one or more tasks are running',
+      startedAt,
+    };
+    touch(app);
+
+    const results: Json[] = [];
+    const applied = after(APPLY_AFTER_MS, () => {
+      if (!manifest || !options.destinations) return;
+      const { namespace, name: deployment } = manifest.metadata;
+      const result: Json = {
+        group: 'apps',
+        version: 'v1',
+        kind: 'Deployment',
+        namespace,
+        name: deployment,
+        hookPhase: 'Running',
+        syncPhase: 'Sync',
+      };
+      try {
+        options.destinations.apply(clusterId, structuredClone(manifest), {
+          initiatedBy: (initiatedBy.username as string | undefined) ?? 'automated',
+          at: clock(),
+        });
+        results.push({
+          ...result,
+          status: 'Synced',
+          message: `deployment.apps/${deployment} serverside-applied`,
+        });
+      } catch (error) {
+        results.push({ ...result, status: 'SyncFailed', message: (error as Error).message });
+      }
+    });
+    const finished = after(FINISH_AFTER_MS, () => {
+      running.delete(name);
+      const finishedAt = iso(clock());
+      const failed = results.some((r) => r.status !== 'Synced');
+      delete app.operation;
+      st.operationState = {
+        operation: structuredClone(operation),
+        phase: failed ? 'Failed' : 'Succeeded',
+        message: failed ? 'one or more objects failed to apply' : 'successfully synced (all tasks run)',
+        syncResult: { resources: results, revision, source: structuredClone((app.spec as Json).source) },
+        startedAt,
+        finishedAt,
+      };
+      if (!failed) {
+        recordSync(app, revision, initiatedBy, startedAt, finishedAt);
+        if (manifest) (st.summary as Json).images = imagesIn(manifest);
+      }
+      st.reconciledAt = finishedAt;
+      touch(app);
+    });
+    running.set(name, finished);
+    return { applied, finished };
+  }
+
+  function startSync(app: Json, initiatedBy: Json, image: string | undefined): ArgoCdOperation | undefined {
+    const clusterId = destinationOf(app);
+    if (clusterId) return operate(app, clusterId, initiatedBy, image);
+    sync(app, initiatedBy, image);
+    return undefined;
+  }
+
+  function apply(change: ArgoCdChange): ArgoCdOperation | undefined {
     const app = mustApp(change.app);
     const st = status(app);
     switch (change.type) {
       case 'sync':
-        sync(app, { username: change.by }, change.image);
-        break;
+        return startSync(app, { username: change.by }, change.image);
       case 'auto-sync':
-        sync(app, { automated: true }, change.image);
-        break;
+        return startSync(app, { automated: true }, change.image);
       case 'fail-sync': {
         const now = iso(clock());
         st.operationState = {
@@ -265,15 +476,32 @@ export async function startArgoCd(options: ArgoCdOptions = {}): Promise<ArgoCdSy
         st.sync = { ...(st.sync as Json), status: 'OutOfSync' };
         touch(app);
         break;
-      case 'set-auto-sync':
-        (app.spec as Json).syncPolicy = change.enabled ? { automated: { prune: true, selfHeal: true } } : {};
+      case 'set-auto-sync': {
+        const policy = (app.spec as Json).syncPolicy as Json;
+        (app.spec as Json).syncPolicy = {
+          ...(change.enabled ? { automated: { prune: true, selfHeal: true } } : {}),
+          ...(policy.syncOptions ? { syncOptions: policy.syncOptions } : {}),
+        };
         touch(app);
         break;
+      }
       case 'degrade':
         st.health = { status: 'Degraded', message: 'Deployment exceeded its progress deadline' };
         touch(app);
         break;
     }
+    return undefined;
+  }
+
+  /** The next patch release of the app's image in git: `cart:1.9.0` → `cart:1.9.1`. */
+  function pushAndSync(name: string, by: string): string {
+    const app = mustApp(name);
+    const current = git.get(name)
+      ? imagesIn(git.get(name) as DeploymentManifest)[0]
+      : (((status(app).summary as Json).images as string[] | undefined) ?? [])[0];
+    const image = current ? nextPatch(current) : undefined;
+    apply({ type: 'sync', app: name, by, ...(image ? { image } : {}) });
+    return `${by} synced ${name} in Argo CD${image ? ` (${image.slice(image.lastIndexOf('/') + 1)})` : ''}`;
   }
 
   const userOf = (req: IncomingMessage): string | undefined => {
@@ -423,6 +651,15 @@ document.getElementById('login').addEventListener('submit', async (event) => {
     ...started,
     faults,
     apply,
+    pushAndSync,
+    idle: async () => {
+      while (running.size) await Promise.all(running.values());
+    },
+    close: async () => {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      await started.close();
+    },
     clusters,
     app: (name) => apps.get(name),
     appNames: () => [...apps.keys()],
@@ -440,13 +677,16 @@ document.getElementById('login').addEventListener('submit', async (event) => {
   };
 }
 
-/** What an application manages, as `status.resources` lists it (most of a real application's size). */
-function managedResources(app: string): Json[] {
+/**
+ * What an application manages, as `status.resources` lists it (most of a real application's
+ * size). Its Deployment only when the destination runs one (`withDeployment`).
+ */
+function managedResources(app: string, withDeployment: boolean): Json[] {
   const res = (group: string, kind: string, name: string, health?: string): Json => ({
     ...(group ? { group } : {}),
     version: 'v1',
     kind,
-    namespace: 'shop',
+    namespace: NAMESPACE,
     name,
     status: 'Synced',
     ...(health ? { health: { status: health } } : {}),
@@ -456,7 +696,7 @@ function managedResources(app: string): Json[] {
     res('', 'Secret', `${app}-credentials`),
     res('', 'Service', app, 'Healthy'),
     res('', 'ServiceAccount', app),
-    res('apps', 'Deployment', app, 'Healthy'),
+    ...(withDeployment ? [res('apps', 'Deployment', app, 'Healthy')] : []),
     res('autoscaling', 'HorizontalPodAutoscaler', app, 'Healthy'),
     res('networking.k8s.io', 'Ingress', app, 'Healthy'),
     res('policy', 'PodDisruptionBudget', app),

@@ -5,8 +5,10 @@
  * `settingsFragment()` gives the Tattler source entries that watch them, and `secrets` the Nomad
  * token that belongs in `browser.storage.local` (lib/secrets.ts), never in settings.
  */
+import type { ArgoCdPeer, DestinationApi } from '../scenario/gitops';
 import {
   type ArgoCdChange,
+  type ArgoCdOperation,
   type ArgoCdSystem,
   type RancherCluster,
   rancherDestinations,
@@ -16,7 +18,7 @@ import { type HomegrownChange, type HomegrownSystem, homegrownSource, startHomeg
 import { type NomadChange, type NomadSystem, startNomad } from './nomad';
 import { type Clock, type FaultName, type FaultSetting, seeded } from './server';
 
-export type { ArgoCdChange, HomegrownChange, NomadChange };
+export type { ArgoCdChange, ArgoCdOperation, HomegrownChange, NomadChange };
 export { startArgoCd, startHomegrown, startNomad };
 
 export interface ExtraOptions {
@@ -28,7 +30,15 @@ export interface ExtraOptions {
    * The Rancher fleet Argo CD deploys into: its destinations are those clusters' proxy URLs
    * (`prod-eu-1`, `prod-us-1`). Without it, Argo CD deploys to clusters of its own (10.x servers).
    */
-  rancher?: { url: string; clusters: readonly RancherCluster[] };
+  rancher?: {
+    url: string;
+    clusters: readonly RancherCluster[];
+    /**
+     * The fleet's clusters as Argo CD's controller reaches them (`fleet.gitops`): with it, a sync
+     * really deploys there, and the fleet's scenario can press Sync (its `argo-sync` event).
+     */
+    gitops?: DestinationApi & { connect(peer: ArgoCdPeer | undefined): void };
+  };
 }
 
 export type SystemName = 'argocd' | 'nomad' | 'homegrown';
@@ -39,7 +49,8 @@ export interface ExtraSystems {
   homegrown: HomegrownSystem;
   urls: Record<SystemName, string>;
   control: {
-    argocd(change: ArgoCdChange): void;
+    /** A sync into a fleet cluster (with `rancher.gitops`) returns its running operation. */
+    argocd(change: ArgoCdChange): ArgoCdOperation | undefined;
     nomad(change: NomadChange): void;
     homegrown(change: HomegrownChange): void;
     /** Injects a fault into one system (`none` clears it). */
@@ -65,11 +76,14 @@ export async function startExtraSystems(options: ExtraOptions = {}): Promise<Ext
       ...(options.rancher
         ? { clusters: rancherDestinations(options.rancher.url, options.rancher.clusters) }
         : {}),
+      ...(options.rancher?.gitops ? { destinations: options.rancher.gitops } : {}),
     }),
     startNomad({ ...common, pageCap: options.nomadPageCap ?? 2 }),
     startHomegrown(options.clock ? { clock: options.clock } : {}),
   ]);
   const systems = { argocd, nomad, homegrown };
+  const gitops = options.rancher?.gitops;
+  gitops?.connect({ pushAndSync: (app, by) => argocd.pushAndSync(app, by) });
   const rand = seeded((options.seed ?? 1) * 7919);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
   let release = 1;
@@ -81,13 +95,15 @@ export async function startExtraSystems(options: ExtraOptions = {}): Promise<Ext
     if (system === 'argocd') {
       const app = pick(argocd.appNames());
       const image = `registry.example.com/shop/${app.split('-')[0]}:${tag}`;
-      if (rand() < 0.3) {
-        argocd.apply({ type: 'auto-sync', app, image });
-        return `argocd: auto-sync of ${app} to ${image}`;
+      const auto = rand() < 0.3;
+      const by = auto ? 'auto-sync' : pick(['alice', 'bob', 'carol']);
+      try {
+        argocd.apply(auto ? { type: 'auto-sync', app, image } : { type: 'sync', app, by, image });
+      } catch (error) {
+        // A sync still running in a fleet cluster: Argo CD refuses a second one.
+        return `argocd: ${by} could not sync ${app}: ${(error as Error).message}`;
       }
-      const by = pick(['alice', 'bob', 'carol']);
-      argocd.apply({ type: 'sync', app, by, image });
-      return `argocd: ${by} synced ${app} to ${image}`;
+      return auto ? `argocd: auto-sync of ${app} to ${image}` : `argocd: ${by} synced ${app} to ${image}`;
     }
     if (system === 'nomad') {
       const region = pick(nomad.regions);
@@ -137,6 +153,7 @@ export async function startExtraSystems(options: ExtraOptions = {}): Promise<Ext
     ],
     secrets: (ids) => ({ [idOf(ids, 'nomad')]: nomad.tokens['tattler-reader']?.secretId ?? '' }),
     close: async () => {
+      gitops?.connect(undefined);
       await Promise.all([argocd.close(), nomad.close(), homegrown.close()]);
     },
   };

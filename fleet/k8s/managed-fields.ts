@@ -11,7 +11,7 @@ const SEP = '\u0000';
 type PathSet = Set<string>;
 
 /** Keyed lists in the objects we serve, and the keys the API server merges them on. */
-function itemKey(item: Json): string | undefined {
+export function itemKey(item: Json): string | undefined {
   if (item === null || typeof item !== 'object' || Array.isArray(item)) return undefined;
   if (typeof item.containerPort === 'number') {
     return `k:${JSON.stringify({ containerPort: item.containerPort, protocol: item.protocol ?? 'TCP' })}`;

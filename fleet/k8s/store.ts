@@ -15,6 +15,11 @@ export interface WriteBy {
   manager: string;
   /** `Apply` for server-side apply (the manager then owns its whole configuration). */
   operation?: 'Update' | 'Apply';
+  /**
+   * For Apply: the paths of the applied configuration, which the manager then owns (default: the
+   * whole object, as if it applied everything it holds).
+   */
+  applied?: ReadonlySet<string>;
   subresource?: string;
   /** Wall-clock ms of the write; the initial history is written with times in the past. */
   at: number;
@@ -146,7 +151,9 @@ export class ClusterStore {
     }
     after.metadata.managedFields = recordWrite(before.metadata.managedFields, {
       manager: by.manager,
-      ...(by.operation === 'Apply' ? { operation: 'Apply' as const, applied: appliedPaths(after) } : {}),
+      ...(by.operation === 'Apply'
+        ? { operation: 'Apply' as const, applied: new Set(by.applied ?? appliedPaths(after)) }
+        : {}),
       apiVersion: after.apiVersion,
       time: k8sTime(by.at),
       set,

@@ -8,6 +8,7 @@ import type { SimCluster } from '../k8s/cluster';
 import type { Deployment, Workload } from '../k8s/types';
 import type { Rng } from '../sim/prng';
 import { BAD_ES_URL } from './breakage';
+import type { ArgoCdPeer } from './gitops';
 import {
   type By,
   changeJob,
@@ -37,6 +38,8 @@ export interface EventContext {
   later(simDelay: number, label: string, step: () => void): void;
   log(line: string): void;
   expireSessions(): number;
+  /** The Argo CD that deploys into the fleet, when one is connected (`fleet.gitops.connect`). */
+  argocd(): ArgoCdPeer | undefined;
 }
 
 export interface EventOptions {
@@ -107,6 +110,32 @@ const rolloutOrder = (clusters: SimCluster[]): SimCluster[] => {
       a.name.localeCompare(b.name, 'en', { numeric: true }),
   );
 };
+
+/** The LOG_LEVEL a Deployment does not have now: `info` after `debug`, else `debug`. */
+function flippedLogLevel(cluster: SimCluster, target: Target): 'info' | 'debug' {
+  const d = cluster.workload<Deployment>('Deployment', target.namespace, target.name);
+  const now = d?.spec.template.spec.containers[0]?.env?.find((e) => e.name === 'LOG_LEVEL')?.value;
+  return now === 'debug' ? 'info' : 'debug';
+}
+
+/** dave flips a job's LOG_LEVEL with kubectl edit (no stamp: the annotation goes stale). */
+function handEdit(ctx: EventContext, options: EventOptions, target: Target): void {
+  const cluster = pickCluster(ctx, options, ['prod-eu-1'], target);
+  if (!cluster) {
+    ctx.log(`kubectl-edit: no reachable cluster with ${target.name}`);
+    return;
+  }
+  const level = flippedLogLevel(cluster, target);
+  edit(
+    ctx,
+    cluster,
+    target,
+    { person: 'dave', tool: 'kubectl-edit' },
+    `dave set LOG_LEVEL=${level} on ${target.name} with kubectl edit`,
+    `LOG_LEVEL → ${level}`,
+    setEnv('LOG_LEVEL', level),
+  );
+}
 
 export const EVENTS: Record<string, EventDef> = {
   rollout: {
@@ -333,24 +362,28 @@ export const EVENTS: Record<string, EventDef> = {
   'kubectl-edit': {
     description:
       'dave edits pricing by hand with kubectl edit: managedFields say kubectl-edit, the changed-by annotation still names the last deployer',
+    run: (ctx, options) => handEdit(ctx, options, job('Deployment', 'shop', 'pricing')),
+  },
+
+  'kubectl-edit-cart': {
+    description:
+      "dave edits cart's LOG_LEVEL by hand with kubectl edit (e.g. while an Argo CD sync of cart runs): his own write, not the sync's",
+    run: (ctx, options) => handEdit(ctx, options, CART),
+  },
+
+  'argo-sync': {
+    description:
+      "carol pushes cart's next image to git and syncs cart-prod-eu-1 in Argo CD: its controller applies the Deployment (server-side, as argocd-controller) within the sync's few seconds",
     run(ctx, options) {
-      const target = job('Deployment', 'shop', 'pricing');
-      const cluster = pickCluster(ctx, options, ['prod-eu-1'], target);
-      if (!cluster) return ctx.log('kubectl-edit: no reachable cluster with pricing');
-      const d = cluster.workload<Deployment>('Deployment', 'shop', 'pricing');
-      const level =
-        d?.spec.template.spec.containers[0]?.env?.find((e) => e.name === 'LOG_LEVEL')?.value === 'debug'
-          ? 'info'
-          : 'debug';
-      edit(
-        ctx,
-        cluster,
-        target,
-        { person: 'dave', tool: 'kubectl-edit' },
-        `dave set LOG_LEVEL=${level} on pricing with kubectl edit`,
-        `LOG_LEVEL → ${level}`,
-        setEnv('LOG_LEVEL', level),
-      );
+      const argocd = ctx.argocd();
+      if (!argocd) return ctx.log('argo-sync: no Argo CD deploys into this fleet');
+      const cluster = options.cluster ?? ctx.world.find('prod-eu-1');
+      if (!cluster) return ctx.log('argo-sync: no prod-eu-1 in the fleet');
+      try {
+        ctx.log(argocd.pushAndSync(`cart-${cluster.name}`, 'carol'));
+      } catch (error) {
+        ctx.log(`argo-sync: ${(error as Error).message}`);
+      }
     },
   },
 
@@ -407,11 +440,7 @@ export const EVENTS: Record<string, EventDef> = {
     run(ctx, options) {
       const cluster = pickCluster(ctx, options, ['prod-eu-1'], CART);
       if (!cluster) return ctx.log('log-level: no reachable cluster with cart');
-      const d = cluster.workload<Deployment>('Deployment', CART.namespace, CART.name);
-      const level =
-        d?.spec.template.spec.containers[0]?.env?.find((e) => e.name === 'LOG_LEVEL')?.value === 'debug'
-          ? 'info'
-          : 'debug';
+      const level = flippedLogLevel(cluster, CART);
       edit(
         ctx,
         cluster,

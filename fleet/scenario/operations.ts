@@ -42,7 +42,8 @@ export interface Target {
   name: string;
 }
 
-function record(
+/** The ground-truth entry for one write to a job. */
+export function record(
   cluster: SimCluster,
   obj: Workload,
   by: By,

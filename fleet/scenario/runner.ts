@@ -8,6 +8,7 @@
 import { createRng } from '../sim/prng';
 import type { Scheduler } from '../sim/scheduler';
 import { EVENTS } from './events';
+import type { ArgoCdPeer } from './gitops';
 import { DEFAULT_SCHEDULE, type ScheduledEvent } from './schedule';
 import type { World } from './world';
 
@@ -26,6 +27,8 @@ export interface RunnerOptions {
   getWorld: () => World;
   log: (line: string) => void;
   expireSessions: () => number;
+  /** The Argo CD deploying into the fleet, when one is connected. */
+  argocd?: () => ArgoCdPeer | undefined;
   schedule?: readonly ScheduledEvent[];
 }
 
@@ -83,6 +86,7 @@ export class ScenarioRunner {
         later: (delay, label, step) => this.options.scheduler.at(delay, 'scenario', label, step),
         log,
         expireSessions: this.options.expireSessions,
+        argocd: () => this.options.argocd?.(),
       },
       cluster ? { cluster } : {},
     );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../fleet/alertmanager/alerts';
+import { mergeApplied } from '../../fleet/k8s/apply';
 import { decodeContinue, encodeContinue } from '../../fleet/k8s/continue-token';
 import { changedPaths, describePaths, recordWrite } from '../../fleet/k8s/managed-fields';
 import {
@@ -8,6 +9,7 @@ import {
   parseLabelSelector,
   SelectorError,
 } from '../../fleet/k8s/selectors';
+import type { JsonObject } from '../../fleet/k8s/types';
 import { createRng } from '../../fleet/sim/prng';
 import { Scheduler } from '../../fleet/sim/scheduler';
 
@@ -146,5 +148,51 @@ describe('scheduler', () => {
     s.advance(5_000);
     expect(ticks).toBe(5);
     s.stop();
+  });
+});
+
+describe("server-side apply's merge (forcing conflicts)", () => {
+  const live: JsonObject = {
+    replicas: 8,
+    template: {
+      spec: {
+        containers: [
+          { name: 'cart', image: 'cart:1.9.0', env: [{ name: 'LOG_LEVEL', value: 'debug' }], args: ['--a'] },
+          { name: 'sidecar', image: 'proxy:2' },
+        ],
+      },
+    },
+  };
+  const applied = {
+    replicas: 4,
+    template: { spec: { containers: [{ name: 'cart', image: 'cart:1.9.1', args: ['--b'] }] } },
+  };
+
+  it('takes the applied values, keeps what the configuration does not mention, and changes neither input', () => {
+    const frozen = JSON.stringify(live);
+    expect(mergeApplied(live, applied)).toEqual({
+      replicas: 4,
+      template: {
+        spec: {
+          containers: [
+            // Keyed by name: the hand-added env var stays; the image and the atomic args list are replaced.
+            {
+              name: 'cart',
+              image: 'cart:1.9.1',
+              env: [{ name: 'LOG_LEVEL', value: 'debug' }],
+              args: ['--b'],
+            },
+            { name: 'sidecar', image: 'proxy:2' },
+          ],
+        },
+      },
+    });
+    expect(JSON.stringify(live)).toBe(frozen);
+  });
+
+  it('adds list items the live object lacks', () => {
+    const more = { template: { spec: { containers: [{ name: 'metrics', image: 'exporter:1' }] } } };
+    const merged = mergeApplied(live, more) as { template: { spec: { containers: { name: string }[] } } };
+    expect(merged.template.spec.containers.map((c) => c.name)).toEqual(['cart', 'sidecar', 'metrics']);
   });
 });

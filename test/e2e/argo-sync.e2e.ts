@@ -1,0 +1,123 @@
+/**
+ * An Argo CD sync by carol, end to end, as data: the demo fleet's Argo CD deploys into its Rancher
+ * clusters (destinations = their proxy URLs, and its controller applies there), the built
+ * extension (demo build) watches both the Rancher source and the Argo CD source, and carol's sync
+ * of cart into prod-eu-1 is triggered through the fleet's control API. Tattler must store one Argo
+ * CD change for cart (carol, the synced revision) and one Kubernetes change of the Deployment
+ * (argocd-controller, the new image, at a time inside the sync's window).
+ *
+ * Build first: npm run build:demo.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ExtraSystems, startExtraSystems } from '../../fleet/extra/index';
+import { demoSettings, type Fleet, startFleet } from '../../fleet/index';
+import type { Change, Cluster } from '../../lib/model';
+import {
+  importSettingsThroughOptions,
+  type LaunchedExtension,
+  launchExtension,
+  pollNow,
+  readTable,
+} from './harness';
+import { logInToArgoCd, logInToFleet } from './people';
+import { storedChanges } from './stored';
+
+// biome-ignore lint/suspicious/noExplicitAny: the test reads Argo CD's Application as JSON
+type Loose = any;
+
+describe("carol's Argo CD sync of cart into the Rancher fleet's prod-eu-1", () => {
+  let fleet: Fleet;
+  let extra: ExtraSystems;
+  let ext: LaunchedExtension;
+  let image: string;
+  let changes: Change[];
+  let clusters: Cluster[];
+
+  beforeAll(async () => {
+    // Four clusters keep each pass short; prod-eu-1 and prod-us-1 are among them.
+    fleet = await startFleet({ seed: 5, clusters: 4, autoRun: false });
+    extra = await startExtraSystems({
+      seed: 5,
+      rancher: { url: fleet.url, clusters: fleet.clusters(), gitops: fleet.gitops },
+    });
+    ext = await launchExtension();
+    const base = demoSettings(fleet);
+    const argocd = extra.settingsFragment().filter((s) => (s as { type: string }).type === 'argocd');
+    // Passes run when the test asks: an alarm's pass in the middle of the sync would split it in two.
+    const settings = { ...base, sources: [...(base.sources ?? []), ...argocd], pollIntervalSec: 3600 };
+    expect(await importSettingsThroughOptions(ext, settings)).toMatch(/Imported 2 sources/);
+    const tab = await ext.context.newPage();
+    await logInToFleet(tab, fleet);
+    await logInToArgoCd(tab, extra.urls.argocd);
+    await tab.close();
+    await pollNow(ext); // baseline
+
+    // carol presses Sync through the fleet's control API (the scenario's argo-sync event).
+    const res = await fetch(`${fleet.url}/_fleet/apply`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'argo-sync', cluster: 'prod-eu-1' }),
+    });
+    const applied = (await res.json()) as { lines: string[] };
+    expect(res.status).toBe(200);
+    const tag = /^carol synced cart-prod-eu-1 in Argo CD \(cart:(\S+)\)$/.exec(applied.lines[0] ?? '')?.[1];
+    expect(tag, applied.lines.join('\n')).toBeDefined();
+    image = `registry.example.com/shop/cart:${tag}`;
+    await extra.argocd.idle();
+    fleet.control.settle(); // the Deployment's controllers converge before Tattler looks
+
+    await pollNow(ext);
+    [changes, clusters] = await Promise.all([
+      storedChanges((table) => readTable(ext, table)),
+      readTable<Cluster>(ext, 'clusters'),
+    ]);
+  });
+  afterAll(async () => {
+    await ext?.close();
+    await extra?.close();
+    await fleet?.stop();
+  });
+
+  const app = (): Loose => extra.argocd.app('cart-prod-eu-1');
+  /** The stored changes of `name` in prod-eu-1 as the source `sourceId` sees it. */
+  const changesOf = (sourceId: string, name: string) => {
+    const eu = clusters.find((c) => c.sourceId === sourceId && c.name === 'prod-eu-1');
+    expect(eu, `${sourceId} lists prod-eu-1`).toBeDefined();
+    return changes.filter((c) => c.clusterId === eu?.id && c.name === name);
+  };
+
+  it('stores one Argo CD change of cart: carol, and the revision she synced', () => {
+    const state = app().status.operationState;
+    expect(state.phase).toBe('Succeeded');
+    const argo = changesOf('argocd', 'cart');
+    expect(argo).toHaveLength(1);
+    const [sync] = argo as [Change];
+    expect(sync.actor?.name).toBe('carol');
+    expect(sync.fields).toContainEqual(
+      expect.objectContaining({ path: 'sync.revision', after: state.syncResult.revision }),
+    );
+    // When, on Argo CD's clock: the history entry's deployedAt, the operation's finishedAt.
+    expect(sync.reportedAt).toBe(Date.parse(state.finishedAt));
+  });
+
+  it("stores one change of the Deployment: argocd-controller's new image, inside the sync's window", () => {
+    const state = app().status.operationState;
+    const kube = changesOf('demo', 'cart');
+    expect(kube).toHaveLength(1);
+    const [deploy] = kube as [Change];
+    expect(deploy.kind).toBe('Deployment');
+    expect(deploy.actor).toMatchObject({ name: 'argocd-controller', kind: 'client' });
+    expect(deploy.fields).toContainEqual(expect.objectContaining({ after: image }));
+    // When, on the cluster's clock (the controller's managedFields time): inside the operation.
+    expect(deploy.reportedAt).toBeGreaterThanOrEqual(Date.parse(state.startedAt));
+    expect(deploy.reportedAt).toBeLessThanOrEqual(Date.parse(state.finishedAt));
+  });
+
+  it('sees nothing else happen live: the rest is the history recovered at the baseline', () => {
+    const live = changes.filter((c) => !c.recovered);
+    expect(live.map((c) => [c.kind, c.name, c.actor?.name]).sort()).toEqual([
+      ['Application', 'cart', 'carol'],
+      ['Deployment', 'cart', 'argocd-controller'],
+    ]);
+  });
+});
