@@ -6,8 +6,8 @@
 import { latestRuns } from './coverage';
 import type { TattlerDb } from './db';
 import { changesToCsv, changesToJson, exportFileName } from './history-export';
-import { joinCauses } from './identity/cause';
-import { clusterIdentities, type IdentityRules } from './identity/clusters';
+import { joinAcross } from './identity/cause';
+import type { IdentityRules } from './identity/clusters';
 import { acquireLease, releaseLease } from './lease';
 import { type Live, liveOn } from './live';
 import type { PassSummary } from './messages';
@@ -90,8 +90,7 @@ export async function exportHistory(
   rules?: IdentityRules,
 ): Promise<HistoryExport> {
   const [stored, clusters] = await Promise.all([allChanges(db), db.clusters.toArray()]);
-  const identities = rules ? clusterIdentities(clusters, rules).byCluster : undefined;
-  const changes = identities ? joinCauses(stored, (id) => identities.get(id)?.id) : stored;
+  const changes = rules ? joinAcross(stored, clusters, rules) : stored;
   const names = new Map(clusters.map((c) => [c.id, c.name]));
   return {
     fileName: exportFileName(kind, now),

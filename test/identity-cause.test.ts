@@ -6,6 +6,7 @@ import {
   causeOf,
   countOnce,
   type IdentityOf,
+  joinAcross,
   joinCauses,
   knownSpan,
   pairsSince,
@@ -14,6 +15,7 @@ import {
 } from '../lib/identity/cause';
 import { clusterIdentities, type IdentityRules } from '../lib/identity/clusters';
 import type { Change } from '../lib/model';
+import { toolbarBadge } from '../lib/toolbar-badge';
 import { cluster, MINUTE, change as made } from './builders';
 
 const NOW = Date.UTC(2026, 0, 5, 12);
@@ -257,5 +259,17 @@ describe('counting a pair once from the cells’ aggregates', () => {
     // The Deployment's change falls before the window, the sync's record in it: the sync alone counts.
     expect(merged(pair, FINISHED + 10_000)).toBe(1);
     expect(merged(pair, FINISHED + 30_000)).toBe(0);
+  });
+});
+
+describe('joining over every cluster Tattler knows', () => {
+  it('makes clusters one by the identity rules, so the toolbar badge counts the pair once', () => {
+    const pair = [applied(STARTED + 4_000), sync()];
+    const shown = joinAcross(pair, clusters, { sourceTypes: types });
+    expect(shown.map((c) => c.actor?.name)).toEqual(['carol']);
+    expect(toolbarBadge(shown, FINISHED + MINUTE).text).toBe('1');
+    expect(toolbarBadge(pair, FINISHED + MINUTE).text).toBe('2');
+    // Without the rules that say which field is a cluster's address, nothing is one place.
+    expect(joinAcross(pair, clusters, { sourceTypes: {} })).toHaveLength(2);
   });
 });

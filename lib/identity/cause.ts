@@ -51,7 +51,8 @@
  */
 import type { CauseMark } from '../aggregate';
 import { CLOCK_NOTE_MS, CLOCK_OFFSET_PRECISION_MS, REPORTED_TIME_PRECISION_MS } from '../diff';
-import type { Actor, Change } from '../model';
+import type { Actor, Change, Cluster } from '../model';
+import { clusterIdentities, type IdentityRules } from './clusters';
 
 /** Argo CD's field managers: server-side apply's, and the controller's own name (client-side apply). */
 export const ARGOCD_MANAGERS: ReadonlySet<string> = new Set([
@@ -228,6 +229,18 @@ export function pairsSince(aggs: readonly { causes?: readonly CauseMark[] }[], s
     if (best) absorbed.add(best);
   }
   return absorbed.size;
+}
+
+/** `joinCauses` over every cluster Tattler knows, made one by the identity rules (settings). */
+export function joinAcross(
+  changes: readonly Change[],
+  clusters: readonly Cluster[],
+  rules: IdentityRules,
+  candidates: readonly Change[] = [],
+): Change[] {
+  if (!changes.some((c) => c.sync) && candidates.length === 0) return [...changes];
+  const { byCluster } = clusterIdentities(clusters, rules);
+  return joinCauses(changes, (id) => byCluster.get(id)?.id, candidates);
 }
 
 /**
