@@ -18,18 +18,24 @@ export function useCellChanges(
   const rowKey = cell?.row.rowKey;
   // A column of several clusters (one place seen through several sources) lists them all.
   const clusterIds = cell?.clusterIds;
-  const key = `${rowKey}\u0000${clusterIds?.join('\u0001')}\u0000${windowStart}\u0000${cell?.count}\u0000${cell?.newest?.at}`;
+  // The whole column is one place: an Argo CD sync that caused a change here ran in one of them.
+  const place = cell?.column.members.map((m) => m.cluster.id);
+  const key = `${rowKey}\u0000${clusterIds?.join('\u0001')}\u0000${place?.join('\u0001')}\u0000${windowStart}\u0000${cell?.count}\u0000${cell?.newest?.at}`;
   useEffect(() => {
     if (rowKey === undefined || clusterIds === undefined || windowStart === undefined) return;
     let live = true;
-    data.cellChanges(rowKey, clusterIds, windowStart).then(
-      (list) => {
-        if (live) setChanges({ key, list });
-      },
-      () => {
-        if (live) setChanges({ key, list: [] });
-      },
-    );
+    data
+      .cellChanges(rowKey, clusterIds, windowStart)
+      // A change an Argo CD sync caused is listed once, with the sync (lib/identity/cause.ts).
+      .then((list) => data.withCauses(list, place ?? clusterIds))
+      .then(
+        (list) => {
+          if (live) setChanges({ key, list });
+        },
+        () => {
+          if (live) setChanges({ key, list: [] });
+        },
+      );
     return () => {
       live = false;
     };
