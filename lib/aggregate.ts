@@ -9,6 +9,7 @@
  * transaction that writes the changes, and prunes it with them — so it is exact, not an estimate.
  */
 import { isDegradingChange } from './change-view';
+import { causeMarkOf } from './identity/cause';
 import type { ActorKind, Change, ChangeType, FieldValue } from './model';
 
 /** Times kept one by one; a cell that changed more often than this (a flapping job) folds the oldest into days. */
@@ -47,7 +48,33 @@ export interface CellAgg {
   rollout?: RolloutMark;
   /** The newest few, newest first. */
   recent: RecentChange[];
+  /**
+   * The changes that may be one half of a pair (lib/identity/cause.ts): an Argo CD sync, or the
+   * Argo CD controller's write to a job an Application manages — oldest first, at most
+   * MAX_CAUSES. What a cell merging an Application's and its Deployment's cells counts a pair
+   * once by (`pairsSince`), without reading the changes.
+   */
+  causes?: CauseMark[];
 }
+
+/**
+ * One half of a possible pair, from its change alone: when it happened (`at`, as `times` has it),
+ * the Application it names, and the span the rule compares (lib/identity/cause.ts: when the sync
+ * ran, or when the controller's write is known to have happened), on the browser's clock.
+ */
+export interface CauseMark {
+  at: number;
+  app: string;
+  lo: number;
+  hi: number;
+  /** A sync (else the controller's write). */
+  sync?: 1;
+  /** A sync seen still running. */
+  running?: 1;
+}
+
+/** Cause marks kept per cell: the syncs and controller writes of the grid's longest window, and more. */
+export const MAX_CAUSES = 50;
 
 /** Fields whose new value identifies a rollout: images, chart or app versions, revisions. */
 export const ROLLOUT_FIELD = /image|version|chart|revision|tag/i;
@@ -95,6 +122,14 @@ export function addChange(agg: CellAgg, change: Change): CellAgg {
       agg.rollout.actorKind = change.actor.kind;
     }
   }
+  const cause = causeMarkOf(change);
+  if (cause) {
+    agg.causes ??= [];
+    let c = agg.causes.length;
+    while (c > 0 && (agg.causes[c - 1] as CauseMark).at > at) c--;
+    agg.causes.splice(c, 0, cause);
+    if (agg.causes.length > MAX_CAUSES) agg.causes.shift();
+  }
   const brief: RecentChange = { at, type: change.type };
   if (change.actor) {
     brief.actor = change.actor.name;
@@ -133,6 +168,10 @@ export function pruneAgg(agg: CellAgg, cutoff: number): boolean {
   if (agg.degradedAt !== undefined && agg.degradedAt < cutoff) delete agg.degradedAt;
   if (agg.rollout && agg.rollout.at < cutoff) delete agg.rollout;
   agg.recent = agg.recent.filter((r) => r.at >= cutoff);
+  if (agg.causes) {
+    agg.causes = agg.causes.filter((c) => c.at >= cutoff);
+    if (agg.causes.length === 0) delete agg.causes;
+  }
   return agg.times.length > 0 || agg.days !== undefined;
 }
 

@@ -19,6 +19,7 @@ import type {
   FieldChange,
   FieldValue,
   Recovered,
+  SyncOp,
 } from './model';
 import type { Settings } from './settings';
 
@@ -110,14 +111,26 @@ export interface ChangeView {
   changeCause?: string;
   /** The job's console page. */
   link?: string;
+  /** An Argo CD sync this change records (Change.sync). */
+  sync?: SyncOp;
   /** The jobs of the person who made the change (the source's `links.user` template). */
   userLink?: string;
+  /**
+   * The second view of one change: the Argo CD sync that caused it (lib/identity/cause.ts) —
+   * the Application's change as it is shown — and the actor the Kubernetes API named for the
+   * change itself (the controller). `actor` is then the sync's.
+   */
+  cause?: { sync: ChangeView; direct?: Actor };
 }
+
+/** A change's cluster, by id: what a view of the sync that caused it is shown with. */
+export type ClusterOf = (clusterId: string) => Pick<Cluster, 'sourceId' | 'nativeId' | 'name'> | undefined;
 
 export function changeViewOf(
   change: Change,
   cluster: Pick<Cluster, 'sourceId' | 'nativeId' | 'name'> | undefined,
   settings: Pick<Settings, 'sources'>,
+  clusterOf: ClusterOf = () => undefined,
 ): ChangeView {
   const view: ChangeView = {
     id: change.id,
@@ -133,7 +146,12 @@ export function changeViewOf(
     fields: change.fields,
   };
   const mark = markOf(change);
-  const userLink = userJobsLink(change, cluster, settings);
+  const sync = change.cause?.sync;
+  const syncCluster = sync ? clusterOf(sync.clusterId) : undefined;
+  // The person who synced is a user of Argo CD: their jobs are there, through its template.
+  const userLink = sync
+    ? userJobsLink({ ...sync, actor: change.actor }, syncCluster, settings)
+    : userJobsLink(change, cluster, settings);
   if (change.reportedAt !== undefined) view.reportedAt = change.reportedAt;
   if (change.actor) view.actor = change.actor;
   if (change.actorStale) view.actorStale = true;
@@ -145,9 +163,32 @@ export function changeViewOf(
   if (change.changeCause) view.changeCause = change.changeCause;
   if (change.clockOffsetMs !== undefined) view.clockOffsetMs = change.clockOffsetMs;
   if (change.link) view.link = change.link;
+  if (change.sync) view.sync = change.sync;
   if (userLink) view.userLink = userLink;
+  if (sync) {
+    const { cause: _, ...own } = changeViewOf(sync, syncCluster, settings);
+    view.cause = { sync: own, ...(change.cause?.direct ? { direct: change.cause.direct } : {}) };
+  }
   return view;
 }
+
+/** A Git commit as people write it (7 characters); any other revision (a chart version) as it is. */
+export const shortRevision = (revision: string): string =>
+  /^[0-9a-f]{40}$/i.test(revision) ? revision.slice(0, 7) : revision;
+
+/** "via Argo CD sync of cart, revision 0b0f8f9": where a joined change's actor comes from. */
+export function syncProvenanceText(
+  sync: Pick<ChangeView, 'name'> & { sync?: SyncOp },
+  remote: Remote = asIs,
+): string {
+  const app = sync.sync?.app ?? sync.name;
+  const revision = sync.sync?.revision;
+  return `via Argo CD sync of ${remote(app)}${revision ? `, revision ${remote(shortRevision(revision))}` : ''}`;
+}
+
+/** "applied by argocd-controller (client name, from managedFields)": the actor the cluster itself named. */
+export const directActorText = (direct: Actor, remote: Remote = asIs): string =>
+  `applied by ${remote(direct.name)} ${actorKindText(direct, remote)}`;
 
 /**
  * "The cluster's clock is 12 s behind this browser's; its reported times were read accordingly."
@@ -256,6 +297,12 @@ export interface ChangeParts {
   degraded?: string;
   /** Who, and what kind of actor; undefined: `ACTOR_NOT_REPORTED`. */
   actor?: { name: string; kind: string };
+  /**
+   * One change with two views: the Argo CD sync that caused it — where the actor comes from
+   * ("via Argo CD sync of cart, revision 0b0f8f9"), who the cluster named for the change itself,
+   * and what the Application changed (its own fields and versions).
+   */
+  sync?: { provenance: string; direct?: string; title: string; fields: FieldChange[]; versions?: string };
   /** The actor may belong to an earlier change. */
   stale?: string;
   /** Read from the platform's history rather than seen live, and from what. */
@@ -276,6 +323,18 @@ export function changeParts(change: ChangeView, remote: Remote = asIs): ChangePa
   const parts: ChangeParts = { type: CHANGE_TYPE_WORDS[change.type], fields: change.fields, links: [] };
   if (change.mark === 'degraded') parts.degraded = DEGRADED_TEXT;
   if (actor) parts.actor = { name: remote(actor.name), kind: actorKindText(actor, remote) };
+  const sync = change.cause?.sync;
+  if (sync) {
+    const direct = change.cause?.direct;
+    const versions = versionsText(sync);
+    parts.sync = {
+      provenance: syncProvenanceText(sync, remote),
+      ...(direct ? { direct: directActorText(direct, remote) } : {}),
+      title: `${sync.kind} ${remote(sync.name)} in ${remote(sync.clusterName)}`,
+      fields: sync.fields,
+      ...(versions ? { versions } : {}),
+    };
+  }
   if (change.actorStale) parts.stale = staleActorText(change, remote);
   if (change.recovered) parts.recovered = recoveredText(change.recovered, remote);
   const clock = clockText(change.clockOffsetMs);
@@ -291,6 +350,12 @@ export function changeParts(change: ChangeView, remote: Remote = asIs): ChangePa
   if (change.changeCause) parts.cause = `Cause: ${remote(change.changeCause)}`;
   const open = consoleLink(change);
   if (open) parts.links.push({ text: consoleLinkText(change, remote), href: open });
+  const openSync = sync ? consoleLink(sync) : undefined;
+  if (sync && openSync && openSync !== open)
+    parts.links.push({
+      text: `Open the ${sync.kind} ${remote(sync.sync?.app ?? sync.name)} in Argo CD`,
+      href: openSync,
+    });
   const jobs = actor ? safeHttpUrl(change.userLink) : undefined;
   if (jobs && actor) parts.links.push({ text: userLinkText(actor, remote), href: jobs });
   return parts;

@@ -22,7 +22,7 @@
  * complete poll that still lacks it. Until then its snapshot stays, marked `missing`; if it comes
  * back with the same instance it was never gone.
  */
-import type { Change, ChangeType, FieldChange, FieldValue, JobSnapshot } from './model';
+import type { Change, ChangeType, FieldChange, FieldValue, JobSnapshot, SyncOp } from './model';
 import { recoverBetween } from './recover/merge';
 
 export interface DiffWindow {
@@ -164,7 +164,22 @@ function base(
     at: w.windowEnd,
     fields: [],
     ...(snap.link ? { link: snap.link } : {}),
+    // The manager of the job as the snapshot the change is read from says it (the state before,
+    // for a deletion): what lib/identity/cause.ts traces the change to.
+    ...(snap.links?.argoApp ? { argoApp: snap.links.argoApp } : {}),
   };
+}
+
+const sameSync = (a: SyncOp | undefined, b: SyncOp): boolean =>
+  a !== undefined && a.app === b.app && a.startedAt === b.startedAt && a.finishedAt === b.finishedAt;
+
+/**
+ * The sync operation a transition shows for the first time (a new one, or the running one now
+ * finished); none when the application's last operation is the one the state before already had
+ * (a change of its own, such as auto-sync turned off, is not that sync again).
+ */
+function newSync(prev: JobSnapshot | undefined, curr: JobSnapshot): SyncOp | undefined {
+  return curr.sync && !sameSync(prev?.sync, curr.sync) ? curr.sync : undefined;
 }
 
 /**
@@ -212,6 +227,7 @@ function created(snap: JobSnapshot, w: DiffOptions): Change {
     .sort()
     .map((path) => ({ path, after: snap.fields[path] as FieldValue }));
   if (snap.version !== undefined) c.toVersion = snap.version;
+  if (snap.sync) c.sync = snap.sync;
   return attribute(c, snap, w);
 }
 
@@ -267,6 +283,8 @@ export function diffJob(
       const skipped = (curr.version as number) - (prev.version as number) - 1 - (past?.accounted ?? 0);
       if (skipped > 0) c.skipped = skipped;
     }
+    const sync = newSync(prev, curr);
+    if (sync) c.sync = sync;
     return [...recovered, attribute(c, curr, opts)];
   }
 

@@ -9,7 +9,7 @@
  * they look for a formula), or with a tab or carriage return — is prefixed with a single quote
  * and read as text.
  */
-import { fieldChangeText } from './change-view';
+import { fieldChangeText, syncProvenanceText } from './change-view';
 import type { Change } from './model';
 
 /** Cluster id → display name. */
@@ -52,6 +52,13 @@ export const CSV_COLUMNS = [
   'recoveredFrom',
   'changeCause',
   'link',
+  // A change an Argo CD sync caused (lib/identity/cause.ts): `actor` is the sync's; these are
+  // where that comes from, who the cluster named, and the Application's own view of the change.
+  'syncedVia',
+  'appliedBy',
+  'syncFields',
+  'syncLink',
+  'syncId',
   'id',
 ] as const;
 
@@ -86,6 +93,7 @@ function cell(value: Cell): string {
 export function changesToCsv(changes: readonly Change[], names: ClusterNames = {}): string {
   const rows: string[] = [CSV_COLUMNS.join(',')];
   for (const c of sortOldestFirst(changes)) {
+    const sync = c.cause?.sync;
     const values: Record<(typeof CSV_COLUMNS)[number], Cell> = {
       at: iso(c.at),
       type: c.type,
@@ -110,6 +118,11 @@ export function changesToCsv(changes: readonly Change[], names: ClusterNames = {
         : undefined,
       changeCause: c.changeCause,
       link: c.link,
+      syncedVia: sync ? syncProvenanceText(sync) : undefined,
+      appliedBy: c.cause?.direct?.name,
+      syncFields: sync ? fieldsSummary(sync) : undefined,
+      syncLink: sync?.link,
+      syncId: sync?.id,
       id: c.id,
     };
     rows.push(CSV_COLUMNS.map((k) => cell(values[k])).join(','));

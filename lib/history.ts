@@ -6,6 +6,8 @@
 import { latestRuns } from './coverage';
 import type { TattlerDb } from './db';
 import { changesToCsv, changesToJson, exportFileName } from './history-export';
+import { joinAcross } from './identity/cause';
+import type { IdentityRules } from './identity/clusters';
 import { acquireLease, releaseLease } from './lease';
 import { type Live, liveOn } from './live';
 import type { PassSummary } from './messages';
@@ -76,13 +78,19 @@ export async function clearHistory(db: TattlerDb, now: number): Promise<ClearOut
   }
 }
 
-/** Every stored change as JSON or CSV (lib/history-export.ts), with the clusters' names. */
+/**
+ * Every stored change as JSON or CSV (lib/history-export.ts), with the clusters' names. Given the
+ * rules that make clusters one (settings), a change an Argo CD sync caused is exported as one
+ * change with both views (lib/identity/cause.ts), as the popup and the badges show it.
+ */
 export async function exportHistory(
   db: TattlerDb,
   kind: 'json' | 'csv',
   now: number,
+  rules?: IdentityRules,
 ): Promise<HistoryExport> {
-  const [changes, clusters] = await Promise.all([allChanges(db), db.clusters.toArray()]);
+  const [stored, clusters] = await Promise.all([allChanges(db), db.clusters.toArray()]);
+  const changes = rules ? joinAcross(stored, clusters, rules) : stored;
   const names = new Map(clusters.map((c) => [c.id, c.name]));
   return {
     fileName: exportFileName(kind, now),
@@ -97,7 +105,7 @@ export interface HistoryStore {
   counts(): Live<HistoryCounts>;
   coverage(): Live<Coverage>;
   clear(now: number): Promise<ClearOutcome>;
-  exportChanges(kind: 'json' | 'csv', now: number): Promise<HistoryExport>;
+  exportChanges(kind: 'json' | 'csv', now: number, rules?: IdentityRules): Promise<HistoryExport>;
 }
 
 /**
@@ -111,5 +119,5 @@ export const historyStore = (db: TattlerDb): HistoryStore => ({
   counts: () => liveOn(afterPass(db), () => countHistory(db)),
   coverage: () => liveOn(afterPass(db), () => coverageOf(db)),
   clear: (now) => clearHistory(db, now),
-  exportChanges: (kind, now) => exportHistory(db, kind, now),
+  exportChanges: (kind, now, rules) => exportHistory(db, kind, now, rules),
 });

@@ -121,6 +121,7 @@ function fieldLine(f: FieldChange): string {
 function changeDetails(change: ChangeView, ranked: RankedChange | undefined): string[] {
   const p = changeParts(change, code);
   const lines: string[] = [p.actor ? `By ${p.actor.name} ${p.actor.kind}` : `By: ${ACTOR_NOT_REPORTED}`];
+  if (p.sync) lines.push(p.sync.direct ? `${p.sync.provenance} (${p.sync.direct})` : p.sync.provenance);
   if (p.stale) lines.push(`⚠ ${p.stale}`);
   if (p.recovered) lines.push(`↺ ${p.recovered}`);
   if (p.clock) lines.push(p.clock);
@@ -128,6 +129,10 @@ function changeDetails(change: ChangeView, ranked: RankedChange | undefined): st
   if (p.versions) lines.push(p.versions.text);
   for (const f of p.fields) lines.push(fieldLine(f));
   if (p.moreFields) lines.push(`${p.moreFields} not listed`);
+  if (p.sync) {
+    lines.push(`${p.sync.title}${p.sync.versions ? ` (${p.sync.versions})` : ''}:`);
+    for (const f of p.sync.fields) lines.push(fieldLine(f));
+  }
   if (p.cause) lines.push(p.cause);
   if (p.links.length > 0) lines.push(p.links.map((l) => link(l.text, l.href)).join(' · '));
   return lines;

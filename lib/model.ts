@@ -147,6 +147,13 @@ export interface JobSnapshot {
    * (lib/identity/services.ts) and a change is traced to the sync that caused it by it.
    */
   links?: JobLinks;
+  /**
+   * An Argo CD Application's last sync operation (`status.operationState`), when it was a sync:
+   * what a Kubernetes change made during it is traced to (lib/identity/cause.ts). Not a tracked
+   * field: a new sync moves the snapshot's version token and history, and the diff puts this on
+   * the change it makes (Change.sync).
+   */
+  sync?: SyncOp;
   observedAt: number;
   /**
    * Set on a stored snapshot whose job was missing from a complete poll and is not yet confirmed
@@ -180,6 +187,24 @@ export interface JobLinks {
 }
 
 /**
+ * One Argo CD sync operation, as the Application records it (`status.operationState`, or a
+ * `status.history[]` entry for a sync recovered from history). Times on Argo CD's clock (epoch ms).
+ */
+export interface SyncOp {
+  /** The Application's own name (`metadata.name`), as a tracking annotation names it. */
+  app: string;
+  /** `operationState.startedAt` (a history entry's `deployStartedAt`). */
+  startedAt: number;
+  /** `operationState.finishedAt` (`deployedAt`); absent while the operation runs. */
+  finishedAt?: number;
+  /**
+   * The revision synced: `syncResult.revision`, else `operation.sync.revision` (a history entry's
+   * `revision`); for a multi-source app the first source's.
+   */
+  revision?: string;
+}
+
+/**
  * One version of a job as the platform's own history remembers it: enough to tell what that
  * version changed (its fields), when and by whom, and from what record that is known.
  */
@@ -200,6 +225,8 @@ export interface PastVersion {
   from: string;
   /** What this record cannot tell, said to the user ("time unknown: …"). */
   limit?: string;
+  /** The Argo CD sync that made this version (an Argo CD history entry). */
+  sync?: SyncOp;
 }
 
 export interface JobHistory {
@@ -274,6 +301,30 @@ export interface Change {
   recovered?: Recovered;
   changeCause?: string;
   link?: string;
+  /**
+   * An Argo CD Application's change that a new sync operation made (or that its history recovered):
+   * the operation, for the Kubernetes changes it caused (lib/identity/cause.ts).
+   */
+  sync?: SyncOp;
+  /**
+   * A Kubernetes job's change: the Argo CD Application that managed the job then (its
+   * `links.argoApp`; the state before, for a deletion).
+   */
+  argoApp?: string;
+  /**
+   * Never stored: set when the change is read with the Argo CD sync that caused it (a Kubernetes
+   * change the controller made during a sync of the Application managing the job). `actor` is then
+   * the sync's; `cause.direct` the one the Kubernetes API reported (the controller's client name).
+   */
+  cause?: ChangeCause;
+}
+
+/** The sync a Kubernetes change is traced to (lib/identity/cause.ts), and what it replaced. */
+export interface ChangeCause {
+  /** The Application's change that recorded the sync: its own view (revision, link). */
+  sync: Change;
+  /** The actor the Kubernetes API reported for the change itself (`argocd-controller`, a client name). */
+  direct?: Actor;
 }
 
 export type PollStatus = 'ok' | 'auth' | 'unreachable' | 'error' | 'partial';

@@ -7,11 +7,12 @@
  * see the database.
  */
 import { pollRunsSince, type TattlerDb } from './db';
+import { joinCauses, syncLookup } from './identity/cause';
 import { type Live, liveOn } from './live';
 import type { PassSummary } from './messages';
 import { LAST_PASS_KEY, lastPass } from './meta';
 import type { Change, Cluster, PollRun } from './model';
-import { changesOfCell } from './store/changes';
+import { changesBetween, changesOfCell } from './store/changes';
 import { GRID_STAMP_KEY, type GridRecord, readGrid } from './store/grid';
 
 export interface PopupView {
@@ -43,6 +44,29 @@ export interface PopupData {
   view(since: number): Live<PopupView>;
   /** One cell's changes since `since`, newest first: what its detail lists (over the column's clusters). */
   cellChanges(rowKey: string, clusterIds: readonly string[], since: number): Promise<Change[]>;
+  /**
+   * The changes a detail lists, as they are shown: each change an Argo CD sync caused joined with
+   * that sync (lib/identity/cause.ts), the sync no longer an item of its own. `changes` are what
+   * the detail read (one cell's, or several jobs' cells of a service, merged, newest first);
+   * `place` every cluster of the column — the one cluster identity the sync must have run in (its
+   * Argo CD destination may list none of the row's jobs). The syncs are read from where they are
+   * stored, so the pair is one change whichever was recorded first.
+   */
+  withCauses(changes: readonly Change[], place: readonly string[]): Promise<Change[]>;
+}
+
+/** See PopupData.withCauses. */
+export async function withCauses(
+  db: TattlerDb,
+  changes: readonly Change[],
+  place: readonly string[],
+): Promise<Change[]> {
+  const span = syncLookup(changes);
+  if (!span) return [...changes];
+  const here = new Set(place);
+  for (const c of changes) here.add(c.clusterId);
+  const syncs = (await changesBetween(db, span[0], span[1])).filter((c) => c.sync && here.has(c.clusterId));
+  return joinCauses(changes, (id) => (here.has(id) ? 'place' : undefined), syncs);
 }
 
 export const popupData = (db: TattlerDb): PopupData => ({
@@ -55,4 +79,5 @@ export const popupData = (db: TattlerDb): PopupData => ({
     const lists = await Promise.all(clusterIds.map((id) => changesOfCell(db, rowKey, id, since)));
     return lists.length === 1 ? (lists[0] as Change[]) : lists.flat().sort((a, b) => b.at - a.at);
   },
+  withCauses: (changes, place) => withCauses(db, changes, place),
 });

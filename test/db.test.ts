@@ -115,6 +115,26 @@ describe('compact changes', () => {
     };
     expect(decodeChange(encodeChange(full, 7), cell)).toEqual(full);
   });
+
+  it('keep an Argo CD sync and a Kubernetes job’s managing application, never a joined cause', () => {
+    const sync = change('s', 5_000, {
+      kind: 'Application',
+      sync: { app: 'cart-prod-eu-1', startedAt: 3_000, finishedAt: 4_500, revision: '0b0f8f9' },
+    });
+    const running = change('r', 5_000, { kind: 'Application', sync: { app: 'cart', startedAt: 3_000 } });
+    const effect = change('k', 5_000, { argoApp: 'cart-prod-eu-1' });
+    const cellOf = (c: Change) => ({
+      clusterId: c.clusterId,
+      rowKey: c.rowKey,
+      kind: c.kind,
+      namespace: c.namespace,
+      name: c.name,
+    });
+    for (const c of [sync, running, effect]) expect(decodeChange(encodeChange(c, 1), cellOf(c))).toEqual(c);
+    // A cause is what a read joins (lib/identity/cause.ts): storing it would freeze a guess.
+    const joined = { ...effect, cause: { sync } };
+    expect(decodeChange(encodeChange(joined, 1), cellOf(effect))).toEqual(effect);
+  });
 });
 
 async function seeded(): Promise<TattlerDb> {

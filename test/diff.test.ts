@@ -145,6 +145,23 @@ describe('diffJob', () => {
   });
 });
 
+describe('what a change says of the Argo CD application that manages its job', () => {
+  const managed = snapshot({ links: { argoApp: 'cart-prod-eu-1' } });
+
+  it('names it on an update, a creation and a deletion (from the state before)', () => {
+    const curr = bump(managed, { fields: { ...managed.fields, 'spec.replicas': 4 } });
+    expect(diffJob(managed, curr, W)[0]?.argoApp).toBe('cart-prod-eu-1');
+    expect(diffJob(undefined, managed, W)[0]?.argoApp).toBe('cart-prod-eu-1');
+    expect(diffJob(managed, undefined, W)[0]).toMatchObject({ type: 'deleted', argoApp: 'cart-prod-eu-1' });
+  });
+
+  it('names none for a job no application manages', () => {
+    const plain = snapshot();
+    const curr = bump(plain, { fields: { ...plain.fields, 'spec.replicas': 4 } });
+    expect(diffJob(plain, curr, W)[0]).not.toHaveProperty('argoApp');
+  });
+});
+
 describe('compileIgnore', () => {
   it('matches a path and what lies under it, with * for one name', () => {
     const m = compileIgnore(['spec.replicas', 'containers[*].resources']);

@@ -24,7 +24,19 @@ describe('the packed grid', () => {
       type: fc.constantFrom<Change['type']>('created', 'updated', 'deleted', 'status'),
       actor: fc.option(fc.constantFrom('alice', 'bob'), { nil: undefined }),
       image: fc.option(fc.constantFrom('app:1', 'app:2'), { nil: undefined }),
+      // Halves of a pair (lib/identity/cause.ts): a sync (finished or running), the controller's write.
+      argo: fc.option(fc.constantFrom('sync', 'running', 'controller'), { nil: undefined }),
     });
+    const argo = (kind: string | undefined, at: number): Partial<Change> =>
+      kind === 'controller'
+        ? {
+            argoApp: 'cart',
+            reportedAt: at,
+            actor: { name: 'argocd-controller', kind: 'client', via: 'managedFields' },
+          }
+        : kind
+          ? { sync: { app: 'cart', startedAt: at - 9_000, ...(kind === 'sync' ? { finishedAt: at } : {}) } }
+          : {};
     fc.assert(
       fc.property(fc.array(fc.array(change, { maxLength: 8 }), { minLength: 1, maxLength: 6 }), (cells) => {
         const state = emptyState('s/c-1');
@@ -35,6 +47,7 @@ describe('the packed grid', () => {
                 type: c.type,
                 ...(c.actor ? { actor: { name: c.actor, kind: 'person' as const } } : {}),
                 fields: c.image ? [{ path: 'containers[app].image', after: c.image }] : [],
+                ...argo(c.argo, c.at),
               }),
             ),
           ),

@@ -117,6 +117,35 @@ describe('service rows', () => {
     expect(idx.cell(svc(idx, 'checkout'), col(idx, 'us')).absent).toBe(true);
   });
 
+  it('count an Argo CD sync and the Deployment change it caused once, and a hand edit on its own', () => {
+    const started = NOW - 10 * MIN;
+    const sync = change('eu', 'Application', 'cart', 10 * MIN - 9_000, {
+      actor: { name: 'carol', kind: 'person' },
+      windowStart: started - 40_000,
+      sync: { app: 'cart', startedAt: started, finishedAt: started + 9_000 },
+    });
+    const applied = change('eu', 'Deployment', 'cart', 10 * MIN - 4_000, {
+      actor: { name: 'argocd-controller', kind: 'client', via: 'managedFields' },
+      argoApp: 'cart',
+      windowStart: started - 30_000,
+      windowEnd: started + 34_000,
+    });
+    const idx = index(cartJobs, [sync, applied]);
+    const cell = idx.cell(svc(idx, 'cart'), col(idx, 'eu'));
+    expect(cell).toMatchObject({ count: 1, glyph: '1' });
+    expect(idx.rows[svc(idx, 'cart')]?.changes).toBe(1);
+    // Each job's own row still shows its own record.
+    const jobs = idx.rows[svc(idx, 'cart')]?.jobs ?? [];
+    expect(jobs.map((j) => idx.cell(j, col(idx, 'eu')).count)).toEqual([0, 1, 1, 0]);
+    // A hand edit in the same minutes is a change of its own.
+    const edit = change('eu', 'Deployment', 'cart', 10 * MIN - 5_000, {
+      actor: { name: 'kubectl-edit', kind: 'client', via: 'managedFields' },
+      argoApp: 'cart',
+    });
+    const both = index(cartJobs, [sync, applied, edit]);
+    expect(both.cell(svc(both, 'cart'), col(both, 'eu')).count).toBe(2);
+  });
+
   it('are found by their name and by their jobs’ names and actors', () => {
     const idx = index(cartJobs, [
       change('eu', 'Job', 'cart', 5 * MIN, { actor: { name: 'dmitri', kind: 'person' } }),

@@ -8,8 +8,10 @@ import {
   guardFormula,
   quoteCsv,
 } from '../lib/history-export';
+import { joinCauses } from '../lib/identity/cause';
 import type { Change } from '../lib/model';
 import * as build from './builders';
+import { APPLICATION_CHANGE, DEPLOYMENT_CHANGE, REVISION } from './cause-fixture';
 
 const T0 = Date.parse('2025-03-10T15:00:00Z');
 
@@ -191,4 +193,28 @@ describe('changesToJson', () => {
 it('names export files by time, safely for every file system', () => {
   expect(exportFileName('csv', T0)).toBe('tattler-changes-2025-03-10T15-00-00Z.csv');
   expect(exportFileName('json', T0)).toBe('tattler-changes-2025-03-10T15-00-00Z.json');
+});
+
+describe('a change an Argo CD sync caused, exported', () => {
+  it('is one row headed by the sync’s actor, with where that comes from and the Application’s view', () => {
+    const same = () => 'prod-eu-1';
+    const joined = joinCauses([DEPLOYMENT_CHANGE, APPLICATION_CHANGE], same);
+    const rows = parseCsv(changesToCsv(joined));
+    expect(rows.filter((r) => r.length > 1)).toHaveLength(2);
+    const record = Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, rows[1]?.[i]]));
+    expect(record).toMatchObject({
+      actor: 'carol',
+      actorKind: 'person',
+      name: 'cart',
+      kind: 'Deployment',
+      fields: 'containers[cart].image: shop/cart:2.0.1 → shop/cart:2.1.0',
+      syncedVia: 'via Argo CD sync of cart, revision 0b0f8f9',
+      appliedBy: 'argocd-controller',
+      syncLink: APPLICATION_CHANGE.link,
+      syncId: APPLICATION_CHANGE.id,
+    });
+    expect(record.syncFields).toContain(
+      `sync.revision: a1b2c3d4e5f60718293a4b5c6d7e8f9012345678 → ${REVISION}`,
+    );
+  });
 });

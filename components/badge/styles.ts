@@ -138,6 +138,7 @@ export const POPOVER_CSS = `
 .pop .ch-when, .pop .cause { color: var(--tt-muted); }
 .pop .skipped, .pop .cause, .pop .recovered { font-style: italic; }
 .pop .recovered { color: var(--tt-muted); }
+.pop .second-view { margin: 4px 0; padding-left: 6px; border-left: 2px solid var(--tt-border); }
 .pop table { border-collapse: collapse; margin-top: 4px; width: 100%; }
 .pop th, .pop td {
   padding: 1px 6px 1px 0;

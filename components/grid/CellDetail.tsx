@@ -95,17 +95,12 @@ export function CellDetail(props: CellDetailProps) {
   };
 
   // Each change is presented with its own source's cluster (its links), in a column of several.
-  const shown = useMemo(
-    () =>
-      props.changes?.map((c) =>
-        changeViewOf(
-          c,
-          cell.column.members.find((m) => m.cluster.id === c.clusterId)?.cluster ?? cell.column.cluster,
-          props.settings,
-        ),
-      ),
-    [props.changes, cell.column, props.settings],
-  );
+  const shown = useMemo(() => {
+    const clusterOf = (id: string) => cell.column.members.find((m) => m.cluster.id === id)?.cluster;
+    return props.changes?.map((c) =>
+      changeViewOf(c, clusterOf(c.clusterId) ?? cell.column.cluster, props.settings, clusterOf),
+    );
+  }, [props.changes, cell.column, props.settings]);
   return (
     <section
       ref={ref}

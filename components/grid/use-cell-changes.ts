@@ -23,19 +23,27 @@ export function useCellChanges(
   const [changes, setChanges] = useState<{ key: string; list: readonly Change[] }>();
   // A column of several clusters (one place seen through several sources) lists them all.
   const parts = cell ? partsOf(cell) : undefined;
-  const key = `${parts?.map((p) => `${p.rowKey}\u0000${p.clusterIds.join('\u0001')}`).join('\u0002')}\u0000${windowStart}\u0000${cell?.count}\u0000${cell?.newest?.at}`;
+  // The whole column is one place: an Argo CD sync that caused a change here ran in one of them.
+  const place = cell?.column.members.map((m) => m.cluster.id);
+  const key = `${parts?.map((p) => `${p.rowKey}\u0000${p.clusterIds.join('\u0001')}`).join('\u0002')}\u0000${place?.join('\u0001')}\u0000${windowStart}\u0000${cell?.count}\u0000${cell?.newest?.at}`;
   useEffect(() => {
     if (parts === undefined || windowStart === undefined) return;
     let live = true;
-    Promise.all(parts.map((p) => data.cellChanges(p.rowKey, p.clusterIds, windowStart))).then(
-      (lists) => {
-        const list = lists.length === 1 ? (lists[0] as Change[]) : lists.flat().sort((a, b) => b.at - a.at);
-        if (live) setChanges({ key, list });
-      },
-      () => {
-        if (live) setChanges({ key, list: [] });
-      },
-    );
+    Promise.all(parts.map((p) => data.cellChanges(p.rowKey, p.clusterIds, windowStart)))
+      .then((lists) =>
+        lists.length === 1 ? (lists[0] as Change[]) : lists.flat().sort((x, y) => y.at - x.at),
+      )
+      // A change an Argo CD sync caused is listed once, with the sync (lib/identity/cause.ts): in a
+      // service's cell the sync is one of its jobs' changes, and is folded into the one it caused.
+      .then((list) => data.withCauses(list, place ?? parts.flatMap((p) => p.clusterIds)))
+      .then(
+        (list) => {
+          if (live) setChanges({ key, list });
+        },
+        () => {
+          if (live) setChanges({ key, list: [] });
+        },
+      );
     return () => {
       live = false;
     };

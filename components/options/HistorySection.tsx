@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { HistoryCounts } from '../../lib/history';
+import { identityRulesOf } from '../../lib/identity/clusters';
 import type { Settings } from '../../lib/settings';
 import { useLive } from '../common/use-live';
 import { assignErrors, parseError } from './errors';
@@ -85,7 +86,7 @@ export function HistorySection({
   };
 
   const exportAs = async (kind: 'json' | 'csv') => {
-    const file = await io.history.exportChanges(kind, (io.now ?? Date.now)());
+    const file = await io.history.exportChanges(kind, (io.now ?? Date.now)(), identityRulesOf(settings));
     io.download(file.fileName, file.mime, file.text);
     setOutcome({
       text: `Exported ${file.changes} change${file.changes === 1 ? '' : 's'} as ${kind.toUpperCase()}.`,

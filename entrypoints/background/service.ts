@@ -7,6 +7,8 @@ import type { browser as wxtBrowser } from 'wxt/browser';
 import { handlePageRequest } from '../../lib/correlate/query';
 import { openDb, type TattlerDb } from '../../lib/db';
 import { createHttp, type FetchLike } from '../../lib/http';
+import { joinAcross } from '../../lib/identity/cause';
+import { identityRulesOf } from '../../lib/identity/clusters';
 import {
   acquireLease,
   backgroundOwner,
@@ -194,7 +196,7 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
         log: (line) => console.info(`Tattler: ${line}`),
       });
       await setLastPass(db, summary);
-      await updateToolbarBadge();
+      await updateToolbarBadge(settings);
       await pruneNowAndThen(settings);
       return { summary };
     } finally {
@@ -203,10 +205,15 @@ export function startBackground(options: BackgroundOptions): BackgroundHandle {
     }
   }
 
-  async function updateToolbarBadge() {
+  async function updateToolbarBadge(settings: Settings) {
     const at = now();
     try {
-      await applyToolbarBadge(browser.action, await changesBetween(db, at - BADGE_WINDOW_MS), at);
+      const [recent, clusters] = await Promise.all([
+        changesBetween(db, at - BADGE_WINDOW_MS),
+        db.clusters.toArray(),
+      ]);
+      // A sync and the change it caused are one change here too (lib/identity/cause.ts).
+      await applyToolbarBadge(browser.action, joinAcross(recent, clusters, identityRulesOf(settings)), at);
     } catch (error) {
       // A badge that cannot be drawn is cosmetic; the pass itself succeeded.
       console.warn('Tattler: could not update the toolbar badge', error);

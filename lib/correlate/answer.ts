@@ -7,6 +7,7 @@
  */
 import { type ChangeView, changeViewOf, markOf } from '../change-view';
 import { countGlyph, type HeatLevel, levelForAge, MARKS } from '../heat/scale';
+import { joinCauses } from '../identity/cause';
 import { type ClusterIdentity, clusterIdentities, identityRulesOf } from '../identity/clusters';
 import { type Service, serviceIdentities, serviceKey } from '../identity/services';
 import type { Change, Cluster, FieldChange, FieldValue, JobLinks, PollRun } from '../model';
@@ -90,11 +91,17 @@ function trimField(f: FieldChange): FieldChange {
 }
 
 /** A change as the badge shows it: the shared view (lib/change-view.ts), trimmed for the message. */
-function messageViewOf(change: Change, cluster: Cluster | undefined, settings: Settings): ChangeView {
-  const view = changeViewOf(change, cluster, settings);
+function messageViewOf(
+  change: Change,
+  clusters: ReadonlyMap<string, Cluster>,
+  settings: Settings,
+): ChangeView {
+  const view = changeViewOf(change, clusters.get(change.clusterId), settings, (id) => clusters.get(id));
   view.fields = change.fields.slice(0, MAX_FIELDS).map(trimField);
   if (change.fields.length > MAX_FIELDS) view.moreFields = change.fields.length - MAX_FIELDS;
   if (view.changeCause) view.changeCause = view.changeCause.slice(0, MAX_TEXT);
+  const sync = view.cause?.sync;
+  if (sync) sync.fields = sync.fields.slice(0, MAX_FIELDS).map(trimField);
   return view;
 }
 
@@ -382,8 +389,12 @@ export function buildAnswer(
   settings: Settings,
   now: number,
   o: CorrelateOptions,
+  /** Syncs recorded before the changes read, which may have caused some of them. */
+  syncs: readonly Change[] = [],
 ): CorrelateAnswer {
-  const { byId, byName, byCluster } = indexChanges(changes);
+  // A change an Argo CD sync caused is one change, the sync's, with both views (lib/identity/cause.ts).
+  const joined = joinCauses(changes, (id) => plan.identities.get(id)?.id, syncs);
+  const { byId, byName, byCluster } = indexChanges(joined);
   const jobsByName = indexWatchedJobs(watchedJobs);
   const runsByTarget = indexRuns(runs);
   const staleMs = staleAfterMs(settings.pollIntervalSec);
@@ -415,7 +426,7 @@ export function buildAnswer(
     // The first entries (a rollout is one, kept whole), not the first changes.
     const kept: RankedChange[] = keepEntries(placed, (id) => byId.get(id), o.limit).map((p) => {
       const change = byId.get(p.id) as Change;
-      views[p.id] ??= messageViewOf(change, clusterById.get(change.clusterId), settings);
+      views[p.id] ??= messageViewOf(change, clusterById, settings);
       return { ...p, reason: reasonOf(subject, p, change) };
     });
     const id = subject.identity;

@@ -7,6 +7,7 @@
  * hands it every request it does not answer itself.
  */
 import { pollRunsSince, type TattlerDb } from '../db';
+import { syncLookup } from '../identity/cause';
 import { serviceIdentities } from '../identity/services';
 import type { Request } from '../messages';
 import { flattenGroups, summariseGroups } from '../pages/group-summary';
@@ -74,7 +75,13 @@ export async function answerCorrelate(
           // the cluster until the next good poll.
           pollRunsSince(db, plan.from - staleAfterMs(settings.pollIntervalSec)),
         ]);
-  return buildAnswer(plan, changes, runs, watchedJobs, settings, now, o);
+  // A sync recorded just before the window may have caused a change within it: read it too.
+  const span = syncLookup(changes);
+  const syncs =
+    span && plan.from !== undefined && span[0] < plan.from
+      ? (await changesBetween(db, span[0], plan.from)).filter((c) => c.sync)
+      : [];
+  return buildAnswer(plan, changes, runs, watchedJobs, settings, now, o, syncs);
 }
 
 /** The background's handler for the page integrations' requests; undefined for requests it does not own. */

@@ -6,8 +6,16 @@
  * with history; a cell is computed on demand. Nothing here reads a change: the cell detail reads
  * a cell's changes when it opens.
  */
+import { pairsSince } from '../identity/cause';
 import type { Actor } from '../model';
-import { type GridRecord, packedActors, packedCountSince, packedNewest, packedRollout } from '../store/grid';
+import {
+  type GridRecord,
+  packedActors,
+  packedCauses,
+  packedCountSince,
+  packedNewest,
+  packedRollout,
+} from '../store/grid';
 import { type ActiveCell, aggsOf, type CellLayout, cellAt, mergeCells, partsOf } from './cells';
 import { buildColumns, CHURN_MIN_CHANGES } from './columns';
 import { ROLLOUT_MIN_CLUSTERS, type RolloutSighting, rolloutOf } from './rollout';
@@ -280,6 +288,21 @@ export function buildHeatIndex(input: HeatInput): HeatIndex {
     return { changed, where };
   });
   for (let r = jobRows; r < rows.length; r++) rowIndex.set((rows[r] as HeatRow).rowKey, r);
+  // A service's own figure counts a sync and the change it caused once, as its cells do.
+  const causesAt = (jobs: readonly number[], c: number) =>
+    grid
+      ? jobs.flatMap((j) => {
+          const active = cells.active.get(j * cells.width + c);
+          return active ? partsOf(active).map((p) => ({ causes: packedCauses(grid, p.k) })) : [];
+        })
+      : [];
+  if (grid?.cells.causeCells?.length)
+    for (let r = jobRows; r < rows.length; r++) {
+      const service = rows[r] as HeatRow;
+      if ((service.jobs?.length ?? 0) < 2) continue;
+      for (let c = 0; c < cells.width; c++)
+        service.changes -= pairsSince(causesAt(service.jobs as number[], c), windowStart);
+    }
   const jobCell = (row: HeatRow, column: HeatColumn) =>
     cellAt(cells, row, column, level, presenceKnown, windowStart);
   return {
@@ -301,11 +324,14 @@ export function buildHeatIndex(input: HeatInput): HeatIndex {
       const column = columns[c];
       if (!row || !column) throw new RangeError(`no cell ${r}:${c}`);
       if (!row.jobs) return jobCell(row, column);
+      // Each job's cell, and the cause marks of its history in this column (every cluster of it).
       return mergeCells(
         row,
         column,
         row.jobs.map((j) => jobCell(rows[j] as HeatRow, column)),
         level,
+        causesAt(row.jobs, c),
+        windowStart,
       );
     },
   };

@@ -4,7 +4,8 @@
  * cells with changes in the window carry their aggregate (lib/aggregate.ts); a cell is computed
  * on demand.
  */
-import type { CellAgg } from '../aggregate';
+import type { CauseMark, CellAgg } from '../aggregate';
+import { pairsSince } from '../identity/cause';
 import { DEGRADED, type GridRecord, PRESENT, packedAgg } from '../store/grid';
 import { countGlyph, type HeatLevel, MARKS } from './scale';
 import type { Blindness, HeatCell, HeatColumn, HeatRow } from './types';
@@ -141,10 +142,11 @@ export function cellAt(
 }
 
 /**
- * A service row's cell: its jobs' cells in one column as one. Counts are summed (each job's
- * changes are its own records) — the one place a service cell's count is made, so a rule that
- * counts two records of one event once (an Argo CD sync and the Deployment change it caused)
- * belongs here. The newest change is the newest of any job's; marks (created, deleted, degraded)
+ * A service row's cell: its jobs' cells in one column as one — the one place a service cell's
+ * count is made. Counts are summed, less the pairs of one event among them: an Argo CD sync and
+ * the Deployment change it caused are two records, one change (lib/identity/cause.ts
+ * `pairsSince`, from the cells' cause marks; `causes` are the jobs' cells' marks in this column,
+ * `since` the window's start). The newest change is the newest of any job's; marks (created, deleted, degraded)
  * if any job has them; absent only where no job runs; blind only where every job that runs there
  * was unseen (a job seen is an answer for it). Its detail reads each job's cell (`parts`).
  */
@@ -153,8 +155,10 @@ export function mergeCells(
   column: HeatColumn,
   cells: readonly HeatCell[],
   level: (at: number | undefined) => HeatLevel,
+  causes: readonly { causes?: readonly CauseMark[] }[] = [],
+  since = Number.NEGATIVE_INFINITY,
 ): HeatCell {
-  let count = 0;
+  let count = -pairsSince(causes, since);
   let newest: HeatCell['newest'];
   const clusterIds = new Set<string>();
   const parts: { rowKey: string; clusterIds: readonly string[] }[] = [];

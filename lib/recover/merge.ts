@@ -85,6 +85,8 @@ function recoveredChange(
     change.toVersion = v.version;
   }
   if (snap.link) change.link = snap.link;
+  if (snap.links?.argoApp) change.argoApp = snap.links.argoApp;
+  if (v.sync) change.sync = v.sync;
   if (v.actor) change.actor = v.actor;
   if (v.changeCause) change.changeCause = v.changeCause;
   if (v.at !== undefined) {

@@ -10,6 +10,8 @@
  *         · a/ak/av actor name/kind/via · s stale · f fields [path, has, before, after]
  *         · fv/tv/sk versions · cc change cause · co clock offset
  *         · rf/rl recovered from / what that record cannot tell (absent: seen live)
+ *         · sa/ss/sf/sr an Argo CD sync: application, started, finished, revision
+ *         · ma the Argo CD application that managed a Kubernetes job
  *         indexes: at (time ranges, retention) and [c+at] (one cell's history, newest first)
  *   cells n (auto) · clusterId · rowKey · kind · namespace · name · link
  *         indexes: &[clusterId+rowKey], clusterId
@@ -42,6 +44,11 @@ export interface StoredChange {
   co?: number;
   rf?: string;
   rl?: string;
+  sa?: string;
+  ss?: number;
+  sf?: number;
+  sr?: string;
+  ma?: string;
 }
 
 /** One job in one cluster: what a stored change points at. */
@@ -103,6 +110,14 @@ export function encodeChange(change: Change, cell: number): StoredChange {
     out.rf = change.recovered.from;
     if (change.recovered.limit) out.rl = change.recovered.limit;
   }
+  if (change.sync) {
+    out.sa = change.sync.app;
+    out.ss = change.sync.startedAt;
+    if (change.sync.finishedAt !== undefined) out.sf = change.sync.finishedAt;
+    if (change.sync.revision !== undefined) out.sr = change.sync.revision;
+  }
+  if (change.argoApp !== undefined) out.ma = change.argoApp;
+  // `cause` is never stored: it is joined when changes are read (lib/identity/cause.ts).
   return out;
 }
 
@@ -140,6 +155,12 @@ export function decodeChange(s: StoredChange, cell: Cell): Change {
   if (s.cc !== undefined) change.changeCause = s.cc;
   if (s.co !== undefined) change.clockOffsetMs = s.co;
   if (s.rf !== undefined) change.recovered = { from: s.rf, ...(s.rl !== undefined ? { limit: s.rl } : {}) };
+  if (s.sa !== undefined && s.ss !== undefined) {
+    change.sync = { app: s.sa, startedAt: s.ss };
+    if (s.sf !== undefined) change.sync.finishedAt = s.sf;
+    if (s.sr !== undefined) change.sync.revision = s.sr;
+  }
+  if (s.ma !== undefined) change.argoApp = s.ma;
   if (cell.link) change.link = cell.link;
   return change;
 }

@@ -14,7 +14,7 @@
  * tens of thousands of small objects clone far slower than a few flat arrays of numbers. Rows are
  * stored in display order (by name, numbers as numbers), sorted once per pass, not per opening.
  */
-import type { CellAgg, RecentChange, RolloutMark } from '../aggregate';
+import type { CauseMark, CellAgg, RecentChange, RolloutMark } from '../aggregate';
 import type { TattlerDb } from '../db';
 import { jobNameOfRow, linkedServices, type ServiceJob } from '../identity/services';
 import type { ActorKind, ChangeType, JobLinks } from '../model';
@@ -56,6 +56,14 @@ export interface PackedCells {
   rolloutKind: Int8Array;
   /** Changes folded into whole days (a flapping cell): [cell, day, count] triples. */
   folded: number[];
+  /**
+   * The few cells' cause marks (lib/aggregate.ts CauseMark, lib/identity/cause.ts `pairsSince`),
+   * one entry per mark, oldest first within a cell: which cell, [at, lo, hi, flags (1 sync,
+   * 2 running)] and the application (a string index). Absent in a grid packed before they existed.
+   */
+  causeCells?: Uint32Array;
+  causes?: Float64Array;
+  causeApps?: Int32Array;
 }
 
 export interface GridRecord {
@@ -190,6 +198,7 @@ export function packGrid(
       : [],
   );
   const rolled = list.flatMap((c, k) => (c.agg.rollout ? [k] : []));
+  const causeMarks = list.flatMap((c, k) => (c.agg.causes ?? []).map((m) => [k, m] as const));
   const cells: PackedCells = {
     count,
     at: new Uint32Array(count),
@@ -208,7 +217,13 @@ export function packGrid(
     rolloutAt: new Float64Array(rolled.length),
     rolloutKind: new Int8Array(rolled.length).fill(-1),
     folded: [],
+    causeCells: Uint32Array.from(causeMarks, ([k]) => k),
+    causes: new Float64Array(causeMarks.length * 4),
+    causeApps: Int32Array.from(causeMarks, ([, m]) => str(m.app)),
   };
+  causeMarks.forEach(([, m], i) => {
+    cells.causes?.set([m.at, m.lo, m.hi, (m.sync ? 1 : 0) | (m.running ? 2 : 0)], i * 4);
+  });
   list.forEach((c, k) => {
     cells.at[k] = c.at;
     cells.n[k] = c.n;
@@ -320,6 +335,27 @@ export function packedRollout(grid: GridRecord, k: number): RolloutMark | undefi
   return mark;
 }
 
+/** Cell k's cause marks, oldest first (none in a grid packed before they existed). */
+export function packedCauses(grid: GridRecord, k: number): CauseMark[] {
+  const { causeCells, causes, causeApps } = grid.cells;
+  const out: CauseMark[] = [];
+  if (!causeCells || !causes || !causeApps) return out;
+  causeCells.forEach((cell, i) => {
+    if (cell !== k) return;
+    const flags = causes[i * 4 + 3] as number;
+    const mark: CauseMark = {
+      at: causes[i * 4] as number,
+      app: text(grid, causeApps[i]) ?? '',
+      lo: causes[i * 4 + 1] as number,
+      hi: causes[i * 4 + 2] as number,
+    };
+    if (flags & 1) mark.sync = 1;
+    if (flags & 2) mark.running = 1;
+    out.push(mark);
+  });
+  return out;
+}
+
 /** Cell k as an aggregate (for the few cells a page looks at closely): its newest change only, in brief. */
 export function packedAgg(grid: GridRecord, k: number): CellAgg {
   const { cells } = grid;
@@ -338,6 +374,8 @@ export function packedAgg(grid: GridRecord, k: number): CellAgg {
   }
   const rollout = packedRollout(grid, k);
   if (rollout) agg.rollout = rollout;
+  const causes = packedCauses(grid, k);
+  if (causes.length) agg.causes = causes;
   const newestAt = packedNewest(grid, k);
   if (newestAt !== undefined) {
     const r: RecentChange = { at: newestAt, type: TYPES[cells.newestType[k] as number] as ChangeType };

@@ -85,6 +85,46 @@ describe('Argo CD history', () => {
     expect(changes.some((c) => c.skipped)).toBe(false);
   });
 
+  it('puts each sync operation on the change it made: times, revision and the application', () => {
+    // The state before had id 20's operation as its last.
+    const before = asOf(20) as ArgoApp & { status: { operationState: Record<string, unknown> } };
+    before.status.operationState = {
+      operation: { sync: { revision: '60718293a4b5c6d7e8f901234567890123456789' } },
+      phase: 'Succeeded',
+      startedAt: '2025-03-10T14:05:00Z',
+      finishedAt: '2025-03-10T14:05:09Z',
+    };
+    const changes = diffJob(snap(before), snap(full()), W);
+    // The application's own name (the row's is `cart`): what a tracking annotation names.
+    expect(changes.map((c) => c.sync)).toEqual([
+      {
+        app: 'cart-prod-eu-1',
+        startedAt: Date.parse('2025-03-10T14:21:28Z'),
+        finishedAt: Date.parse('2025-03-10T14:21:37Z'),
+        revision: '718293a4b5c6d7e8f90123456789012345678901',
+      },
+      {
+        app: 'cart-prod-eu-1',
+        startedAt: Date.parse('2025-03-10T14:33:00Z'),
+        finishedAt: Date.parse('2025-03-10T14:33:02Z'),
+        revision: '60718293a4b5c6d7e8f901234567890123456789',
+      },
+      // The live one, from operationState: syncResult's revision.
+      {
+        app: 'cart-prod-eu-1',
+        startedAt: Date.parse('2025-03-10T14:52:39Z'),
+        finishedAt: Date.parse('2025-03-10T14:52:48Z'),
+        revision: '8293a4b5c6d7e8f9012345678901234567890123',
+      },
+    ]);
+    // A change that is not a new sync (auto-sync turned on) does not claim the last one again.
+    const later = full() as ArgoApp & { spec: { syncPolicy?: unknown } };
+    later.spec.syncPolicy = { automated: {} };
+    const edit = diffJob(snap(full()), snap(later), W);
+    expect(edit).toHaveLength(1);
+    expect(edit[0]?.sync).toBeUndefined();
+  });
+
   it('leaves syncs pruned past the history limit counted as skipped', () => {
     // Stored at id 11; the controller has since kept only 14–23: 12 and 13 are gone for good.
     const prev = snap(asOf(20));

@@ -42,6 +42,14 @@ export function historyOf(app: ArgoApp): JobHistory | undefined {
     const v: PastVersion = { version: id, fields: entryFields(entry), from: `Argo CD history id ${id}` };
     const deployedAt = parseIsoTime(entry.deployedAt);
     if (deployedAt !== undefined) v.at = deployedAt;
+    // The sync that made the entry, for the Kubernetes changes it caused (lib/identity/cause.ts).
+    const started = parseIsoTime(entry.deployStartedAt);
+    if (started !== undefined) {
+      v.sync = { app: app.metadata.name, startedAt: started };
+      if (deployedAt !== undefined) v.sync.finishedAt = deployedAt;
+      const revision = nonEmpty(entry.revision) ?? arr(entry.revisions).find((r) => typeof r === 'string');
+      if (typeof revision === 'string' && revision) v.sync.revision = revision;
+    }
     const actor = initiatorActor(rec(entry.initiatedBy), 'history.initiatedBy');
     if (actor) v.actor = actor;
     else v.limit = 'its history entry names no initiator';

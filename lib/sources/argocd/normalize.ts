@@ -36,7 +36,7 @@
  * `degraded` by itself, and Healthy ⇄ Progressing during every sync is not a change.
  */
 import { fillTemplate, safeHttpUrl } from '../../links';
-import type { Actor, FieldValue, Health, HealthState, JobSnapshot } from '../../model';
+import type { Actor, FieldValue, Health, HealthState, JobSnapshot, SyncOp } from '../../model';
 import { type JobLinks, jobKeyOf, KUBERNETES_KINDS, rowKeyOf } from '../../model';
 import { arr, at, bool, type Json, nonEmpty, num, parseIsoTime, rec, str, trimBase } from '../shared';
 import { stableHash } from '../stable-hash';
@@ -270,6 +270,31 @@ export function actorOf(app: ArgoApp): ActorInfo {
   return out;
 }
 
+/**
+ * The application's last operation, when it was a sync (`operation.sync` set; the other kind
+ * is a delete): when it started and finished, and the revision it synced — the result's
+ * (`syncResult.revision`, what was applied), else what was asked (`operation.sync.revision`);
+ * per source (`revisions[0]`) for a multi-source app. Argo CD's `OperationState` in
+ * pkg/apis/application/v1alpha1/types.go.
+ */
+export function syncOf(app: ArgoApp): SyncOp | undefined {
+  const op = rec(at(app, 'status', 'operationState'));
+  const sync = rec(at(op, 'operation', 'sync'));
+  const startedAt = parseIsoTime(op?.startedAt);
+  if (!op || !sync || startedAt === undefined) return undefined;
+  const out: SyncOp = { app: app.metadata.name, startedAt };
+  const finishedAt = parseIsoTime(op.finishedAt);
+  if (finishedAt !== undefined) out.finishedAt = finishedAt;
+  const result = rec(op.syncResult);
+  const revision =
+    nonEmpty(result?.revision) ??
+    stringList(result?.revisions)[0] ??
+    nonEmpty(sync.revision) ??
+    stringList(sync.revisions)[0];
+  if (revision) out.revision = revision;
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Version token
 
@@ -391,6 +416,8 @@ export function normalizeApp(app: ArgoApp, ctx: NormalizeContext): JobSnapshot {
   if (uid) snapshot.instance = uid;
   if (changedAt !== undefined) snapshot.changedAt = changedAt;
   if (changedBy) snapshot.changedBy = changedBy;
+  const sync = syncOf(app);
+  if (sync) snapshot.sync = sync;
   const link = linkOf(app, namespace, ctx);
   if (link) snapshot.link = link;
   // The row's name may be shortened (`checkout` for `checkout-prod-eu-1`): a GET by name needs
