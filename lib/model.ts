@@ -357,6 +357,18 @@ export type PollResult =
 export const rowKeyOf = (kind: string, namespace: string, name: string): string =>
   `${kind}:${namespace}/${name}`;
 
+/** `Deployment:shop/checkout` → kind, namespace, name (rowKeyOf read back); a key without them is all name. */
+export function parseRowKey(rowKey: string): { kind: string; namespace: string; name: string } {
+  const colon = rowKey.indexOf(':');
+  const slash = rowKey.indexOf('/', colon + 1);
+  if (colon < 0 || slash < 0) return { kind: '', namespace: '', name: rowKey };
+  return {
+    kind: rowKey.slice(0, colon),
+    namespace: rowKey.slice(colon + 1, slash),
+    name: rowKey.slice(slash + 1),
+  };
+}
+
 export const jobKeyOf = (clusterId: string, rowKey: string): string => `${clusterId}|${rowKey}`;
 
 export const discoveryTarget = (sourceId: string): string => `discovery:${sourceId}`;

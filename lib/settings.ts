@@ -70,6 +70,21 @@ const ClusterAlias = v.strictObject({
   match: v.pipe(v.array(nonEmpty), v.minLength(1, 'an alias needs at least one cluster to match')),
 });
 
+/** Rows joined into one service by hand (lib/identity/services.ts, README "Service identity"). */
+const ServiceRule = v.strictObject({
+  name: nonEmpty,
+  /** Row keys (`Deployment:shop/cart`), job names, or globs of either (`*`, `?`). */
+  match: v.pipe(
+    v.array(
+      v.pipe(
+        nonEmpty,
+        v.check((m) => !/\s/.test(m.trim()), 'a row key, job name or glob has no spaces'),
+      ),
+    ),
+    v.minLength(1, 'a rule needs at least one job to match'),
+  ),
+});
+
 export const SettingsSchema = v.strictObject({
   version: v.literal(1),
   sources: v.optional(
@@ -98,6 +113,17 @@ export const SettingsSchema = v.strictObject({
       v.check(
         (list) => new Set(list.map((a) => a.name.toLowerCase())).size === list.length,
         'cluster alias names must be unique',
+      ),
+    ),
+    [],
+  ),
+  /** Rows joined into services (or kept apart) by hand, before the automatic rules. */
+  serviceRules: v.optional(
+    v.pipe(
+      v.array(ServiceRule),
+      v.check(
+        (list) => new Set(list.map((r) => r.name.toLowerCase())).size === list.length,
+        'service rule names must be unique',
       ),
     ),
     [],

@@ -24,6 +24,7 @@ import {
   type Cluster,
   type DiscoveredCluster,
   discoveryTarget,
+  type JobLinks,
   type JobSnapshot,
   jobKeyOf,
   type PollStatus,
@@ -41,7 +42,7 @@ import { mapPool } from './pool';
 import { carryRevision, jobsWantingHistory } from './recover/ask';
 import { recoverBaseline } from './recover/merge';
 import type { Settings, SourceSettings } from './settings';
-import type { PollContext, SourceAdapter } from './sources/types';
+import type { PollContext, PollOk, SourceAdapter } from './sources/types';
 import { describeStorageError } from './storage-errors';
 import { rebuildGrid } from './store/grid';
 import { recordChanges } from './store/record';
@@ -49,6 +50,7 @@ import {
   type ClusterState,
   emptyState,
   loadSnapshots,
+  refreshLinks,
   replaceSnapshots,
   rowKeyOfJob,
   storeSnapshots,
@@ -440,12 +442,16 @@ async function pollCluster(deps: PassDeps, target: Target, summary: PassSummary)
 
   let jobs: JobSnapshot[];
   let unchanged: Set<string>;
+  let unchangedLinks: PollOk['unchangedLinks'];
+  let reportedUnchanged: readonly string[];
   let memo: unknown;
   try {
     await assertReadable(deps, cluster.apiBase);
     const result = await adapter.poll(ctx);
     jobs = result.jobs;
     unchanged = new Set(result.unchanged ?? []);
+    unchangedLinks = result.unchangedLinks;
+    reportedUnchanged = result.unchanged ?? [];
     memo = result.memo;
     summary.bytes += result.bytes;
   } catch (error) {
@@ -528,12 +534,18 @@ async function pollCluster(deps: PassDeps, target: Target, summary: PassSummary)
         } else {
           // Jobs given in full with the token already stored did not move either.
           const moved: JobSnapshot[] = [];
+          const linksNow: [string, JobLinks | undefined][] = [];
           for (const job of jobs) {
-            const mark = state.jobs[rowKeyOfJob(cluster.id, job.key)];
-            if (mark && !mark.m && mark.t === job.versionToken && mark.i === job.instance)
+            const rowKey = rowKeyOfJob(cluster.id, job.key);
+            const mark = state.jobs[rowKey];
+            if (mark && !mark.m && mark.t === job.versionToken && mark.i === job.instance) {
               unchanged.add(job.key);
-            else moved.push(job);
+              linksNow.push([rowKey, job.links]);
+            } else moved.push(job);
           }
+          if (unchangedLinks)
+            for (const key of reportedUnchanged)
+              linksNow.push([rowKeyOfJob(cluster.id, key), unchangedLinks.get(key)]);
           // The diff needs the "before" of what moved, vanished, or comes back after a list left it out.
           const needed = new Set<string>();
           for (const job of moved) needed.add(rowKeyOfJob(cluster.id, job.key));
@@ -560,7 +572,9 @@ async function pollCluster(deps: PassDeps, target: Target, summary: PassSummary)
             diff.remove.map((key) => rowKeyOfJob(cluster.id, key)),
           );
           await recordChanges(db, state, changes);
-          dirty = diff.put.length > 0 || diff.remove.length > 0 || changes.length > 0;
+          // What unmoved jobs say of their service now (a mark stored before links were read).
+          const relinked = refreshLinks(state, linksNow);
+          dirty = relinked || diff.put.length > 0 || diff.remove.length > 0 || changes.length > 0;
         }
         // Nothing moved: the state record stays as it is (a steady pass writes no state).
         if (dirty) {

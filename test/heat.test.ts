@@ -417,7 +417,9 @@ describe('cells', () => {
       change(`c${i % 200}`, `job-${i % 2000}`, (i % 60) * MIN),
     );
     const index = buildHeatIndex(input({ clusters: many, jobs, changes }));
-    expect(index.rows).toHaveLength(2000);
+    // 2,000 job rows, each its own service (no links, distinct names): a service row each.
+    expect(index.rows.filter((r) => r.type === 'job')).toHaveLength(2000);
+    expect(index.serviceRows).toHaveLength(2000);
     expect(index.columns).toHaveLength(200);
     expect(cellOf(index, 'job-1999', 'c198').absent).toBe(false);
     expect(cellOf(index, 'job-1999', 'c199').absent).toBe(true);

@@ -86,6 +86,42 @@ describe('settings', () => {
     expect(importSettings(JSON.stringify(noUrl)).ok).toBe(false);
   });
 
+  it('keeps service rules through export and import, trimmed, and names a bad one', () => {
+    const first = importSettings(
+      JSON.stringify({
+        ...example,
+        serviceRules: [{ name: ' cart ', match: [' Job:default/cart ', 'cart-*'] }],
+      }),
+    );
+    if (!first.ok) throw new Error(first.errors.join('\n'));
+    expect(first.value.serviceRules).toEqual([{ name: 'cart', match: ['Job:default/cart', 'cart-*'] }]);
+    expect(importSettings(exportSettings(first.value))).toEqual(first);
+    expect(defaultSettings().serviceRules).toEqual([]);
+    expect(
+      importSettings(JSON.stringify({ version: 1, serviceRules: [{ name: 'x', match: [] }] })),
+    ).toMatchObject({
+      ok: false,
+      errors: ['serviceRules[0].match: a rule needs at least one job to match'],
+    });
+    expect(
+      importSettings(JSON.stringify({ version: 1, serviceRules: [{ name: 'x', match: ['cart api'] }] })),
+    ).toMatchObject({
+      ok: false,
+      errors: ['serviceRules[0].match[0]: a row key, job name or glob has no spaces'],
+    });
+    const twice = {
+      version: 1,
+      serviceRules: [
+        { name: 'Cart', match: ['a'] },
+        { name: 'cart', match: ['b'] },
+      ],
+    };
+    expect(importSettings(JSON.stringify(twice))).toMatchObject({
+      ok: false,
+      errors: ['serviceRules: service rule names must be unique'],
+    });
+  });
+
   it('keeps cluster aliases through export and import, trimmed, and names a bad one', () => {
     const withAliases = {
       ...example,

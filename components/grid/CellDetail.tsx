@@ -32,6 +32,10 @@ export interface CellDetailProps {
   onMouseLeave?(): void;
 }
 
+/** The kinds of a service cell's jobs that run or changed in its column: "Deployment, Job". */
+const jobKinds = (cell: HeatCell): string =>
+  [...new Set((cell.parts ?? []).map((p) => p.rowKey.slice(0, p.rowKey.indexOf(':'))))].sort().join(', ');
+
 /** Why the cell looks the way it does, beyond its changes. */
 function CellState({ cell }: { cell: HeatCell }) {
   const lines: JSX.Element[] = [];
@@ -120,8 +124,9 @@ export function CellDetail(props: CellDetailProps) {
       </header>
       <p class="dim where">
         {[
-          cell.row.kind,
-          cell.row.namespace,
+          ...((cell.row.jobs?.length ?? 0) > 1
+            ? ['service', `${cell.row.jobs?.length} jobs: ${jobKinds(cell)}`]
+            : [cell.row.kind, cell.row.namespace]),
           cell.column.group && `group ${cell.column.group}`,
           `from ${cell.column.source}`,
         ]
@@ -139,7 +144,20 @@ export function CellDetail(props: CellDetailProps) {
           aria-label={`${shown.length} change${shown.length === 1 ? '' : 's'}, newest first`}
         >
           {shown.map((c) => (
-            <ChangeItem key={c.id} change={c} now={now} />
+            <ChangeItem
+              key={c.id}
+              change={c}
+              now={now}
+              // A service's cell lists several jobs' changes: each says whose it is.
+              context={
+                (cell.parts?.length ?? 0) > 1 ? (
+                  <span class="dim">
+                    {c.kind} {c.name}
+                    {c.namespace ? ` in ${c.namespace}` : ''}
+                  </span>
+                ) : undefined
+              }
+            />
           ))}
         </ol>
       )}

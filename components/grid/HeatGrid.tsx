@@ -1,7 +1,10 @@
 /**
- * The heat grid: jobs as rows, clusters as columns, virtualized both ways (only the rows and
+ * The heat grid: services as rows (each expandable into its jobs), clusters as columns, virtualized both ways (only the rows and
  * columns on screen are in the DOM), sticky headers, and the WAI-ARIA grid pattern — one
- * roving tab stop, arrow/Home/End/PageUp/PageDown moves, Enter opens a cell's detail.
+ * roving tab stop, arrow/Home/End/PageUp/PageDown moves, Enter opens a cell's detail. The row
+ * header is part of the roving focus (ArrowLeft from the first cell): a service of several
+ * jobs has a button there (aria-expanded) that Enter or Space toggles, ArrowRight expands and
+ * ArrowLeft collapses, as in a treegrid; ArrowLeft on a job's header goes to its service.
  *
  * Positions are in view coordinates: `row` indexes `rows` (the filtered list), `col` indexes
  * `index.columns`.
@@ -13,8 +16,16 @@ import { useCallback, useLayoutEffect, useMemo, useRef } from 'preact/hooks';
 import { MARKS } from '../../lib/heat/scale';
 import type { HeatColumn, HeatIndex, HeatRow } from '../../lib/heat/types';
 import { memo } from '../common/memo';
-import { type GridPos, nextPosition } from './keys';
-import { BLIND_LABEL, cellLabel, columnLabel, columnName, coverageText, rowLabel } from './labels';
+import { type GridPos, HEADER_COL, nextPosition } from './keys';
+import {
+  BLIND_LABEL,
+  cellLabel,
+  columnLabel,
+  columnName,
+  coverageText,
+  rowLabel,
+  serviceJobsText,
+} from './labels';
 import { rangeWithPinned, useVirtualizer } from './use-virtualizer';
 
 export const ROW_H = 26;
@@ -38,6 +49,10 @@ export interface HeatGridProps {
   onEscape(): void;
   /** Bump to move DOM focus to the active cell (after the detail closes). */
   focusToken: number;
+  /** Service rows (by row key) shown with their jobs. */
+  expanded: ReadonlySet<string>;
+  /** Expand (true) or collapse a service row. */
+  onToggle(rowKey: string, open: boolean): void;
 }
 
 const rowSize = () => ROW_H;
@@ -104,24 +119,78 @@ export function rolloutBrief(rollout: NonNullable<HeatRow['rollout']>): string {
   return `${reach} · ${value}${who}`;
 }
 
-function RowHeader({ row }: { row: HeatRow }) {
-  const sub = row.rollout
-    ? rolloutBrief(row.rollout)
-    : [row.namespace, KIND_SHORT[row.kind] ?? row.kind].filter(Boolean).join(' · ') +
-      (row.changes > 0
-        ? ` · ${row.changes} change${row.changes === 1 ? '' : 's'}, ${row.changedClusters} cluster${row.changedClusters === 1 ? '' : 's'}`
-        : '');
+/** The line under a row's name: its rollout, or what it is and how much changed. */
+function rowSub(row: HeatRow, rows: readonly HeatRow[]): string {
+  if (row.rollout) return rolloutBrief(row.rollout);
+  const what =
+    (row.jobs?.length ?? 0) > 1
+      ? serviceJobsText(row, rows)
+      : [row.namespace, KIND_SHORT[row.kind] ?? row.kind].filter(Boolean).join(' · ');
   return (
-    // biome-ignore lint/a11y/useSemanticElements lint/a11y/useFocusableInteractive: virtualized cells are absolutely positioned divs (table layout cannot be); in a grid only cells take focus (roving tabindex)
+    what +
+    (row.changes > 0
+      ? ` · ${row.changes} change${row.changes === 1 ? '' : 's'}, ${row.changedClusters} cluster${row.changedClusters === 1 ? '' : 's'}`
+      : '')
+  );
+}
+
+interface RowHeaderProps {
+  row: HeatRow;
+  rows: readonly HeatRow[];
+  pos: number;
+  /** The header holds the roving focus. */
+  active: boolean;
+  expanded: boolean;
+}
+
+function RowHeader({ row, rows, pos, active, expanded }: RowHeaderProps) {
+  const expandable = (row.jobs?.length ?? 0) > 1;
+  const label = rowLabel(row, rows);
+  // The jobs it stands for, by row key (a service's own key is no job's).
+  const keys = row.jobs ? row.jobs.map((j) => rows[j]?.rowKey ?? '') : [row.rowKey];
+  const tip = [...keys, row.rollout?.summary ?? ''].filter(Boolean).join('\n');
+  const inner = (
+    <>
+      <span class="jobname">
+        {expandable && (
+          <span class="expander" aria-hidden="true">
+            {expanded ? '▾' : '▸'}
+          </span>
+        )}
+        {row.name}
+      </span>
+      <span class={row.rollout ? 'jobsub rollout' : 'jobsub'}>{rowSub(row, rows)}</span>
+    </>
+  );
+  const cls = `rowhead lv${row.level}${row.type === 'job' ? ' member' : ''}`;
+  if (expandable)
+    return (
+      // biome-ignore lint/a11y/useSemanticElements lint/a11y/useFocusableInteractive: virtualized cells are absolutely positioned divs (table layout cannot be); the button inside takes the focus
+      <div role="rowheader" aria-colindex={1} class={cls} title={tip}>
+        <button
+          type="button"
+          class="rowtoggle"
+          aria-expanded={expanded}
+          aria-label={label}
+          tabIndex={active ? 0 : -1}
+          data-pos={`${pos}:${HEADER_COL}`}
+        >
+          {inner}
+        </button>
+      </div>
+    );
+  return (
+    // biome-ignore lint/a11y/useSemanticElements: virtualized cells are absolutely positioned divs (table layout cannot be); in a grid the header takes the roving focus like a cell
     <div
       role="rowheader"
       aria-colindex={1}
-      aria-label={rowLabel(row)}
-      class={`rowhead lv${row.level}`}
-      title={`${row.rowKey}${row.rollout ? `\n${row.rollout.summary}` : ''}`}
+      aria-label={label}
+      class={cls}
+      title={tip}
+      tabIndex={active ? 0 : -1}
+      data-pos={`${pos}:${HEADER_COL}`}
     >
-      <span class="jobname">{row.name}</span>
-      <span class={row.rollout ? 'jobsub rollout' : 'jobsub'}>{sub}</span>
+      {inner}
     </div>
   );
 }
@@ -179,8 +248,9 @@ interface GridRowProps {
   top: number;
   width: number;
   vCols: readonly VirtualItem[];
-  /** The active cell's column when it is in this row, else -1. */
-  activeCol: number;
+  /** The active cell's column when it is in this row (HEADER_COL: its header), else undefined. */
+  activeCol: number | undefined;
+  expanded: boolean;
   now: number;
 }
 
@@ -197,6 +267,7 @@ const GridRow = memo<GridRowProps>(function GridRow({
   width,
   vCols,
   activeCol,
+  expanded,
   now,
 }: GridRowProps) {
   const row = index.rows[r] as HeatRow;
@@ -208,7 +279,13 @@ const GridRow = memo<GridRowProps>(function GridRow({
       class="grid-row"
       style={{ top: `${top}px`, height: `${ROW_H}px`, width: `${width}px` }}
     >
-      <RowHeader row={row} />
+      <RowHeader
+        row={row}
+        rows={index.rows}
+        pos={pos}
+        active={activeCol === HEADER_COL}
+        expanded={expanded}
+      />
       {vCols.map((vc) => (
         <GridCell
           key={vc.key}
@@ -261,7 +338,8 @@ export function HeatGrid(props: HeatGridProps) {
   const moveTo = (pos: GridPos) => {
     props.onActiveChange(pos);
     rowV.scrollToIndex(pos.row);
-    colV.scrollToIndex(pos.col);
+    // The row header is sticky: it needs no horizontal scroll.
+    if (pos.col !== HEADER_COL) colV.scrollToIndex(pos.col);
     focusPending.current = true;
   };
 
@@ -294,9 +372,38 @@ export function HeatGrid(props: HeatGridProps) {
     focusPending.current = true;
   }
 
+  /** Keys on a row header: expand and collapse a service, or go to a job's service. */
+  const onHeaderKey = (pos: GridPos, key: string): boolean => {
+    const row = index.rows[rows[pos.row] as number];
+    if (!row) return false;
+    const expandable = (row.jobs?.length ?? 0) > 1;
+    const open = props.expanded.has(row.rowKey);
+    if (expandable && (key === 'Enter' || key === ' ')) {
+      props.onToggle(row.rowKey, !open);
+      return true;
+    }
+    if (expandable && key === 'ArrowRight' && !open) {
+      props.onToggle(row.rowKey, true);
+      return true;
+    }
+    if (key === 'ArrowLeft') {
+      if (expandable && open) props.onToggle(row.rowKey, false);
+      else if (row.service !== undefined) {
+        const at = rows.indexOf(row.service);
+        if (at >= 0) moveTo({ row: at, col: HEADER_COL });
+      }
+      return true;
+    }
+    return key === 'Enter' || key === ' ';
+  };
+
   const onKeyDown = (e: TargetedKeyboardEvent<HTMLDivElement>) => {
     const hit = posOf(e.target);
     if (!hit) return;
+    if (hit.pos.col === HEADER_COL && onHeaderKey(hit.pos, e.key)) {
+      e.preventDefault();
+      return;
+    }
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
       props.onOpen(hit.pos, hit.el);
@@ -322,6 +429,11 @@ export function HeatGrid(props: HeatGridProps) {
     const hit = posOf(e.target);
     if (!hit) return;
     props.onActiveChange(hit.pos);
+    if (hit.pos.col === HEADER_COL) {
+      const row = index.rows[rows[hit.pos.row] as number];
+      if (row && (row.jobs?.length ?? 0) > 1) props.onToggle(row.rowKey, !props.expanded.has(row.rowKey));
+      return;
+    }
     props.onOpen(hit.pos, hit.el);
   };
 
@@ -336,12 +448,14 @@ export function HeatGrid(props: HeatGridProps) {
     const hit = posOf(e.target);
     if (!hit) return;
     if (hit.pos.row !== active.row || hit.pos.col !== active.col) props.onActiveChange(hit.pos);
-    props.onPreview(hit.pos, hit.el);
+    // A row header has no detail: it hides one that was showing.
+    if (hit.pos.col === HEADER_COL) props.onPreview(undefined);
+    else props.onPreview(hit.pos, hit.el);
   };
 
   const onMouseOver = (e: TargetedMouseEvent<HTMLDivElement>) => {
     const hit = posOf(e.target);
-    if (hit) props.onPreview(hit.pos, hit.el);
+    if (hit && hit.pos.col !== HEADER_COL) props.onPreview(hit.pos, hit.el);
   };
 
   const vRows = rowV.getVirtualItems();
@@ -357,7 +471,7 @@ export function HeatGrid(props: HeatGridProps) {
       ref={scrollRef}
       class="grid"
       role="grid"
-      aria-label="Changes by job (rows) and cluster (columns)"
+      aria-label="Changes by service (rows) and cluster (columns)"
       aria-rowcount={rows.length + 1}
       aria-colcount={columns.length + 1}
       onKeyDown={onKeyDown}
@@ -377,7 +491,7 @@ export function HeatGrid(props: HeatGridProps) {
         >
           {/* biome-ignore lint/a11y/useSemanticElements lint/a11y/useFocusableInteractive: virtualized cells are absolutely positioned divs (table layout cannot be); in a grid only cells take focus (roving tabindex) */}
           <div class="corner" role="columnheader" aria-colindex={1}>
-            <span>Job</span>
+            <span>Service</span>
             <span class="corner-sub">cluster →</span>
           </div>
           <div class="groups" aria-hidden="true">
@@ -408,7 +522,8 @@ export function HeatGrid(props: HeatGridProps) {
               top={vr.start}
               width={totalW}
               vCols={vCols}
-              activeCol={vr.index === active.row ? active.col : -1}
+              activeCol={vr.index === active.row ? active.col : undefined}
+              expanded={props.expanded.has(index.rows[r]?.rowKey ?? '')}
               now={now}
             />
           );

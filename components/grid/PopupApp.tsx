@@ -110,7 +110,21 @@ function Watching(props: Omit<PopupAppProps, 'settings'> & { settings: Settings 
   const [text, setText] = useState('');
   const [changedOnly, setChangedOnly] = useState(false);
   const [sort, setSort] = useState<RowSort>('recent');
-  const filter: RowFilter = useMemo(() => ({ text, changedOnly, sort }), [text, changedOnly, sort]);
+  // Service rows shown with their jobs, by row key: kept while the popup is open, across passes.
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
+  const onToggle = useCallback((rowKey: string, open: boolean) => {
+    setExpanded((prev) => {
+      if (prev.has(rowKey) === open) return prev;
+      const next = new Set(prev);
+      if (open) next.add(rowKey);
+      else next.delete(rowKey);
+      return next;
+    });
+  }, []);
+  const filter: RowFilter = useMemo(
+    () => ({ text, changedOnly, sort, expanded }),
+    [text, changedOnly, sort, expanded],
+  );
   const { activity, error, index, rows } = useHeatModel({
     source: props.data,
     settings: props.settings,
@@ -227,6 +241,8 @@ function Watching(props: Omit<PopupAppProps, 'settings'> & { settings: Settings 
             onPreview={detail.onPreview}
             onEscape={detail.close}
             focusToken={detail.focusToken}
+            expanded={expanded}
+            onToggle={onToggle}
           />
         )}
         {rows.length === 0 && index.rows.length === 0 && (

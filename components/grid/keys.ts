@@ -6,8 +6,12 @@
 
 export interface GridPos {
   row: number;
+  /** A column, or HEADER_COL: the row's header (a service row's expand button). */
   col: number;
 }
+
+/** The row header's position: left of the first column, reached with ArrowLeft. */
+export const HEADER_COL = -1;
 
 export interface GridSize {
   rows: number;
@@ -16,7 +20,7 @@ export interface GridSize {
   pageRows: number;
 }
 
-const clamp = (n: number, max: number) => Math.max(0, Math.min(max, n));
+const clamp = (n: number, max: number, min = 0) => Math.max(min, Math.min(max, n));
 
 /** The new position, or undefined when the key is not a grid key (let it through). */
 export function nextPosition(pos: GridPos, key: string, size: GridSize, ctrl = false): GridPos | undefined {
@@ -30,7 +34,7 @@ export function nextPosition(pos: GridPos, key: string, size: GridSize, ctrl = f
     case 'ArrowDown':
       return { row: clamp(pos.row + 1, lastRow), col: pos.col };
     case 'ArrowLeft':
-      return { row: pos.row, col: clamp(pos.col - 1, lastCol) };
+      return { row: pos.row, col: clamp(pos.col - 1, lastCol, HEADER_COL) };
     case 'ArrowRight':
       return { row: pos.row, col: clamp(pos.col + 1, lastCol) };
     case 'Home':
@@ -49,5 +53,5 @@ export function nextPosition(pos: GridPos, key: string, size: GridSize, ctrl = f
 /** Keeps a position inside a grid that shrank (a filter, a pass that removed a job). */
 export const clampPosition = (pos: GridPos, size: Pick<GridSize, 'rows' | 'cols'>): GridPos => ({
   row: clamp(pos.row, Math.max(0, size.rows - 1)),
-  col: clamp(pos.col, Math.max(0, size.cols - 1)),
+  col: clamp(pos.col, Math.max(0, size.cols - 1), HEADER_COL),
 });

@@ -88,9 +88,27 @@ export function columnLabel(col: HeatColumn): string {
   return `${columnName(col)}${col.group ? `, group ${col.group}` : ''}: ${parts.join(', ')}`;
 }
 
-/** "checkout (Deployment in shop): bob rolled app:1.4.2 to 7 of 12 clusters". */
-export function rowLabel(row: HeatRow): string {
-  const what = [row.kind, row.namespace && `in ${row.namespace}`].filter(Boolean).join(' ');
+/** A service's jobs in words: "4 jobs: Application, Deployment, ForgeJob, Job". */
+export function serviceJobsText(row: HeatRow, rows: readonly HeatRow[]): string {
+  const jobs = row.jobs ?? [];
+  const kinds = [...new Set(jobs.map((j) => rows[j]?.kind).filter(Boolean))].sort();
+  return `${plural(jobs.length, 'job')}${kinds.length ? `: ${kinds.join(', ')}` : ''}`;
+}
+
+/**
+ * "checkout (Deployment in shop): bob rolled app:1.4.2 to 7 of 12 clusters"; a service of several
+ * jobs: "cart (service, 4 jobs: Application, Deployment, ForgeJob, Job): 3 changes in 1 cluster";
+ * a job shown under its service: "cart (Nomad Job in default, in service cart)".
+ */
+export function rowLabel(row: HeatRow, rows: readonly HeatRow[] = []): string {
+  const several = (row.jobs?.length ?? 0) > 1;
+  const service = row.type === 'job' && row.service !== undefined ? rows[row.service] : undefined;
+  const what = several
+    ? `service, ${serviceJobsText(row, rows)}`
+    : [row.kind, row.namespace && `in ${row.namespace}`, service && `in service ${service.name}`]
+        .filter(Boolean)
+        .join(' ')
+        .replace(/ in service/, ', in service');
   const head = what ? `${row.name} (${what})` : row.name;
   if (row.rollout) return `${head}: ${row.rollout.summary}`;
   if (row.changes > 0)

@@ -6,10 +6,11 @@
  */
 import { useCallback, useMemo, useRef, useState } from 'preact/hooks';
 import type { HeatIndex } from '../../lib/heat/types';
-import { clampPosition, type GridPos } from './keys';
+import { clampPosition, type GridPos, HEADER_COL } from './keys';
 
 export interface CellKeys {
   rowKey: string;
+  /** The column's identity; '' for the row header. */
   clusterId: string;
 }
 
@@ -25,7 +26,11 @@ export function useActiveCell(index: HeatIndex | undefined, rows: readonly numbe
     return m;
   }, [rows, index]);
   const activeRow = activeAt ? (viewPos.get(activeAt.rowKey) ?? activeAt.pos.row) : 0;
-  const activeCol = activeAt ? (index?.columnIndexOf(activeAt.clusterId) ?? activeAt.pos.col) : 0;
+  const activeCol = activeAt
+    ? activeAt.clusterId === ''
+      ? HEADER_COL
+      : (index?.columnIndexOf(activeAt.clusterId) ?? activeAt.pos.col)
+    : 0;
   const active = useMemo(
     () => clampPosition({ row: activeRow, col: activeCol }, { rows: rows.length, cols: colCount }),
     [activeRow, activeCol, rows.length, colCount],
@@ -36,8 +41,9 @@ export function useActiveCell(index: HeatIndex | undefined, rows: readonly numbe
   const keysAt = useCallback((pos: GridPos): CellKeys | undefined => {
     const { index: idx, rows: list } = latest.current;
     const r = list[pos.row];
-    const col = idx?.columns[pos.col];
     const row = r === undefined ? undefined : idx?.rows[r];
+    if (row && pos.col === HEADER_COL) return { rowKey: row.rowKey, clusterId: '' };
+    const col = idx?.columns[pos.col];
     return row && col ? { rowKey: row.rowKey, clusterId: col.id } : undefined;
   }, []);
   const onActiveChange = useCallback(

@@ -43,8 +43,9 @@ export function useHeatModel(options: {
       now: clock(),
       sourceNames,
       identity,
+      serviceRules: settings.serviceRules,
     });
-  }, [activity, windowMs, tick, sourceNames, identity]);
+  }, [activity, windowMs, tick, sourceNames, identity, settings.serviceRules]);
   const rows = useMemo(() => (index ? viewRows(index, filter) : []), [index, filter]);
   return { activity, error: view.error, index, rows };
 }

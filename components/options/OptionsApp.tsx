@@ -14,6 +14,7 @@ import { HistorySection } from './HistorySection';
 import type { IntegrationInfo, OptionsIo } from './io';
 import { PagesSection } from './PagesSection';
 import { PollingSection } from './PollingSection';
+import { ServiceRulesSection } from './ServiceRulesSection';
 import { SettingsTransfer } from './SettingsTransfer';
 import { SourcesList, useHealthData } from './SourcesList';
 import { type OptionsStore, useOptionsStore } from './store';
@@ -89,6 +90,7 @@ export function OptionsApp({ io, integrations, demoUrl }: OptionsAppProps) {
           />
           <PollingSection settings={settings} commit={store.commit} />
           <ClusterAliasesSection settings={settings} commit={store.commit} />
+          <ServiceRulesSection settings={settings} commit={store.commit} />
           <PagesSection settings={settings} store={store} integrations={integrations} />
           <HistorySection io={io} settings={settings} commit={store.commit} />
         </>

@@ -9,7 +9,8 @@ import { type ChangeView, changeViewOf, markOf } from '../change-view';
 import { countGlyph, type HeatLevel, levelForAge, MARKS } from '../heat/scale';
 import { joinCauses } from '../identity/cause';
 import { type ClusterIdentity, clusterIdentities, identityRulesOf } from '../identity/clusters';
-import type { Change, Cluster, FieldChange, FieldValue, PollRun } from '../model';
+import { type Service, serviceIdentities, serviceKey } from '../identity/services';
+import type { Change, Cluster, FieldChange, FieldValue, JobLinks, PollRun } from '../model';
 import type { Settings } from '../settings';
 import { namesAnything } from './identity';
 import {
@@ -172,6 +173,68 @@ export function rowKeyParts(rowKey: string): { kind: string; namespace: string; 
   };
 }
 
+/**
+ * Services by the names a subject may use for them: the service's own name, and each of its jobs'
+ * names (lowercased) — so an alert naming `cart` reaches the Deployment `cart-web` its Argo CD
+ * application `cart` manages, and one naming `cart-web` reaches the service's other jobs, as a
+ * cluster's name reaches every source's view of it (SameAs).
+ */
+function servicesByName(
+  watchedRowKeys: readonly string[],
+  links: ReadonlyMap<string, readonly JobLinks[]> | undefined,
+  settings: Pick<Settings, 'serviceRules'>,
+): Map<string, Service[]> {
+  const { services } = serviceIdentities(
+    watchedRowKeys.map((rowKey) => {
+      const l = links?.get(rowKey);
+      return l ? { rowKey, links: l } : { rowKey };
+    }),
+    settings.serviceRules,
+  );
+  const out = new Map<string, Service[]>();
+  const add = (name: string, service: Service) => {
+    const list = out.get(name) ?? [];
+    if (!list.includes(service)) list.push(service);
+    out.set(name, list);
+  };
+  for (const service of services) {
+    add(service.key, service);
+    for (const rowKey of service.rowKeys) add(serviceKey(rowKeyParts(rowKey).name), service);
+  }
+  return out;
+}
+
+/** The named jobs' services' rows, and their names (to match changes and watched jobs by). */
+function serviceRowsOf(
+  subject: ResolvedSubject,
+  byName: ReadonlyMap<string, readonly Service[]>,
+): { rows: Set<string>; names: string[] } {
+  const rows = new Set<string>();
+  const names: string[] = [];
+  const id = subject.identity;
+  // Reached through one of its jobs: only a job the subject names as it is (namespace, kind).
+  const named = (service: Service, j: string) =>
+    service.key === j ||
+    service.rowKeys.some((rowKey) => {
+      const p = rowKeyParts(rowKey);
+      return (
+        p.name.toLowerCase() === j &&
+        (id.namespace === undefined || id.namespace === p.namespace) &&
+        (id.kind === undefined || id.kind.toLowerCase() === p.kind.toLowerCase())
+      );
+    });
+  for (const j of subject.jobs)
+    for (const service of byName.get(j) ?? []) {
+      if (!named(service, j)) continue;
+      for (const rowKey of service.rowKeys) {
+        rows.add(rowKey);
+        const name = rowKeyParts(rowKey).name.toLowerCase();
+        if (!subject.jobs.includes(name) && !names.includes(name)) names.push(name);
+      }
+    }
+  return { rows, names };
+}
+
 export function planAnswer(
   settings: Settings,
   subjects: readonly Subject[],
@@ -179,6 +242,8 @@ export function planAnswer(
   watchedRowKeys: readonly string[],
   now: number,
   o: CorrelateOptions,
+  /** What each watched job says of its service, in each cluster (lib/store/presence.ts watchedRows). */
+  links?: ReadonlyMap<string, readonly JobLinks[]>,
 ): AnswerPlan {
   const refs: ClusterRef[] = clusters.map((c) => ({
     id: c.id,
@@ -199,7 +264,16 @@ export function planAnswer(
     ]),
   );
   const index = indexClusters(refs, sameAs);
-  const resolved = subjects.map((s) => resolveSubject(s, settings.labels, refs, watched, index, sameAs));
+  // Service names are words a subject may use too (an alert titled "storefront").
+  const services = servicesByName(watchedRowKeys, links, settings);
+  const words = new Set([...watched, ...[...services.values()].flat().map((sv) => sv.key)]);
+  const resolved = subjects.map((s) => {
+    const subject = resolveSubject(s, settings.labels, refs, words, index, sameAs);
+    // One service, one answer: the named job's service's other jobs are the subject's job too.
+    const { rows, names } = serviceRowsOf(subject, services);
+    if (rows.size === 0) return subject;
+    return { ...subject, jobs: [...subject.jobs, ...names], serviceRows: rows };
+  });
   const windows = resolved.map((r) => windowOf(r, now, o));
   const active = resolved.some((r) => namesAnything(r.identity));
   const named = new Set(resolved.flatMap((r) => r.jobs));

@@ -14,7 +14,7 @@
  *   3. closeness: the nearer to the alert's start (or to now on a console), the higher;
  *   4. ties: the change id, so that equal inputs always give the same order.
  */
-import type { Change } from '../model';
+import { type Change, rowKeyOf } from '../model';
 import { durationText } from '../time-text';
 import type { ResolvedSubject } from './resolve';
 
@@ -74,6 +74,9 @@ export function namesJob(
   job: Pick<Change, 'name' | 'namespace' | 'kind'>,
 ): boolean {
   const id = subject.identity;
+  // One of the named service's jobs (an Argo CD application and what it manages, a Nomad job of
+  // the same service): the subject's job in whatever source it lives.
+  if (subject.serviceRows?.has(rowKeyOf(job.kind, job.namespace, job.name))) return true;
   return (
     subject.jobs.includes(job.name.toLowerCase()) &&
     (id.namespace === undefined || id.namespace === job.namespace) &&

@@ -32,6 +32,11 @@ export interface ResolvedSubject {
   namesCluster: boolean;
   /** Job names to match, lowercased. */
   jobs: string[];
+  /**
+   * The watched jobs (row keys) of the services the subject's job names name (answer.ts
+   * `serviceRowsOf`): each is the subject's job, whatever its own name, namespace or kind.
+   */
+  serviceRows?: ReadonlySet<string>;
   startsAt?: number;
 }
 

@@ -6,13 +6,22 @@
  * with history; a cell is computed on demand. Nothing here reads a change: the cell detail reads
  * a cell's changes when it opens.
  */
+import { pairsSince } from '../identity/cause';
 import type { Actor } from '../model';
-import { type GridRecord, packedActors, packedCountSince, packedNewest, packedRollout } from '../store/grid';
-import { type ActiveCell, aggsOf, type CellLayout, cellAt, partsOf } from './cells';
+import {
+  type GridRecord,
+  packedActors,
+  packedCauses,
+  packedCountSince,
+  packedNewest,
+  packedRollout,
+} from '../store/grid';
+import { type ActiveCell, aggsOf, type CellLayout, cellAt, mergeCells, partsOf } from './cells';
 import { buildColumns, CHURN_MIN_CHANGES } from './columns';
 import { ROLLOUT_MIN_CLUSTERS, type RolloutSighting, rolloutOf } from './rollout';
 import { buildRows } from './rows';
 import { type HeatLevel, levelForAge } from './scale';
+import { addServiceRows } from './services';
 import type { HeatColumn, HeatIndex, HeatInput, HeatRow } from './types';
 
 interface Found {
@@ -201,10 +210,16 @@ function rate(
 /** Lower-case text a filter matches against, per row, computed when first asked for. */
 function searchTextOf(rows: readonly HeatRow[], cells: CellLayout): (row: number) => string {
   const cache = new Map<number, string>();
-  return (r: number): string => {
+  const textOf = (r: number): string => {
     let text = cache.get(r);
     if (text === undefined) {
       const row = rows[r] as HeatRow;
+      if (row.jobs) {
+        // A service: its name, and everything each of its jobs is matched by.
+        text = [row.name.toLowerCase(), ...row.jobs.map(textOf)].join('\n');
+        cache.set(r, text);
+        return text;
+      }
       const actors = new Set<string>();
       for (let c = 0; c < cells.width; c++) {
         const cell = cells.active.get(r * cells.width + c);
@@ -218,6 +233,7 @@ function searchTextOf(rows: readonly HeatRow[], cells: CellLayout): (row: number
     }
     return text;
   };
+  return textOf;
 }
 
 /** Builds the index once per data change (or clock tick). */
@@ -256,9 +272,39 @@ export function buildHeatIndex(input: HeatInput): HeatIndex {
   const presenceKnown = grid !== undefined;
   const level = (at: number | undefined): HeatLevel =>
     at === undefined ? 0 : levelForAge(Math.max(0, now - at), windowMs);
-  rate(grid, columns, rows, cells, level, presenceKnown, windowStart);
+  const sightings = rate(grid, columns, rows, cells, level, presenceKnown, windowStart);
   let changes = 0;
   for (const cell of cells.active.values()) changes += cell.count;
+  const jobRows = rows.length;
+  const serviceRows = addServiceRows(rows, grid, input.serviceRules, sightings, level, presenceKnown, (r) => {
+    const changed = new Set<number>();
+    const where = new Set<number>();
+    const base = r * cells.width;
+    for (let c = 0; c < cells.width; c++) {
+      const active = cells.active.has(base + c);
+      if (active) changed.add(c);
+      if (active || cells.flags[base + c] !== 0) where.add(c);
+    }
+    return { changed, where };
+  });
+  for (let r = jobRows; r < rows.length; r++) rowIndex.set((rows[r] as HeatRow).rowKey, r);
+  // A service's own figure counts a sync and the change it caused once, as its cells do.
+  const causesAt = (jobs: readonly number[], c: number) =>
+    grid
+      ? jobs.flatMap((j) => {
+          const active = cells.active.get(j * cells.width + c);
+          return active ? partsOf(active).map((p) => ({ causes: packedCauses(grid, p.k) })) : [];
+        })
+      : [];
+  if (grid?.cells.causeCells?.length)
+    for (let r = jobRows; r < rows.length; r++) {
+      const service = rows[r] as HeatRow;
+      if ((service.jobs?.length ?? 0) < 2) continue;
+      for (let c = 0; c < cells.width; c++)
+        service.changes -= pairsSince(causesAt(service.jobs as number[], c), windowStart);
+    }
+  const jobCell = (row: HeatRow, column: HeatColumn) =>
+    cellAt(cells, row, column, level, presenceKnown, windowStart);
   return {
     now,
     windowMs,
@@ -266,6 +312,7 @@ export function buildHeatIndex(input: HeatInput): HeatIndex {
     columns,
     groups,
     rows,
+    serviceRows,
     changes,
     presenceKnown,
     ...(watchingSince !== undefined ? { watchingSince } : {}),
@@ -276,7 +323,16 @@ export function buildHeatIndex(input: HeatInput): HeatIndex {
       const row = rows[r];
       const column = columns[c];
       if (!row || !column) throw new RangeError(`no cell ${r}:${c}`);
-      return cellAt(cells, row, column, level, presenceKnown, windowStart);
+      if (!row.jobs) return jobCell(row, column);
+      // Each job's cell, and the cause marks of its history in this column (every cluster of it).
+      return mergeCells(
+        row,
+        column,
+        row.jobs.map((j) => jobCell(rows[j] as HeatRow, column)),
+        level,
+        causesAt(row.jobs, c),
+        windowStart,
+      );
     },
   };
 }

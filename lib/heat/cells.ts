@@ -4,10 +4,11 @@
  * cells with changes in the window carry their aggregate (lib/aggregate.ts); a cell is computed
  * on demand.
  */
-import type { CellAgg } from '../aggregate';
+import type { CauseMark, CellAgg } from '../aggregate';
+import { pairsSince } from '../identity/cause';
 import { DEGRADED, type GridRecord, PRESENT, packedAgg } from '../store/grid';
 import { countGlyph, type HeatLevel, MARKS } from './scale';
-import type { HeatCell, HeatColumn, HeatRow } from './types';
+import type { Blindness, HeatCell, HeatColumn, HeatRow } from './types';
 
 /** What the cell shows: a count and its most telling mark, or a mark alone. Two characters at most. */
 export function cellGlyph(
@@ -138,6 +139,56 @@ export function cellAt(
   if (blind) cell.blind = blind;
   cell.glyph = cellGlyph(cell);
   return cell;
+}
+
+/**
+ * A service row's cell: its jobs' cells in one column as one — the one place a service cell's
+ * count is made. Counts are summed, less the pairs of one event among them: an Argo CD sync and
+ * the Deployment change it caused are two records, one change (lib/identity/cause.ts
+ * `pairsSince`, from the cells' cause marks; `causes` are the jobs' cells' marks in this column,
+ * `since` the window's start). The newest change is the newest of any job's; marks (created, deleted, degraded)
+ * if any job has them; absent only where no job runs; blind only where every job that runs there
+ * was unseen (a job seen is an answer for it). Its detail reads each job's cell (`parts`).
+ */
+export function mergeCells(
+  row: HeatRow,
+  column: HeatColumn,
+  cells: readonly HeatCell[],
+  level: (at: number | undefined) => HeatLevel,
+  causes: readonly { causes?: readonly CauseMark[] }[] = [],
+  since = Number.NEGATIVE_INFINITY,
+): HeatCell {
+  let count = -pairsSince(causes, since);
+  let newest: HeatCell['newest'];
+  const clusterIds = new Set<string>();
+  const parts: { rowKey: string; clusterIds: readonly string[] }[] = [];
+  for (const c of cells) {
+    count += c.count;
+    if (c.newest && (!newest || c.newest.at > newest.at)) newest = c.newest;
+    if (c.count > 0 || !c.absent) {
+      parts.push({ rowKey: c.row.rowKey, clusterIds: c.clusterIds });
+      for (const id of c.clusterIds) clusterIds.add(id);
+    }
+  }
+  const where = cells.filter((c) => c.count > 0 || !c.absent);
+  const merged: HeatCell = {
+    row,
+    column,
+    count,
+    level: level(newest?.at),
+    created: cells.some((c) => c.created),
+    deleted: cells.some((c) => c.deleted),
+    degraded: cells.some((c) => c.degraded),
+    absent: cells.every((c) => c.absent),
+    clusterIds: clusterIds.size ? [...clusterIds] : column.members.map((m) => m.cluster.id),
+    parts,
+    glyph: '',
+  };
+  if (newest) merged.newest = newest;
+  const seenBy = where.length ? where : cells;
+  if (seenBy.length && seenBy.every((c) => c.blind)) merged.blind = seenBy[0]?.blind as Blindness;
+  merged.glyph = cellGlyph(merged);
+  return merged;
 }
 
 function membersOrAll(layout: CellLayout, row: HeatRow, column: HeatColumn): readonly string[] {

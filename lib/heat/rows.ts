@@ -2,21 +2,13 @@
  * Rows: every job that runs somewhere we know, or changed somewhere within the window, ordered
  * by name (numbers as numbers); and which of them to show, filtered and sorted (viewRows).
  */
+import { parseRowKey } from '../model';
 import type { HeatIndex, HeatRow, RowFilter } from './types';
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
 /** `Deployment:shop/checkout` → kind, namespace, name (the format of model.ts rowKeyOf). */
-export function parseRowKey(rowKey: string): { kind: string; namespace: string; name: string } {
-  const colon = rowKey.indexOf(':');
-  const slash = rowKey.indexOf('/', colon + 1);
-  if (colon < 0 || slash < 0) return { kind: '', namespace: '', name: rowKey };
-  return {
-    kind: rowKey.slice(0, colon),
-    namespace: rowKey.slice(colon + 1, slash),
-    name: rowKey.slice(slash + 1),
-  };
-}
+export { parseRowKey };
 
 /** Rows for these row keys, in display order, with their index (`sorted`: they already are). */
 export function buildRows(
@@ -34,6 +26,7 @@ export function buildRows(
   const rows: HeatRow[] = parsed.map((p, index) => ({
     index,
     ...p,
+    type: 'job' as const,
     changes: 0,
     changedClusters: 0,
     clusters: 0,
@@ -42,19 +35,29 @@ export function buildRows(
   return { rows, rowIndex: new Map(rows.map((r) => [r.rowKey, r.index])) };
 }
 
-/** The rows to show, as indices into `index.rows`, in display order. */
+/**
+ * The rows to show, as indices into `index.rows`, in display order: each service (matched by its
+ * name or any of its jobs' text), and under an expanded one its jobs.
+ */
 export function viewRows(index: HeatIndex, filter: RowFilter = {}): number[] {
   const needle = filter.text?.trim().toLowerCase() ?? '';
+  const newest = (r: number) => index.rows[r]?.newestAt ?? Number.NEGATIVE_INFINITY;
+  // Array.prototype.sort is stable: equal times (and every quiet row) keep name order.
+  const ordered = (list: readonly number[]) =>
+    filter.sort === 'recent' ? [...list].sort((a, b) => newest(b) - newest(a)) : list;
   const out: number[] = [];
-  for (const row of index.rows) {
-    if (filter.changedOnly && row.changes === 0) continue;
-    if (needle && !index.searchText(row.index).includes(needle)) continue;
-    out.push(row.index);
-  }
-  if (filter.sort === 'recent') {
-    const newest = (r: number) => index.rows[r]?.newestAt ?? Number.NEGATIVE_INFINITY;
-    // Array.prototype.sort is stable: equal times (and every quiet row) keep name order.
-    out.sort((a, b) => newest(b) - newest(a) || a - b);
+  for (const s of ordered(index.serviceRows)) {
+    const service = index.rows[s];
+    if (!service) continue;
+    if (filter.changedOnly && service.changes === 0) continue;
+    if (needle && !index.searchText(s).includes(needle)) continue;
+    out.push(s);
+    const jobs = service.jobs ?? [];
+    if (jobs.length < 2 || !filter.expanded?.has(service.rowKey)) continue;
+    for (const j of ordered(jobs)) {
+      if (filter.changedOnly && (index.rows[j]?.changes ?? 0) === 0) continue;
+      out.push(j);
+    }
   }
   return out;
 }

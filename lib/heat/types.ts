@@ -4,6 +4,7 @@
  */
 import type { RecentChange } from '../aggregate';
 import type { IdentityRules } from '../identity/clusters';
+import type { ServiceRule } from '../identity/services';
 import type { Actor, Cluster, PollRun, PollStatus } from '../model';
 import type { GridRecord } from '../store/grid';
 import type { HeatLevel } from './scale';
@@ -30,6 +31,8 @@ export interface HeatInput {
    * one. Without rules, every cluster is its own column.
    */
   identity?: IdentityRules;
+  /** The user's service rules (settings `serviceRules`), over what the packed grid says. */
+  serviceRules?: readonly ServiceRule[];
 }
 
 /**
@@ -126,11 +129,23 @@ export interface Rollout {
 
 export interface HeatRow {
   index: number;
+  /** A job's row key; a service row's is `service:<name>` (heat/services.ts). */
   rowKey: string;
+  /** A job's; a service row of one job shows that job's (empty for several). */
   kind: string;
   namespace: string;
+  /** The job's name, or the service's. */
   name: string;
-  /** Changes of this job within the window, all clusters. */
+  /**
+   * `service`: the jobs of one service across sources (lib/identity/services.ts), its cells
+   * merged from theirs; `job`: one of them, shown when its service row is expanded.
+   */
+  type: 'job' | 'service';
+  /** A job row's service row (an index into HeatIndex.rows). */
+  service?: number;
+  /** A service row's job rows, in display order. */
+  jobs?: readonly number[];
+  /** Changes of this job (a service's: of its jobs) within the window, all clusters. */
   changes: number;
   /** Clusters where it changed within the window. */
   changedClusters: number;
@@ -146,6 +161,11 @@ export interface HeatCell {
   column: HeatColumn;
   /** The cell's number in the store when it has history: its changes are read on demand. */
   n?: number;
+  /**
+   * A service row's cell: its jobs' cells in this column that run there or changed there, each
+   * read on its own when the detail opens (a service cell reads several cells).
+   */
+  parts?: readonly { rowKey: string; clusterIds: readonly string[] }[];
   /** Changes in the window. */
   count: number;
   level: HeatLevel;
@@ -173,8 +193,13 @@ export interface HeatIndex {
   windowStart: number;
   columns: readonly HeatColumn[];
   groups: readonly HeatGroup[];
-  /** Every row, in display order; filtering picks among them (see viewRows). */
+  /**
+   * Every row: the job rows in display order, then one row per service (heat/services.ts);
+   * filtering and expanding pick among them (see viewRows).
+   */
   rows: readonly HeatRow[];
+  /** The service rows, in display order (by name). */
+  serviceRows: readonly number[];
   /** Total changes in the window over every cell. */
   changes: number;
   /** False while nothing is stored yet (see HeatInput.grid): no cell is called absent. */
@@ -194,6 +219,8 @@ export type RowSort = 'name' | 'recent';
 export interface RowFilter {
   text?: string;
   changedOnly?: boolean;
-  /** `recent`: jobs by their newest change first, the quiet ones after by name. Default `name`. */
+  /** `recent`: services (and jobs in them) by their newest change first, the quiet ones after by name. Default `name`. */
   sort?: RowSort;
+  /** Service rows (by row key) shown with their jobs under them. */
+  expanded?: ReadonlySet<string>;
 }

@@ -62,3 +62,16 @@ export function matchesLabelSelector(
   if (tests.some((t) => t === undefined)) return undefined;
   return tests.every((t) => (t as Test)(labels));
 }
+
+/**
+ * The label keys a selector pins to a value (`a=b`, `a==b`, `a in (x,y)`): every job the owner
+ * filter selects carries them, so they say which jobs are the user's, not which service one is.
+ */
+export function pinnedKeys(selector: string | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const term of terms(selector?.trim() ?? '') ?? []) {
+    const key = /^([^\s!=(),]+)\s*(?:==|=(?!=)|\s+in\s*\()/.exec(term)?.[1];
+    if (key) out.add(key);
+  }
+  return out;
+}

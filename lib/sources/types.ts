@@ -4,7 +4,7 @@
  */
 import type { Disappearance } from '../diff';
 import type { Http } from '../http';
-import type { DiscoveredCluster, JobHistory, JobSnapshot } from '../model';
+import type { DiscoveredCluster, JobHistory, JobLinks, JobSnapshot } from '../model';
 import type { SourceSettings } from '../settings';
 
 export interface PollContext {
@@ -50,6 +50,14 @@ export interface PollOk {
    * for free). The watcher keeps their stored snapshots. Absent: every listed job is in `jobs`.
    */
   unchanged?: readonly string[];
+  /**
+   * The links (JobSnapshot.links) of the jobs in `unchanged`, by job key, as the list shows them
+   * now — a key left out has none. Absent: the list does not show them (the stored ones stand).
+   * Kubernetes' metadata lists carry every job's labels and annotations, so the links of a job
+   * that did not move stay right without reading it (and a record stored before links existed
+   * gets them at the next pass).
+   */
+  unchangedLinks?: ReadonlyMap<string, JobLinks>;
   bytes: number;
   /**
    * What to remember until the next poll of this cluster (JSON-safe and small: the last list's

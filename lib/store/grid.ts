@@ -5,13 +5,19 @@
  * of a pass that wrote anything, and after pruning or clearing; the popup ages heat from the times
  * it holds, so it stays right between passes without being rebuilt.
  *
+ * Rows are grouped into services (lib/identity/services.ts): the record holds each row's service by
+ * what the jobs say (rules 2–4, from the links in the cluster states' marks) and the Application
+ * that manages it, and orders rows by service, then by name — so the popup groups them in one walk
+ * and re-sorts only when the user's own service rules move a row.
+ *
  * Packed in columns of typed arrays: IndexedDB hands a record over as a structured clone, and
  * tens of thousands of small objects clone far slower than a few flat arrays of numbers. Rows are
  * stored in display order (by name, numbers as numbers), sorted once per pass, not per opening.
  */
 import type { CauseMark, CellAgg, RecentChange, RolloutMark } from '../aggregate';
 import type { TattlerDb } from '../db';
-import type { ActorKind, ChangeType } from '../model';
+import { jobNameOfRow, linkedServices, type ServiceJob } from '../identity/services';
+import type { ActorKind, ChangeType, JobLinks } from '../model';
 import type { ClusterState } from './state';
 
 export const PRESENT = 1;
@@ -68,6 +74,14 @@ export interface GridRecord {
   rows: string[];
   /** rows.length × clusters.length, row-major: PRESENT | DEGRADED. */
   flags: Uint8Array;
+  /**
+   * Each row's service by what the jobs say (lib/identity/services.ts rules 2–4): a string index,
+   * -1 for the job's own name. Absent in a record packed before services were: every row is then
+   * its own name's.
+   */
+  service?: Int32Array;
+  /** Each row's managing Argo CD Application, as a row index (-1: none): a service rule claiming it takes the row along. */
+  via?: Int32Array;
   /** Actor names, rollout fields and values the cells refer to. */
   strings: string[];
   cells: PackedCells;
@@ -97,14 +111,28 @@ export function packGrid(
   const keys = new Set<string>();
   const since = builtAt - horizonMs;
   const kept = (agg: CellAgg) => (agg.times[agg.times.length - 1] ?? Number.NEGATIVE_INFINITY) >= since;
+  const links = new Map<string, JobLinks[]>();
   for (const s of states) {
-    for (const rowKey of Object.keys(s.jobs)) keys.add(rowKey);
+    for (const [rowKey, mark] of Object.entries(s.jobs)) {
+      keys.add(rowKey);
+      if (!mark.l) continue;
+      const list = links.get(rowKey);
+      if (list) list.push(mark.l);
+      else links.set(rowKey, [mark.l]);
+    }
     for (const [rowKey, cell] of Object.entries(s.cells)) if (kept(cell.agg)) keys.add(rowKey);
   }
+  const linked = linkedServices(
+    [...keys].map((rowKey): ServiceJob => {
+      const l = links.get(rowKey);
+      return l ? { rowKey, links: l } : { rowKey };
+    }),
+  );
   const rows = [...keys]
-    .map((rowKey) => ({ rowKey, k: sortKeys(rowKey) }))
+    .map((rowKey) => ({ rowKey, svc: linked.get(rowKey)?.name ?? jobNameOfRow(rowKey), k: sortKeys(rowKey) }))
     .sort(
       (a, b) =>
+        collator.compare(a.svc, b.svc) ||
         collator.compare(a.k[0], b.k[0]) ||
         collator.compare(a.k[1], b.k[1]) ||
         collator.compare(a.k[2], b.k[2]),
@@ -127,6 +155,14 @@ export function packGrid(
     return i;
   };
   const kind = (k: ActorKind | undefined): number => (k ? KINDS.indexOf(k) : -1);
+
+  const service = new Int32Array(rows.length).fill(-1);
+  const via = new Int32Array(rows.length).fill(-1);
+  rows.forEach((rowKey, r) => {
+    const of = linked.get(rowKey);
+    if (of && of.name !== jobNameOfRow(rowKey)) service[r] = str(of.name);
+    if (of?.via) via[r] = rowIndex.get(of.via) ?? -1;
+  });
 
   const list: Array<{ at: number; n: number; agg: CellAgg }> = [];
   states.forEach((s, column) => {
@@ -212,7 +248,15 @@ export function packGrid(
     cells.rolloutAt[i] = r.at;
     cells.rolloutKind[i] = kind(r.actorKind);
   });
-  return { builtAt, clusters, rows, flags, strings, cells };
+  return { builtAt, clusters, rows, flags, service, via, strings, cells };
+}
+
+/** Row r's service by what its jobs say (rules 2–4), and its managing Application's row, if any. */
+export function packedService(grid: GridRecord, r: number): { name: string; via?: string } {
+  const s = grid.service?.[r] ?? -1;
+  const name = s >= 0 ? (grid.strings[s] as string) : jobNameOfRow(grid.rows[r] as string);
+  const v = grid.via?.[r] ?? -1;
+  return v >= 0 ? { name, via: grid.rows[v] as string } : { name };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * what is stored. The popup reads the same from the packed grid (grid.ts) in one record.
  */
 import type { TattlerDb } from '../db';
-import { jobKeyOf } from '../model';
+import { type JobLinks, jobKeyOf } from '../model';
 
 export interface Presence {
   clusterId: string;
@@ -41,13 +41,28 @@ export async function presentRowKeys(db: TattlerDb): Promise<string[]> {
 
 /** Where each job runs: its row key → the clusters whose state holds it. */
 export async function clustersByRowKey(db: TattlerDb): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
+  return (await watchedRows(db)).where;
+}
+
+/**
+ * Where each job runs (row key → the clusters whose state holds it) and what it says of its
+ * service in each (its links: lib/identity/services.ts), in one read of the states.
+ */
+export async function watchedRows(
+  db: TattlerDb,
+): Promise<{ where: Map<string, string[]>; links: Map<string, JobLinks[]> }> {
+  const where = new Map<string, string[]>();
+  const links = new Map<string, JobLinks[]>();
   await db.states.each((s) => {
-    for (const rowKey of Object.keys(s.jobs)) {
-      const list = out.get(rowKey);
+    for (const [rowKey, mark] of Object.entries(s.jobs)) {
+      const list = where.get(rowKey);
       if (list) list.push(s.clusterId);
-      else out.set(rowKey, [s.clusterId]);
+      else where.set(rowKey, [s.clusterId]);
+      if (!mark.l) continue;
+      const l = links.get(rowKey);
+      if (l) l.push(mark.l);
+      else links.set(rowKey, [mark.l]);
     }
   });
-  return out;
+  return { where, links };
 }

@@ -12,7 +12,7 @@
  */
 import type { CellAgg } from '../aggregate';
 import type { TattlerDb } from '../db';
-import type { JobSnapshot } from '../model';
+import type { JobLinks, JobSnapshot } from '../model';
 
 /** A job as the pass needs to know it to tell whether it moved. */
 export interface JobMark {
@@ -26,6 +26,11 @@ export interface JobMark {
   m?: [number, number];
   /** The snapshot bucket it lives in. */
   b: number;
+  /**
+   * What it says of its service and manager (JobSnapshot.links), only when it says anything:
+   * the grid groups rows into services by it without reading a snapshot.
+   */
+  l?: JobLinks;
 }
 
 /** One cell (this cluster × one job) with history: its number in `cells`, and its aggregate. */
@@ -77,7 +82,31 @@ export function markOf(snapshot: JobSnapshot): JobMark {
   if (snapshot.instance !== undefined) mark.i = snapshot.instance;
   if (snapshot.health.state === 'degraded') mark.d = 1;
   if (snapshot.missing) mark.m = [snapshot.missing.windowStart, snapshot.missing.windowEnd];
+  if (snapshot.links) mark.l = snapshot.links;
   return mark;
+}
+
+const sameLinks = (a: JobLinks | undefined, b: JobLinks | undefined): boolean =>
+  a?.partOf === b?.partOf &&
+  a?.name === b?.name &&
+  a?.argoApp === b?.argoApp &&
+  (a?.manages ?? []).join('\n') === (b?.manages ?? []).join('\n');
+
+/**
+ * Brings the links of jobs that did not move up to date in their marks (rowKey → links, undefined:
+ * none): a record stored before links were read gets them, without a new snapshot. Whether any
+ * mark changed (the state must then be written).
+ */
+export function refreshLinks(state: ClusterState, links: Iterable<[string, JobLinks | undefined]>): boolean {
+  let changed = false;
+  for (const [rowKey, l] of links) {
+    const mark = state.jobs[rowKey];
+    if (!mark || sameLinks(mark.l, l)) continue;
+    if (l) mark.l = l;
+    else delete mark.l;
+    changed = true;
+  }
+  return changed;
 }
 
 /** The row key part of a job key (`${clusterId}|${rowKey}`). */

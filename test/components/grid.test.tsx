@@ -41,7 +41,7 @@ describe('the grid', () => {
       .getAllByRole('columnheader')
       .map((h) => h.getAttribute('aria-label') ?? h.textContent);
     expect(headers).toEqual([
-      'Jobcluster →',
+      'Servicecluster →',
       'prod-eu-1, group eu: 2 changes in 1 job',
       'prod-eu-2, group eu: no changes, could not see, login needed',
       'prod-us-1, group us: no changes',

@@ -271,3 +271,36 @@ describe('cluster aliases', () => {
     await waitFor(() => expect(io.stored()?.clusterAliases).toEqual([]));
   });
 });
+
+describe('service rules', () => {
+  it('adds a rule, names an error next to its field, saves it and removes it', async () => {
+    const io = fakeIo();
+    mount(io);
+    await screen.findByRole('region', { name: 'Service rules' });
+    const rules = () => section('Service rules');
+    expect(rules().getByText('No rules.')).toBeTruthy();
+    fireEvent.click(rules().getByRole('button', { name: 'Add a rule' }));
+    const group = within(rules().getByRole('group', { name: 'Rule 1' }));
+    const name = group.getByLabelText('Name');
+    const jobs = group.getByLabelText('Jobs');
+    fireEvent.input(name, { target: { value: 'cart-legacy' } });
+    fireEvent.input(jobs, { target: { value: 'Job:default/cart now' } });
+    fireEvent.click(rules().getByRole('button', { name: 'Save rules' }));
+    await waitFor(() => expect(jobs.getAttribute('aria-invalid')).toBe('true'));
+    expect(errorOf(jobs)).toMatch(/no spaces/);
+    expect(io.set).not.toHaveBeenCalled();
+
+    fireEvent.input(jobs, { target: { value: 'Job:default/cart\n\n  cart-* \n' } });
+    fireEvent.click(rules().getByRole('button', { name: 'Save rules' }));
+    await waitFor(() =>
+      expect(io.stored()?.serviceRules).toEqual([
+        { name: 'cart-legacy', match: ['Job:default/cart', 'cart-*'] },
+      ]),
+    );
+    expect((await rules().findByRole('status')).textContent).toBe('Saved: 1 rule.');
+
+    fireEvent.click(rules().getByRole('button', { name: 'Remove rule 1' }));
+    fireEvent.click(rules().getByRole('button', { name: 'Save rules' }));
+    await waitFor(() => expect(io.stored()?.serviceRules).toEqual([]));
+  });
+});

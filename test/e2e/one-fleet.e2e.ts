@@ -97,6 +97,16 @@ describe('one prod-eu-1 across Rancher, Argo CD and a home-grown manager', () =>
     };
     const sync = await changedCell('carol', 'cart');
     expect(sync.label).toMatch(/by carol$/);
+    // One cart row: the service of the Argo CD application, the Deployment it manages and the
+    // home-grown job, expandable into them.
+    const cart = popup.getByRole('button', { name: /^cart \(service, \d jobs: / });
+    expect(await cart.count()).toBe(1);
+    expect(await cart.getAttribute('aria-label')).toMatch(/jobs: Application, Deployment, ForgeJob\)/);
+    expect(await cart.getAttribute('aria-expanded')).toBe('false');
+    await cart.click();
+    await popup.getByRole('rowheader', { name: /^cart \(Application in shop, in service cart\)/ }).waitFor();
+    expect(await cart.getAttribute('aria-expanded')).toBe('true');
+    await cart.click();
     const edit = await changedCell('pricing', 'pricing');
     expect(edit.label).toMatch(/by kubectl-edit$/);
     expect([sync.column, edit.column]).toEqual([column, column]);

@@ -104,6 +104,26 @@ describe('Kubernetes, light on the API servers', () => {
     expect((await jobsIn(db)).length).toBeGreaterThan(0);
   });
 
+  it('a state stored before links were read gets them from the next metadata list, reading nothing in full', async () => {
+    await pass();
+    const states = await db.states.toArray();
+    const marks = states.flatMap((st) => Object.values(st.jobs));
+    expect(marks.length).toBeGreaterThan(0);
+    // The demo's part-of is the owner filter's (left out); its name label is each job's own.
+    expect(marks.every((m) => typeof m.l?.name === 'string')).toBe(true);
+    // As an older version stored them: no links.
+    for (const st of states) for (const m of Object.values(st.jobs)) delete m.l;
+    await db.states.bulkPut(states);
+    fleet.control.resetTraffic();
+    clock += MIN;
+    const steady = await pass();
+    expect(steady.changes).toBe(0);
+    expect(requests({ system: 'kubernetes', as: 'object' })).toBe(0);
+    const after = (await db.states.toArray()).flatMap((st) => Object.entries(st.jobs));
+    expect(after.length).toBe(marks.length);
+    for (const [rowKey, m] of after) expect(m.l).toEqual({ name: rowKey.slice(rowKey.indexOf('/') + 1) });
+  });
+
   it('a change fetches exactly the object that moved, and records it', async () => {
     await pass();
     // What the first sight recovered from the fleet's ReplicaSets (issue 15) is not this change.

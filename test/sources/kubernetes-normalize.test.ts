@@ -91,6 +91,8 @@ describe('normalizeObject: Deployment', () => {
       changedBy: { name: 'alice', kind: 'person', via: `annotation ${ACTOR_ANNOTATION}` },
       changeCause: 'release 2025.03.10-1 (PR #4411)',
       link: 'https://rancher.example.com/dashboard/c/c-m-abc12/explorer/apps.deployment/shop/checkout',
+      // The source's owner filter pins no label here: both recommended labels are links.
+      links: { partOf: 'shop', name: 'checkout' },
       observedAt: NOW,
     });
   });

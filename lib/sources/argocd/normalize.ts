@@ -37,7 +37,7 @@
  */
 import { fillTemplate, safeHttpUrl } from '../../links';
 import type { Actor, FieldValue, Health, HealthState, JobSnapshot, SyncOp } from '../../model';
-import { jobKeyOf, rowKeyOf } from '../../model';
+import { type JobLinks, jobKeyOf, KUBERNETES_KINDS, rowKeyOf } from '../../model';
 import { arr, at, bool, type Json, nonEmpty, num, parseIsoTime, rec, str, trimBase } from '../shared';
 import { stableHash } from '../stable-hash';
 import type { PollContext } from '../types';
@@ -360,6 +360,32 @@ export function linkOf(app: ArgoApp, namespace: string, ctx: NormalizeContext): 
   return safeHttpUrl(`${base}/applications/${path}`);
 }
 
+/** At most this many managed workloads are kept per application (a row key each). */
+export const MAX_MANAGED = 100;
+
+const WORKLOAD_KINDS: ReadonlySet<string> = new Set(KUBERNETES_KINDS);
+
+/**
+ * What an application manages (`status.resources`: group, kind, namespace, name of every object
+ * it deploys), as row keys — only the workload kinds Tattler lists, the rest (Services,
+ * ConfigMaps, …) are never rows. Read from a full application only: the trimmed list leaves
+ * `status.resources` out (it is most of an application's size), so an application that did not
+ * move keeps the links stored with it.
+ */
+export function linksOf(app: ArgoApp): JobLinks | undefined {
+  const fallback = destinationOf(app).namespace ?? '';
+  const manages = new Set<string>();
+  for (const item of arr(at(app, 'status', 'resources'))) {
+    const r = rec(item);
+    const kind = nonEmpty(r?.kind);
+    const name = nonEmpty(r?.name);
+    if (!r || !kind || !name || !WORKLOAD_KINDS.has(kind)) continue;
+    manages.add(rowKeyOf(kind, nonEmpty(r.namespace) ?? fallback, name));
+    if (manages.size >= MAX_MANAGED) break;
+  }
+  return manages.size ? { manages: [...manages].sort() } : undefined;
+}
+
 export function normalizeApp(app: ArgoApp, ctx: NormalizeContext): JobSnapshot {
   const name = jobNameOf(app.metadata.name, ctx.clusterName);
   const namespace = namespaceOf(app);
@@ -397,5 +423,7 @@ export function normalizeApp(app: ArgoApp, ctx: NormalizeContext): JobSnapshot {
   // The row's name may be shortened (`checkout` for `checkout-prod-eu-1`): a GET by name needs
   // the application's own namespace and name.
   snapshot.ref = `${appNamespaceOf(app) ?? ''}/${app.metadata.name}`;
+  const links = linksOf(app);
+  if (links) snapshot.links = links;
   return snapshot;
 }

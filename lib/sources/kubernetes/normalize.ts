@@ -33,6 +33,7 @@ import type { Actor, FieldValue, Health, JobSnapshot, KubernetesKind } from '../
 import { jobKeyOf, rowKeyOf } from '../../model';
 import { arr, at, bool, type Json, nonEmpty, num, parseIsoTime, rec, str, strings } from '../shared';
 import type { PollContext } from '../types';
+import { workloadLinks } from './links';
 
 /** What normalizing needs from a poll: everything but the network. */
 export type NormalizeContext = Omit<PollContext, 'http'>;
@@ -522,5 +523,7 @@ export function normalizeObject(kind: KubernetesKind, obj: KubeObject, ctx: Norm
   if (cause) snapshot.changeCause = cause;
   const link = linkOf(kind, namespace, name, ctx);
   if (link) snapshot.link = link;
+  const links = workloadLinks(kind, obj.metadata, ctx.source.owner?.labelSelector);
+  if (links) snapshot.links = links;
   return snapshot;
 }

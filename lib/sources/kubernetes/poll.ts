@@ -22,10 +22,11 @@
  * working: the objects that moved are taken from that answer. A poll is complete or it fails.
  */
 import { type Http, PollError } from '../../http';
-import { type JobSnapshot, jobKeyOf, type KubernetesKind, rowKeyOf } from '../../model';
+import { type JobLinks, type JobSnapshot, jobKeyOf, type KubernetesKind, rowKeyOf } from '../../model';
 import { matchesLabelSelector } from '../label-selector';
 import { isRecord, namePredicate, shapeError } from '../shared';
 import type { PollContext, PollOk } from '../types';
+import { workloadLinks } from './links';
 import { listAll, METADATA_ACCEPT, objectUrl } from './list';
 import { type KubeMemo, type ListMemo, listKey, plainReads, readMemo, stillEmpty } from './memo';
 import { type KubeObject, normalizeObject } from './normalize';
@@ -44,6 +45,8 @@ const unique = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
 interface ListRead {
   jobs: JobSnapshot[];
   unchanged: string[];
+  /** The links of the unchanged jobs that have any, by job key. */
+  links: Map<string, JobLinks>;
   bytes: number;
   /** The answer's resourceVersion, for the next read from the cache. */
   rv?: string;
@@ -101,20 +104,28 @@ class ClusterReader {
     }
   }
 
+  /** A job listed with the token Tattler stores: its key, and its links as the list shows them. */
+  private unchanged(kind: KubernetesKind, obj: KubeObject, out: Pick<ListRead, 'unchanged' | 'links'>): void {
+    const key = this.keyOf(kind, obj);
+    out.unchanged.push(key);
+    const links = workloadLinks(kind, obj.metadata, this.owner.labelSelector);
+    if (links) out.links.set(key, links);
+  }
+
   /** The user's jobs among full objects: unchanged ones by key (unless `all`), the rest normalized. */
   private split(
     kind: KubernetesKind,
     items: readonly KubeObject[],
     byToken = true,
-  ): Pick<ListRead, 'jobs' | 'unchanged' | 'ours'> {
-    const out = { jobs: [] as JobSnapshot[], unchanged: [] as string[], ours: 0 };
+  ): Pick<ListRead, 'jobs' | 'unchanged' | 'links' | 'ours'> {
+    const out = { jobs: [] as JobSnapshot[], unchanged: [] as string[], links: new Map(), ours: 0 };
     for (const obj of items) {
       if (!this.matches(obj.metadata.name)) continue;
       out.ours++;
       const token = obj.metadata.resourceVersion;
       const known = byToken ? this.ctx.known : undefined;
       if (known && typeof token === 'string' && token !== '' && known.get(this.keyOf(kind, obj)) === token) {
-        out.unchanged.push(this.keyOf(kind, obj));
+        this.unchanged(kind, obj, out);
       } else out.jobs.push(normalizeObject(kind, obj, this.ctx));
     }
     return out;
@@ -150,6 +161,7 @@ class ClusterReader {
     const out: ListRead = {
       jobs: [],
       unchanged: [],
+      links: new Map(),
       bytes: meta.bytes,
       ours: 0,
       ...(listRv ? { rv: listRv } : {}),
@@ -161,7 +173,7 @@ class ClusterReader {
       const token = item.metadata.resourceVersion;
       const key = this.keyOf(kind, item);
       if (typeof token === 'string' && token !== '' && this.ctx.known?.get(key) === token)
-        out.unchanged.push(key);
+        this.unchanged(kind, item, out);
       else moved.push(item);
     }
     if (moved.length === 0) return out;
@@ -239,6 +251,7 @@ export function kubernetesPoll(options: KubernetesPollOptions = {}): (ctx: PollC
     const reader = new ClusterReader(ctx, memo);
     const jobs: JobSnapshot[] = [];
     const unchanged: string[] = [];
+    const unchangedLinks = new Map<string, JobLinks>();
     const seen = new Set<string>();
     let bytes = 0;
     // Sequential on purpose: the watcher already polls clusters in parallel, and one cluster's
@@ -272,6 +285,8 @@ export function kubernetesPoll(options: KubernetesPollOptions = {}): (ctx: PollC
           if (seen.has(k)) continue;
           seen.add(k);
           unchanged.push(k);
+          const links = read.links.get(k);
+          if (links) unchangedLinks.set(k, links);
         }
         next.lists[key] = {
           ...(read.rv ? { rv: read.rv } : {}),
@@ -281,7 +296,7 @@ export function kubernetesPoll(options: KubernetesPollOptions = {}): (ctx: PollC
     }
     if (memo.plainSince !== undefined) next.plainSince = memo.plainSince;
     if (options.fullLists) return { jobs, bytes };
-    return { jobs, ...(ctx.known ? { unchanged } : {}), bytes, memo: next };
+    return { jobs, ...(ctx.known ? { unchanged, unchangedLinks } : {}), bytes, memo: next };
   };
 }
 
