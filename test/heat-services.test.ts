@@ -134,6 +134,9 @@ describe('service rows', () => {
     const cell = idx.cell(svc(idx, 'cart'), col(idx, 'eu'));
     expect(cell).toMatchObject({ count: 1, glyph: '1' });
     expect(idx.rows[svc(idx, 'cart')]?.changes).toBe(1);
+    // So do the column's figure and the grid's total.
+    expect(idx.columns[col(idx, 'eu')]?.changes).toBe(1);
+    expect(idx.changes).toBe(1);
     // Each job's own row still shows its own record.
     const jobs = idx.rows[svc(idx, 'cart')]?.jobs ?? [];
     expect(jobs.map((j) => idx.cell(j, col(idx, 'eu')).count)).toEqual([0, 1, 1, 0]);
@@ -144,6 +147,7 @@ describe('service rows', () => {
     });
     const both = index(cartJobs, [sync, applied, edit]);
     expect(both.cell(svc(both, 'cart'), col(both, 'eu')).count).toBe(2);
+    expect(both.columns[col(both, 'eu')]?.changes).toBe(2);
   });
 
   it('are found by their name and by their jobs’ names and actors', () => {

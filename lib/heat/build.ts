@@ -303,6 +303,27 @@ export function buildHeatIndex(input: HeatInput): HeatIndex {
       for (let c = 0; c < cells.width; c++)
         service.changes -= pairsSince(causesAt(service.jobs as number[], c), windowStart);
     }
+  // A column's figure and the grid's total count a pair once too: both halves of a pair are in
+  // one cluster identity, one column. Only the cells that hold cause marks are looked at.
+  if (grid?.cells.causeCells?.length) {
+    const marked = new Set(grid.cells.causeCells);
+    const byColumn = new Map<number, { causes: ReturnType<typeof packedCauses> }[]>();
+    for (const [at, active] of cells.active)
+      for (const part of partsOf(active)) {
+        if (!marked.has(part.k)) continue;
+        const c = at % cells.width;
+        const list = byColumn.get(c) ?? [];
+        list.push({ causes: packedCauses(grid, part.k) });
+        byColumn.set(c, list);
+      }
+    for (const [c, aggs] of byColumn) {
+      const pairs = pairsSince(aggs, windowStart);
+      const col = columns[c] as HeatColumn;
+      col.changes -= pairs;
+      col.churn = col.changes >= CHURN_MIN_CHANGES;
+      changes -= pairs;
+    }
+  }
   const jobCell = (row: HeatRow, column: HeatColumn) =>
     cellAt(cells, row, column, level, presenceKnown, windowStart);
   return {
