@@ -4,7 +4,10 @@
  * extension (demo build) watches both the Rancher source and the Argo CD source, and carol's sync
  * of cart into prod-eu-1 is triggered through the fleet's control API. Tattler must store one Argo
  * CD change for cart (carol, the synced revision) and one Kubernetes change of the Deployment
- * (argocd-controller, the new image, at a time inside the sync's window).
+ * (argocd-controller, the new image, at a time inside the sync's window) — and show them as one:
+ * one `cart` row (the service of the Application and the Deployment it manages), one `prod-eu-1`
+ * column, one change by carol via the sync with both views in the cell detail, and an alert badge
+ * naming carol that counts the pair once.
  *
  * Build first: npm run build:demo.
  */
@@ -12,7 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExtraSystems, startExtraSystems } from '../../fleet/extra/index';
 import { demoSettings, type Fleet, startFleet } from '../../fleet/index';
 import type { Change, Cluster } from '../../lib/model';
+import type { Page } from 'playwright-core';
 import {
+  badgeParts,
   importSettingsThroughOptions,
   type LaunchedExtension,
   launchExtension,
@@ -119,5 +124,72 @@ describe("carol's Argo CD sync of cart into the Rancher fleet's prod-eu-1", () =
       ['Application', 'cart', 'carol'],
       ['Deployment', 'cart', 'argocd-controller'],
     ]);
+  });
+
+  describe('in the popup and on the alert page', () => {
+    let popup: Page;
+    beforeAll(async () => {
+      popup = await ext.openPage('popup.html');
+      await popup.setViewportSize({ width: 900, height: 600 });
+      await popup.getByRole('searchbox', { name: /Filter jobs/ }).fill('cart');
+    });
+    afterAll(async () => {
+      await popup?.close();
+    });
+
+    it('shows one cart row and one prod-eu-1 column, the pair as one change by carol', async () => {
+      const columns = popup.getByRole('columnheader', { name: /^prod-eu-1\b/ });
+      await columns.first().waitFor();
+      expect(await columns.count()).toBe(1);
+      // The column counts the pair once, as its cell does.
+      expect(await columns.first().getAttribute('aria-label')).toMatch(/: 1 change in /);
+      const cart = popup.getByRole('button', { name: /^cart \(service, \d jobs: / });
+      await cart.waitFor();
+      expect(await cart.count()).toBe(1);
+      expect(await cart.getAttribute('aria-label')).toMatch(/jobs: Application, Deployment\)/);
+      const cells = popup.getByRole('gridcell', { name: /^cart in prod-eu-1: / });
+      await cells.first().waitFor();
+      expect(await cells.count()).toBe(1);
+      expect(await cells.first().getAttribute('aria-label')).toMatch(
+        /^cart in prod-eu-1: 1 change, .* by carol$/,
+      );
+    });
+
+    it("opens carol's change with both views: the Deployment's image and the Application's revision", async () => {
+      const cell = popup.getByRole('gridcell', { name: /^cart in prod-eu-1: / }).first();
+      await cell.click();
+      await cell.press('Enter');
+      const detail = popup.getByRole('dialog', { name: /Changes of cart/ });
+      await detail.waitFor();
+      const text = (await detail.textContent()) ?? '';
+      const revision = app().status.operationState.syncResult.revision as string;
+      expect(text).toMatch(/carol/);
+      expect(text).toContain('via Argo CD sync of cart');
+      expect(text).toContain(revision.slice(0, 7));
+      expect(text).toMatch(/applied by argocd-controller/);
+      expect(text).toContain(image);
+      // One item, not two: the pair is listed once.
+      expect(await detail.getByRole('listitem').filter({ hasText: 'argocd-controller' }).count()).toBe(1);
+    });
+
+    it('gives the alert on cart in prod-eu-1 a badge naming carol, counting the pair once', async () => {
+      fleet.control.raiseAlert({
+        labels: { alertname: 'CartErrors', cluster: 'prod-eu-1', namespace: 'shop', app: 'cart' },
+        annotations: { summary: 'cart is failing checkouts' },
+      });
+      const page = await ext.context.newPage();
+      await page.goto(fleet.alertUrl);
+      const expand = page.getByRole('button', { name: /(Expand|Collapse) all groups/ });
+      if ((await expand.textContent())?.includes('Expand')) await expand.click();
+      let named: string[] = [];
+      for (let i = 0; i < 100 && named.length === 0; i++) {
+        named = (await badgeParts(page, 'button.badge'))
+          .map((b) => b.label ?? '')
+          .filter((l) => l.includes('(cart in prod-eu-1)'));
+        if (named.length === 0) await page.waitForTimeout(100);
+      }
+      expect(named).toEqual([expect.stringMatching(/^Tattler: 1 change · [^·]+ before · carol, /)]);
+      await page.close();
+    });
   });
 });
