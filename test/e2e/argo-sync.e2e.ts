@@ -11,11 +11,12 @@
  *
  * Build first: npm run build:demo.
  */
+
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExtraSystems, startExtraSystems } from '../../fleet/extra/index';
 import { demoSettings, type Fleet, startFleet } from '../../fleet/index';
 import type { Change, Cluster } from '../../lib/model';
-import type { Page } from 'playwright-core';
 import {
   badgeParts,
   importSettingsThroughOptions,
