@@ -37,7 +37,7 @@ beforeAll(async () => {
   const base = demoSettings(fleet);
   const parsed = validateSettings({
     ...base,
-    sources: [...base.sources, homegrownSource(extra.urls.homegrown)],
+    sources: [...(base.sources ?? []), homegrownSource(extra.urls.homegrown)],
   });
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
   settings = parsed.value;
