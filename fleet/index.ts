@@ -79,7 +79,7 @@ export interface Fleet {
    * For an Argo CD deploying into the fleet (`startExtraSystems({ rancher: { …, gitops } })`):
    * its controller's reads and server-side applies, and `connect` for the scenario's `argo-sync`.
    */
-  gitops: Pick<GitOps, 'deployment' | 'apply' | 'connect'>;
+  gitops: Pick<GitOps, 'deployment' | 'apply' | 'connect' | 'connectForge'>;
   stop(): Promise<void>;
 }
 
@@ -173,6 +173,8 @@ export function demoSettings(fleet: Pick<Fleet, 'url'>): SettingsInput {
         baseUrl: fleet.url,
         owner: { labelSelector: 'app.kubernetes.io/part-of=shop' },
         actorAnnotation: 'fleet.example.com/changed-by',
+        // Forge stamps the deploys it applies here (extra/homegrown.ts).
+        deployIdAnnotation: 'forge.example.com/deploy-id',
         links: {
           // {kind} is "Deployment"; the console redirects it to Rancher's `apps.deployment` page.
           job: `${fleet.url}/dashboard/c/{cluster}/explorer/{kind}/{namespace}/{name}`,

@@ -136,6 +136,7 @@ export class FleetRuntime {
       log: options.log,
       expireSessions: () => this.auth.expireAll(),
       argocd: () => this.gitops.argocd(),
+      forge: () => this.gitops.forge(),
       schedule: DEFAULT_SCHEDULE,
     });
     scheduler.every(RULES_EVERY, 'rules', 'alert rules', () =>

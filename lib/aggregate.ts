@@ -50,7 +50,8 @@ export interface CellAgg {
   recent: RecentChange[];
   /**
    * The changes that may be one half of a pair (lib/identity/cause.ts): an Argo CD sync, or the
-   * Argo CD controller's write to a job an Application manages — oldest first, at most
+   * Argo CD controller's write to a job an Application manages; a manager's deploy, or the write
+   * that stamped its id — oldest first, at most
    * MAX_CAUSES. What a cell merging an Application's and its Deployment's cells counts a pair
    * once by (`pairsSince`), without reading the changes.
    */
@@ -71,6 +72,11 @@ export interface CauseMark {
   sync?: 1;
   /** A sync seen still running. */
   running?: 1;
+  /**
+   * A home-grown manager's deploy (with `sync`) or a Kubernetes change that stamped its id: `app`
+   * is then the deploy id, and the span is not compared.
+   */
+  deploy?: 1;
 }
 
 /** Cause marks kept per cell: the syncs and controller writes of the grid's longest window, and more. */

@@ -113,6 +113,8 @@ export interface ChangeView {
   link?: string;
   /** An Argo CD sync this change records (Change.sync). */
   sync?: SyncOp;
+  /** A home-grown manager's deploy this change records (Change.deploy), and the manager's name (its source's). */
+  deploy?: { id: string; manager?: string };
   /** The jobs of the person who made the change (the source's `links.user` template). */
   userLink?: string;
   /**
@@ -164,6 +166,12 @@ export function changeViewOf(
   if (change.clockOffsetMs !== undefined) view.clockOffsetMs = change.clockOffsetMs;
   if (change.link) view.link = change.link;
   if (change.sync) view.sync = change.sync;
+  if (change.deploy !== undefined) {
+    const manager = settings.sources.find(
+      (s) => s.id === (cluster?.sourceId ?? sourceIdOf(change.clusterId)),
+    )?.name;
+    view.deploy = { id: change.deploy, ...(manager ? { manager } : {}) };
+  }
   if (userLink) view.userLink = userLink;
   if (sync) {
     const { cause: _, ...own } = changeViewOf(sync, syncCluster, settings);
@@ -176,11 +184,17 @@ export function changeViewOf(
 export const shortRevision = (revision: string): string =>
   /^[0-9a-f]{40}$/i.test(revision) ? revision.slice(0, 7) : revision;
 
-/** "via Argo CD sync of cart, revision 0b0f8f9": where a joined change's actor comes from. */
+/**
+ * "via Argo CD sync of cart, revision 0b0f8f9", "via Forge deploy d-1234": where a joined
+ * change's actor comes from (the manager's name is its source's, where known).
+ */
 export function syncProvenanceText(
-  sync: Pick<ChangeView, 'name'> & { sync?: SyncOp },
+  sync: Pick<ChangeView, 'name' | 'deploy'> & { sync?: SyncOp },
   remote: Remote = asIs,
 ): string {
+  const deploy = sync.deploy;
+  if (deploy && !sync.sync)
+    return `via ${deploy.manager ? `${remote(deploy.manager)} ` : ''}deploy ${remote(deploy.id)}`;
   const app = sync.sync?.app ?? sync.name;
   const revision = sync.sync?.revision;
   return `via Argo CD sync of ${remote(app)}${revision ? `, revision ${remote(shortRevision(revision))}` : ''}`;

@@ -183,6 +183,18 @@ function newSync(prev: JobSnapshot | undefined, curr: JobSnapshot): SyncOp | und
 }
 
 /**
+ * A deploy id a transition shows for the first time, both ways a manager's deploy is known: the
+ * manager's own record (`deploy`) and the stamp on a Kubernetes workload (`deployStamp`). An id
+ * the state before already had is not this change's: a hand edit that leaves the stamp standing
+ * is traced to no deploy.
+ */
+function newDeploy(change: Change, prev: JobSnapshot | undefined, curr: JobSnapshot): void {
+  if (curr.deployId !== undefined && curr.deployId !== prev?.deployId) change.deploy = curr.deployId;
+  const stamp = curr.links?.deployId;
+  if (stamp !== undefined && stamp !== prev?.links?.deployId) change.deployStamp = stamp;
+}
+
+/**
  * Reported times are coarser than our clock: Kubernetes timestamps have whole seconds. A time
  * up to this much before the window may still be the change's own, truncated.
  */
@@ -228,6 +240,7 @@ function created(snap: JobSnapshot, w: DiffOptions): Change {
     .map((path) => ({ path, after: snap.fields[path] as FieldValue }));
   if (snap.version !== undefined) c.toVersion = snap.version;
   if (snap.sync) c.sync = snap.sync;
+  newDeploy(c, undefined, snap);
   return attribute(c, snap, w);
 }
 
@@ -285,6 +298,7 @@ export function diffJob(
     }
     const sync = newSync(prev, curr);
     if (sync) c.sync = sync;
+    newDeploy(c, prev, curr);
     return [...recovered, attribute(c, curr, opts)];
   }
 

@@ -118,7 +118,9 @@ export function changesToCsv(changes: readonly Change[], names: ClusterNames = {
         : undefined,
       changeCause: c.changeCause,
       link: c.link,
-      syncedVia: sync ? syncProvenanceText(sync) : undefined,
+      syncedVia: sync
+        ? syncProvenanceText({ ...sync, deploy: sync.deploy !== undefined ? { id: sync.deploy } : undefined })
+        : undefined,
       appliedBy: c.cause?.direct?.name,
       syncFields: sync ? fieldsSummary(sync) : undefined,
       syncLink: sync?.link,

@@ -154,6 +154,12 @@ export interface JobSnapshot {
    * the change it makes (Change.sync).
    */
   sync?: SyncOp;
+  /**
+   * A home-grown manager's job: the id of the deploy that last changed it (the generic source's
+   * `deployId` mapping). Not a tracked field: the diff puts a new one on the change it makes
+   * (Change.deploy), which the Kubernetes change stamped with the same id is traced to.
+   */
+  deployId?: string;
   observedAt: number;
   /**
    * Set on a stored snapshot whose job was missing from a complete poll and is not yet confirmed
@@ -184,6 +190,12 @@ export interface JobLinks {
   argoApp?: string;
   /** An Argo CD Application's managed resources (`status.resources`), as row keys (rowKeyOf). */
   manages?: string[];
+  /**
+   * The deploy id a home-grown manager stamped on it: the value of the annotation the source's
+   * `deployIdAnnotation` names. A change that moves it is traced to the manager's deploy of that
+   * id (lib/identity/cause.ts).
+   */
+  deployId?: string;
 }
 
 /**
@@ -312,18 +324,33 @@ export interface Change {
    */
   argoApp?: string;
   /**
-   * Never stored: set when the change is read with the Argo CD sync that caused it (a Kubernetes
-   * change the controller made during a sync of the Application managing the job). `actor` is then
-   * the sync's; `cause.direct` the one the Kubernetes API reported (the controller's client name).
+   * A home-grown manager's job change made by a new deploy: the deploy's id (JobSnapshot.deployId,
+   * when it differs from the state before's) — what a Kubernetes change stamped with it is traced to.
+   */
+  deploy?: string;
+  /**
+   * A Kubernetes job's change that moved the deploy id stamped on it (links.deployId): the new id.
+   * Absent when the stamp stood still (a hand edit after the deploy), so only the deploy's own
+   * write is traced to it.
+   */
+  deployStamp?: string;
+  /**
+   * Never stored: set when the change is read with the operation that caused it — the Argo CD sync
+   * (a Kubernetes change the controller made during a sync of the Application managing the job)
+   * or the home-grown manager's deploy (a Kubernetes change that stamped its deploy id). `actor`
+   * is then the operation's; `cause.direct` the one the Kubernetes API reported (a client name).
    */
   cause?: ChangeCause;
 }
 
-/** The sync a Kubernetes change is traced to (lib/identity/cause.ts), and what it replaced. */
+/** The operation a Kubernetes change is traced to (lib/identity/cause.ts), and what it replaced. */
 export interface ChangeCause {
-  /** The Application's change that recorded the sync: its own view (revision, link). */
+  /**
+   * The change that recorded the operation, in its own view: the Application's change with the
+   * sync (revision, link), or the manager's job change with the deploy (Change.deploy).
+   */
   sync: Change;
-  /** The actor the Kubernetes API reported for the change itself (`argocd-controller`, a client name). */
+  /** The actor the Kubernetes API reported for the change itself (`argocd-controller`, `forge`: a client name). */
   direct?: Actor;
 }
 

@@ -7,7 +7,7 @@
  * see the database.
  */
 import { pollRunsSince, type TattlerDb } from './db';
-import { joinCauses, syncLookup } from './identity/cause';
+import { isOperation, joinCauses, syncLookup } from './identity/cause';
 import { type Live, liveOn } from './live';
 import type { PassSummary } from './messages';
 import { LAST_PASS_KEY, lastPass } from './meta';
@@ -65,7 +65,9 @@ export async function withCauses(
   if (!span) return [...changes];
   const here = new Set(place);
   for (const c of changes) here.add(c.clusterId);
-  const syncs = (await changesBetween(db, span[0], span[1])).filter((c) => c.sync && here.has(c.clusterId));
+  const syncs = (await changesBetween(db, span[0], span[1])).filter(
+    (c) => isOperation(c) && here.has(c.clusterId),
+  );
   return joinCauses(changes, (id) => (here.has(id) ? 'place' : undefined), syncs);
 }
 

@@ -116,7 +116,7 @@ describe('compact changes', () => {
     expect(decodeChange(encodeChange(full, 7), cell)).toEqual(full);
   });
 
-  it('keep an Argo CD sync and a Kubernetes job’s managing application, never a joined cause', () => {
+  it('keep an Argo CD sync, a Kubernetes job’s managing application and deploy ids, never a joined cause', () => {
     const sync = change('s', 5_000, {
       kind: 'Application',
       sync: { app: 'cart-prod-eu-1', startedAt: 3_000, finishedAt: 4_500, revision: '0b0f8f9' },
@@ -130,7 +130,11 @@ describe('compact changes', () => {
       namespace: c.namespace,
       name: c.name,
     });
-    for (const c of [sync, running, effect]) expect(decodeChange(encodeChange(c, 1), cellOf(c))).toEqual(c);
+    // A home-grown manager's deploy, and the Kubernetes change that stamped its id.
+    const deploy = change('d', 5_000, { kind: 'Job', deploy: 'd-1234' });
+    const stamped = change('t', 5_000, { deployStamp: 'd-1234' });
+    for (const c of [sync, running, effect, deploy, stamped])
+      expect(decodeChange(encodeChange(c, 1), cellOf(c))).toEqual(c);
     // A cause is what a read joins (lib/identity/cause.ts): storing it would freeze a guess.
     const joined = { ...effect, cause: { sync } };
     expect(decodeChange(encodeChange(joined, 1), cellOf(effect))).toEqual(effect);

@@ -162,6 +162,32 @@ describe('what a change says of the Argo CD application that manages its job', (
   });
 });
 
+describe('what a change says of a home-grown manager’s deploy', () => {
+  const image = (s: ReturnType<typeof snapshot>, tag: string) =>
+    bump(s, { fields: { ...s.fields, 'containers[app].image': `shop/cart:${tag}` } });
+
+  it('carries a stamp only when the change moved it: the deploy’s write, not a later hand edit', () => {
+    const before = snapshot({ links: { deployId: 'd-1233' } });
+    const deployed = { ...image(before, '2.1.0'), links: { deployId: 'd-1234' } };
+    expect(diffJob(before, deployed, W)[0]?.deployStamp).toBe('d-1234');
+    // Stamped for the first time (no stamp before), and a job the deploy created.
+    expect(diffJob(snapshot(), deployed, W)[0]?.deployStamp).toBe('d-1234');
+    expect(diffJob(undefined, deployed, W)[0]?.deployStamp).toBe('d-1234');
+    // A hand edit afterwards leaves the stamp standing: no deploy is this change's.
+    const edited = image(deployed, '2.1.1');
+    expect(diffJob(deployed, edited, W)[0]).not.toHaveProperty('deployStamp');
+    expect(diffJob(deployed, undefined, W)[0]).not.toHaveProperty('deployStamp');
+  });
+
+  it('carries the manager’s new deploy id on its own job’s change, once', () => {
+    const before = snapshot({ deployId: 'd-1233' });
+    const deployed = { ...image(before, '2.1.0'), deployId: 'd-1234' };
+    expect(diffJob(before, deployed, W)[0]?.deploy).toBe('d-1234');
+    expect(diffJob(undefined, deployed, W)[0]?.deploy).toBe('d-1234');
+    expect(diffJob(deployed, image(deployed, '2.1.1'), W)[0]).not.toHaveProperty('deploy');
+  });
+});
+
 describe('compileIgnore', () => {
   it('matches a path and what lies under it, with * for one name', () => {
     const m = compileIgnore(['spec.replicas', 'containers[*].resources']);

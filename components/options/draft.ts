@@ -28,6 +28,7 @@ export interface SourceDraft {
   namePattern: string;
   kinds: KubernetesKind[];
   actorAnnotation: string;
+  deployIdAnnotation: string;
   ignoreFields: string;
   linkJob: string;
   linkUser: string;
@@ -97,6 +98,7 @@ export function emptyDraft(type: SourceType = 'rancher'): SourceDraft {
     namePattern: '',
     kinds: [...KUBERNETES_KINDS],
     actorAnnotation: '',
+    deployIdAnnotation: '',
     ignoreFields: '',
     linkJob: '',
     linkUser: '',
@@ -130,6 +132,7 @@ export function draftOf(source: SourceSettings): SourceDraft {
     namePattern: source.owner.namePattern ?? '',
     kinds: [...source.kinds],
     actorAnnotation: source.actorAnnotation ?? '',
+    deployIdAnnotation: source.deployIdAnnotation ?? '',
     ignoreFields: joinList(source.ignoreFields),
     linkJob: source.links.job ?? '',
     linkUser: source.links.user ?? '',
@@ -192,6 +195,8 @@ export function toSourceInput(d: SourceDraft): { input: Record<string, unknown>;
     input.kinds = [...d.kinds];
     const annotation = trimmed(d.actorAnnotation);
     if (annotation) input.actorAnnotation = annotation;
+    const deployId = trimmed(d.deployIdAnnotation);
+    if (deployId) input.deployIdAnnotation = deployId;
   }
 
   if (d.type === 'argocd') input.argocd = { projects: splitList(d.argocd.projects) };

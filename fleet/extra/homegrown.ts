@@ -8,12 +8,19 @@
  *   redirects to `/login` (an HTML page — what Tattler must read as "needs login").
  * - `GET /api/v2/clusters` → `{data: {clusters: [{id, displayName, api, env}]}, total}`.
  * - `GET /api/v2/clusters/<id>/jobs` → `{cluster, jobs: [{name, team, spec: {image, replicas,
- *   ports[]}, state, lastModified, lastModifiedBy, url}]}`.
+ *   ports[]}, state, lastModified, lastModifiedBy, deployId, url}]}` — `deployId`, the id of the
+ *   deploy that last changed the job, as a manager's deploy record has it (an edit is not a deploy).
+ * - A deploy (`deploy` change) into a cluster the Rancher fleet also runs (`destinations`, the
+ *   fleet's `gitops`) really deploys there: Forge server-side applies the Deployment under its own
+ *   field manager (`forge`), stamped with the deploy id (`forge.example.com/deploy-id`) and the
+ *   deployer (`fleet.example.com/changed-by`), as such managers stamp what they apply.
  *
  * The mapping Tattler needs for it is `homegrownSource()` below.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { DestinationApi, ForgePeer } from '../scenario/gitops';
+import { ACTOR_ANNOTATION, FORGE_DEPLOY_ANNOTATION } from '../scenario/people';
 import {
   type Clock,
   cookiesOf,
@@ -44,17 +51,28 @@ interface ForgeJob {
   state: string;
   lastModified: string;
   lastModifiedBy: string;
+  deployId: string;
 }
 
 export interface HomegrownOptions {
   clock?: Clock;
   clusters?: { id: string; displayName: string; env: string }[];
+  /**
+   * The Rancher fleet's clusters, as Forge reaches them (the fleet's `gitops`): a deploy into a
+   * Forge cluster of the same name applies the Deployment there. `clusters` are the fleet's, by id and name.
+   */
+  destinations?: {
+    api: DestinationApi & { connectForge(peer: ForgePeer | undefined): void };
+    clusters: readonly { id: string; displayName: string }[];
+  };
 }
 
 export type HomegrownChange =
   | { type: 'edit'; cluster: string; job: string; by: string; image?: string; replicas?: number }
   | { type: 'edit-twice'; cluster: string; job: string; by: [string, string]; images: [string, string] }
-  | { type: 'fail'; cluster: string; job: string };
+  | { type: 'fail'; cluster: string; job: string }
+  /** A deploy: a new deploy id, and — into a fleet cluster — the Deployment applied and stamped. */
+  | { type: 'deploy'; cluster: string; job: string; by: string; image: string };
 
 export interface HomegrownSystem extends Started {
   faults: Faults;
@@ -79,6 +97,8 @@ export async function startHomegrown(options: HomegrownOptions = {}): Promise<Ho
   const sessions = new Map<string, string>();
   const jobs = new Map<string, ForgeJob[]>();
   const start = clock();
+  let deploys = 1000;
+  const nextDeploy = () => `d-${++deploys}`;
   for (const c of clusters) {
     jobs.set(
       c.id,
@@ -89,6 +109,7 @@ export async function startHomegrown(options: HomegrownOptions = {}): Promise<Ho
         state: 'RUNNING',
         lastModified: iso(start - 86_400_000),
         lastModifiedBy: 'jenkins-bot',
+        deployId: nextDeploy(),
       })),
     );
   }
@@ -120,8 +141,49 @@ export async function startHomegrown(options: HomegrownOptions = {}): Promise<Ho
         // The scheduler's doing: the state moves, "last changed" does not.
         job.state = 'FAILED';
         break;
+      case 'deploy':
+        deploy(change.cluster, job, change.by, change.image);
+        break;
     }
   }
+
+  /** A deploy of `job`: into the fleet cluster of the same name, when Forge deploys there, then recorded. */
+  function deploy(cluster: string, job: ForgeJob, by: string, image: string): string {
+    const id = nextDeploy();
+    const name = clusters.find((c) => c.id === cluster)?.displayName;
+    const fleetCluster = options.destinations?.clusters.find((c) => c.displayName === name);
+    if (options.destinations && fleetCluster) {
+      // Throws (and records nothing) when the cluster cannot be reached: the deploy failed.
+      options.destinations.api.apply(
+        fleetCluster.id,
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: {
+            name: job.name,
+            namespace: job.team,
+            annotations: { [FORGE_DEPLOY_ANNOTATION]: id, [ACTOR_ANNOTATION]: by },
+          },
+          spec: { template: { spec: { containers: [{ name: job.name, image }] } } },
+        },
+        { initiatedBy: by, at: clock(), tool: 'forge' },
+      );
+    }
+    edit(job, by, image);
+    job.deployId = id;
+    return `forge: ${by} deployed ${job.name} (${image}) into ${name ?? cluster} as deploy ${id}`;
+  }
+
+  const peer: ForgePeer = {
+    deploy(jobName, clusterName, by) {
+      const cluster = clusters.find((c) => c.displayName === clusterName)?.id;
+      if (!cluster) throw new Error(`Forge manages no cluster named ${clusterName}`);
+      const job = mustJob(cluster, jobName);
+      const tag = Number(/:(\d+)\.\d+\.\d+$/.exec(job.spec.image)?.[1] ?? 1) + 1;
+      return deploy(cluster, job, by, `registry.example.com/shop/${jobName}:${tag}.0.0`);
+    },
+  };
+  options.destinations?.api.connectForge(peer);
 
   const loginForm = (error = '') =>
     html(
@@ -201,6 +263,10 @@ export async function startHomegrown(options: HomegrownOptions = {}): Promise<Ho
 
   return {
     ...started,
+    close: async () => {
+      options.destinations?.api.connectForge(undefined);
+      await started.close();
+    },
     faults,
     apply,
     clusterIds: () => clusters.map((c) => c.id),
@@ -245,6 +311,7 @@ export function homegrownSource(url: string, id = 'forge') {
         changedAt: 'lastModified',
         changedBy: 'lastModifiedBy',
         automationPattern: '-bot$',
+        deployId: 'deployId',
         health: { path: 'state', values: { RUNNING: 'healthy' as const, FAILED: 'degraded' as const } },
         link: 'url',
       },

@@ -5,7 +5,7 @@
  * `settingsFragment()` gives the Tattler source entries that watch them, and `secrets` the Nomad
  * token that belongs in `browser.storage.local` (lib/secrets.ts), never in settings.
  */
-import type { ArgoCdPeer, DestinationApi } from '../scenario/gitops';
+import type { ArgoCdPeer, DestinationApi, ForgePeer } from '../scenario/gitops';
 import {
   type ArgoCdChange,
   type ArgoCdOperation,
@@ -37,7 +37,11 @@ export interface ExtraOptions {
      * The fleet's clusters as Argo CD's controller reaches them (`fleet.gitops`): with it, a sync
      * really deploys there, and the fleet's scenario can press Sync (its `argo-sync` event).
      */
-    gitops?: DestinationApi & { connect(peer: ArgoCdPeer | undefined): void };
+    gitops?: DestinationApi & {
+      connect(peer: ArgoCdPeer | undefined): void;
+      /** With it, a Forge deploy into a fleet cluster of the same name applies there too (`forge-deploy`). */
+      connectForge(peer: ForgePeer | undefined): void;
+    };
   };
 }
 
@@ -79,7 +83,12 @@ export async function startExtraSystems(options: ExtraOptions = {}): Promise<Ext
       ...(options.rancher?.gitops ? { destinations: options.rancher.gitops } : {}),
     }),
     startNomad({ ...common, pageCap: options.nomadPageCap ?? 2 }),
-    startHomegrown(options.clock ? { clock: options.clock } : {}),
+    startHomegrown({
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.rancher?.gitops
+        ? { destinations: { api: options.rancher.gitops, clusters: options.rancher.clusters } }
+        : {}),
+    }),
   ]);
   const systems = { argocd, nomad, homegrown };
   const gitops = options.rancher?.gitops;

@@ -8,7 +8,7 @@ import type { SimCluster } from '../k8s/cluster';
 import type { Deployment, Workload } from '../k8s/types';
 import type { Rng } from '../sim/prng';
 import { BAD_ES_URL } from './breakage';
-import type { ArgoCdPeer } from './gitops';
+import type { ArgoCdPeer, ForgePeer } from './gitops';
 import {
   type By,
   changeJob,
@@ -40,6 +40,8 @@ export interface EventContext {
   expireSessions(): number;
   /** The Argo CD that deploys into the fleet, when one is connected (`fleet.gitops.connect`). */
   argocd(): ArgoCdPeer | undefined;
+  /** Forge, when it deploys into the fleet (`fleet.gitops.connectForge`). */
+  forge(): ForgePeer | undefined;
 }
 
 export interface EventOptions {
@@ -383,6 +385,22 @@ export const EVENTS: Record<string, EventDef> = {
         ctx.log(argocd.pushAndSync(`cart-${cluster.name}`, 'carol'));
       } catch (error) {
         ctx.log(`argo-sync: ${(error as Error).message}`);
+      }
+    },
+  },
+
+  'forge-deploy': {
+    description:
+      "alice deploys cart's next image into prod-eu-1 with Forge, the home-grown manager: it applies the Deployment (server-side, as forge) stamped with its deploy id",
+    run(ctx, options) {
+      const forge = ctx.forge();
+      if (!forge) return ctx.log('forge-deploy: Forge does not deploy into this fleet');
+      const cluster = options.cluster ?? ctx.world.find('prod-eu-1');
+      if (!cluster) return ctx.log('forge-deploy: no prod-eu-1 in the fleet');
+      try {
+        ctx.log(forge.deploy('cart', cluster.name, 'alice'));
+      } catch (error) {
+        ctx.log(`forge-deploy: ${(error as Error).message}`);
       }
     },
   },

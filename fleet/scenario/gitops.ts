@@ -5,6 +5,10 @@
  * lives in `extra/argocd.ts`, a separate server; it reaches the clusters through this, as the real
  * controller reaches them through their API. `connect` hands the scenario that Argo CD, so its
  * `argo-sync` event can press Sync the way a person does.
+ *
+ * Forge, the home-grown manager (`extra/homegrown.ts`), deploys through the same door: a
+ * server-side apply under its own field manager (`forge`), stamped with its deploy id; `connectForge`
+ * hands it to the scenario's `forge-deploy` event.
  */
 import { mergeApplied } from '../k8s/apply';
 import { allPaths, trackedView } from '../k8s/managed-fields';
@@ -33,6 +37,8 @@ export interface AppliedBy {
   initiatedBy: string;
   /** Wall-clock ms of the write (inside the sync operation). */
   at: number;
+  /** Who writes: Argo CD's controller (the default) or Forge. */
+  tool?: 'argocd' | 'forge';
 }
 
 /** What a destination cluster offers Argo CD's controller. */
@@ -40,7 +46,7 @@ export interface DestinationApi {
   /** The live Deployment (a copy), or undefined when the cluster has none or cannot be reached. */
   deployment(clusterId: string, namespace: string, name: string): Deployment | undefined;
   /**
-   * Server-side apply of `manifest` by `argocd-controller`, forcing conflicts. Returns the
+   * Server-side apply of `manifest` by `argocd-controller` (or Forge, `by.tool`), forcing conflicts. Returns the
    * Deployment as written; throws when the cluster cannot be reached or has no such Deployment.
    */
   apply(clusterId: string, manifest: DeploymentManifest, by: AppliedBy): Deployment;
@@ -52,8 +58,15 @@ export interface ArgoCdPeer {
   pushAndSync(app: string, by: string): string;
 }
 
+/** Forge, as the scenario drives it. */
+export interface ForgePeer {
+  /** `by` deploys the next image of `job` into the cluster named `cluster` with Forge; returns what was done. */
+  deploy(job: string, cluster: string, by: string): string;
+}
+
 export class GitOps implements DestinationApi {
   private peer: ArgoCdPeer | undefined;
+  private forgePeer: ForgePeer | undefined;
 
   constructor(private readonly world: () => World) {}
 
@@ -63,6 +76,14 @@ export class GitOps implements DestinationApi {
 
   argocd(): ArgoCdPeer | undefined {
     return this.peer;
+  }
+
+  connectForge(peer: ForgePeer | undefined): void {
+    this.forgePeer = peer;
+  }
+
+  forge(): ForgePeer | undefined {
+    return this.forgePeer;
   }
 
   deployment(clusterId: string, namespace: string, name: string): Deployment | undefined {
@@ -79,8 +100,9 @@ export class GitOps implements DestinationApi {
       throw new Error(`the server is currently unable to handle the request (cluster ${clusterId})`);
     const key = cluster.workloadKey('Deployment', namespace, name);
     if (!cluster.store.get(key)) throw new Error(`deployments.apps "${name}" not found`);
-    const tool = TOOLS.argocd;
-    // Argo CD owns exactly what it applies: its labels, its annotations, the spec in git.
+    const toolName = by.tool ?? 'argocd';
+    const tool = TOOLS[toolName];
+    // The applier owns exactly what it applies: its labels, its annotations, the spec in git.
     const config = { metadata: manifest.metadata, spec: manifest.spec };
     const applied = allPaths(trackedView(config));
     const result = cluster.store.update<Deployment>(
@@ -99,11 +121,11 @@ export class GitOps implements DestinationApi {
     const summary =
       images.join() !== before.join()
         ? `image → ${images.map(tagOf).join(', ')}`
-        : 'Argo CD sync (manifests re-applied)';
+        : `${tool.verb} (manifests re-applied)`;
     const entry = record(
       cluster,
       result.after,
-      { person: by.initiatedBy, tool: 'argocd' },
+      { person: by.initiatedBy, tool: toolName },
       'updated',
       summary,
     );

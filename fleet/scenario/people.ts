@@ -26,7 +26,14 @@ export const HUMANS = PEOPLE.filter((p) => p.kind === 'person').map((p) => p.use
 export const personByName = (username: string): Person | undefined =>
   PEOPLE.find((p) => p.username === username);
 
-export type Tool = 'helm' | 'argocd' | 'kubectl-apply' | 'kubectl-edit' | 'kubectl-scale' | 'rancher-ui';
+export type Tool =
+  | 'helm'
+  | 'argocd'
+  | 'forge'
+  | 'kubectl-apply'
+  | 'kubectl-edit'
+  | 'kubectl-scale'
+  | 'rancher-ui';
 
 export interface ToolInfo {
   /** The field manager Kubernetes records for this client. */
@@ -44,6 +51,9 @@ export interface ToolInfo {
 export const TOOLS: Record<Tool, ToolInfo> = {
   helm: { manager: 'helm', stamps: true, verb: 'helm upgrade' },
   argocd: { manager: 'argocd-controller', operation: 'Apply', stamps: true, verb: 'Argo CD sync' },
+  // Forge, the home-grown manager (extra/homegrown.ts), applies server-side under its own name and
+  // stamps its deploy id (FORGE_DEPLOY_ANNOTATION) beside the changed-by annotation.
+  forge: { manager: 'forge', operation: 'Apply', stamps: true, verb: 'Forge deploy' },
   // The team's `deploy` wrapper renders manifests, stamps them and runs kubectl apply.
   'kubectl-apply': { manager: 'kubectl-client-side-apply', stamps: true, verb: 'kubectl apply' },
   // Hand edits bypass the wrapper: the annotation keeps naming whoever deployed before.
@@ -55,3 +65,5 @@ export const TOOLS: Record<Tool, ToolInfo> = {
 /** The annotation the deploy tooling stamps. */
 export const ACTOR_ANNOTATION = 'fleet.example.com/changed-by';
 export const CHANGE_CAUSE = 'kubernetes.io/change-cause';
+/** The annotation Forge stamps with the id of the deploy that applied a workload. */
+export const FORGE_DEPLOY_ANNOTATION = 'forge.example.com/deploy-id';

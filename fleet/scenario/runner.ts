@@ -8,7 +8,7 @@
 import { createRng } from '../sim/prng';
 import type { Scheduler } from '../sim/scheduler';
 import { EVENTS } from './events';
-import type { ArgoCdPeer } from './gitops';
+import type { ArgoCdPeer, ForgePeer } from './gitops';
 import { DEFAULT_SCHEDULE, type ScheduledEvent } from './schedule';
 import type { World } from './world';
 
@@ -29,6 +29,8 @@ export interface RunnerOptions {
   expireSessions: () => number;
   /** The Argo CD deploying into the fleet, when one is connected. */
   argocd?: () => ArgoCdPeer | undefined;
+  /** Forge deploying into the fleet, when one is connected. */
+  forge?: () => ForgePeer | undefined;
   schedule?: readonly ScheduledEvent[];
 }
 
@@ -87,6 +89,7 @@ export class ScenarioRunner {
         log,
         expireSessions: this.options.expireSessions,
         argocd: () => this.options.argocd?.(),
+        forge: () => this.options.forge?.(),
       },
       cluster ? { cluster } : {},
     );

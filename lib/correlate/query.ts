@@ -7,7 +7,7 @@
  * hands it every request it does not answer itself.
  */
 import { pollRunsSince, type TattlerDb } from '../db';
-import { syncLookup } from '../identity/cause';
+import { isOperation, syncLookup } from '../identity/cause';
 import { serviceIdentities } from '../identity/services';
 import type { Request } from '../messages';
 import { flattenGroups, summariseGroups } from '../pages/group-summary';
@@ -79,7 +79,7 @@ export async function answerCorrelate(
   const span = syncLookup(changes);
   const syncs =
     span && plan.from !== undefined && span[0] < plan.from
-      ? (await changesBetween(db, span[0], plan.from)).filter((c) => c.sync)
+      ? (await changesBetween(db, span[0], plan.from)).filter(isOperation)
       : [];
   return buildAnswer(plan, changes, runs, watchedJobs, settings, now, o, syncs);
 }

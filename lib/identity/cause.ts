@@ -36,18 +36,35 @@
  * Several syncs fit (a running one and the same one seen finished, back-to-back syncs): the one
  * seen finished first, then the one that started last (the latest before K), then by id.
  *
+ * A home-grown manager's deploy. A manager that stamps the id of its deploy on the workloads it
+ * applies (an annotation the Kubernetes/Rancher source's `deployIdAnnotation` names) and reports
+ * it on its own job (the generic source's `deployId` mapping) gives a sharper rule than a time
+ * window. A Kubernetes change K is caused by the manager's job change M when all of:
+ *
+ * 1. K moved the stamp: the workload carried another id, or none, before K and D after
+ *    (`Change.deployStamp`, lib/diff.ts). A later hand edit leaves the stamp standing, so it is
+ *    never traced to the deploy, whoever made it — the id says which write was the deploy's.
+ * 2. M's deploy id became D in M (`Change.deploy`): the manager's record of the deploy.
+ * 3. Same cluster identity, as for a sync: the same id in another cluster is another deploy's
+ *    write (or a copied manifest), and does not join.
+ * No time is compared: the id names the deploy, and either record may be polled first. A change
+ * that stamped an id is judged by this rule alone (never as an Argo CD controller write). Several
+ * of the manager's changes with id D in one place (a deploy of several jobs): the latest, then by
+ * id — K is traced to one of them, and the others stay items of their own.
+ *
  * The result is one change with two views: K with the sync's actor (Argo CD's auto-sync is
  * "Argo CD auto-sync", not a person), the sync itself (`cause.sync`: the Application's change, its
- * revision and link) and K's own actor kept as the direct one (`cause.direct`). Joined on reading,
- * never stored (lib/store/changes.ts), so it holds whichever record arrived first, and a wrong
- * guess is never written into history.
+ * revision and link) and K's own actor kept as the direct one (`cause.direct`); for a deploy, the
+ * manager's actor ("alice, via Forge deploy d-1234"), M as the second view, K's own as the direct.
+ * Joined on reading, never stored (lib/store/changes.ts), so it holds whichever record arrived
+ * first, and a wrong guess is never written into history.
  *
  * Counting. Where changes are listed, `joinCauses` makes the pair one item. The grid paints from
  * aggregates, not changes: each cell's aggregate keeps its halves of possible pairs
- * (`causeMarkOf`, lib/aggregate.ts `causes`), and `pairsSince` over the aggregates of the cells a
- * merged cell is made of (a service's jobs in one cluster identity) says how many to subtract
- * from the sum of their counts — the same rule and the same preference, so the count is what the
- * detail lists.
+ * (`causeMarkOf`, lib/aggregate.ts `causes`; a deploy's halves are marked `deploy` and name its
+ * id), and `pairsSince` over the aggregates of the cells a merged cell is made of (a service's
+ * jobs in one cluster identity) says how many to subtract from the sum of their counts — the same
+ * rule and the same preference, so the count is what the detail lists.
  */
 import type { CauseMark } from '../aggregate';
 import { CLOCK_NOTE_MS, CLOCK_OFFSET_PRECISION_MS, REPORTED_TIME_PRECISION_MS } from '../diff';
@@ -112,18 +129,33 @@ export function syncSpan(s: Change): Span | undefined {
 
 const overlaps = (a: Span, b: Span): boolean => a[0] <= b[1] && b[0] <= a[1];
 
-/** Whether the sync recorded on `s` caused `k`, by the rule at the top of this file. */
+/** Whether the two are in one known cluster identity (rule 3 of both rules). */
+function samePlace(k: Change, s: Change, identityOf: IdentityOf): boolean {
+  const here = identityOf(k.clusterId);
+  return here !== undefined && here === identityOf(s.clusterId);
+}
+
+/** Whether the manager's deploy recorded on `m` caused `k`, by the deploy-id rule at the top of this file. */
+export function deployedBy(k: Change, m: Change, identityOf: IdentityOf): boolean {
+  return k.deployStamp !== undefined && m.deploy === k.deployStamp && m !== k && samePlace(k, m, identityOf);
+}
+
+/** Whether the operation recorded on `s` (a sync, or a manager's deploy) caused `k`, by the rules at the top of this file. */
 export function causedBy(k: Change, s: Change, identityOf: IdentityOf): boolean {
+  // A change that stamped a deploy id is that deploy's write, or nothing's (as its cause mark says).
+  if (k.deployStamp !== undefined) return deployedBy(k, s, identityOf);
   if (!s.sync || !k.argoApp || k.argoApp !== s.sync.app) return false;
   if (!byArgoController(k)) return false;
-  const here = identityOf(k.clusterId);
-  if (here === undefined || here !== identityOf(s.clusterId)) return false;
+  if (!samePlace(k, s, identityOf)) return false;
   const span = syncSpan(s);
   return span !== undefined && overlaps(knownSpan(k), span);
 }
 
-/** Of the syncs that fit, the one to name (see the top of this file). */
+/** Of the syncs (or deploys) that fit, the one to name (see the top of this file). */
 function preferred(a: Change, b: Change): Change {
+  // A deploy id names its write; a time window only makes it likely.
+  if ((a.deploy !== undefined) !== (b.deploy !== undefined)) return a.deploy !== undefined ? a : b;
+  if (a.deploy !== undefined) return a.at !== b.at ? (a.at > b.at ? a : b) : a.id <= b.id ? a : b;
   const fa = a.sync?.finishedAt !== undefined;
   const fb = b.sync?.finishedAt !== undefined;
   if (fa !== fb) return fa ? a : b;
@@ -133,8 +165,9 @@ function preferred(a: Change, b: Change): Change {
   return a.id <= b.id ? a : b;
 }
 
-/** The same preference over cause marks (a mark's `lo` orders as its sync's startedAt). */
+/** The same preference over cause marks (a mark's `lo` orders as its sync's startedAt, a deploy's as its `at`). */
 function preferredMark(a: CauseMark, b: CauseMark): CauseMark {
+  if (!a.deploy !== !b.deploy) return a.deploy ? a : b;
   if (!a.running !== !b.running) return a.running ? b : a;
   if (a.lo !== b.lo) return a.lo > b.lo ? a : b;
   return a.at <= b.at ? a : b;
@@ -147,10 +180,11 @@ export function causeOf(k: Change, syncs: readonly Change[], identityOf: Identit
   return best;
 }
 
-/** Who a joined change is headed by: the sync's initiator; Argo CD's auto-sync by that name. */
+/** Who a joined change is headed by: the sync's initiator (Argo CD's auto-sync by that name), the deploy's actor. */
 export function syncActor(s: Change): Actor | undefined {
   const a = s.actor;
   if (!a) return undefined;
+  if (!s.sync) return a;
   if (a.kind === 'automation' && a.name === 'automated') {
     return { name: AUTO_SYNC_ACTOR, kind: 'automation', ...(a.via ? { via: a.via } : {}) };
   }
@@ -168,6 +202,9 @@ export function withCause(k: Change, s: Change): Change {
   };
 }
 
+/** A change that records an operation other changes may be traced to: a sync, or a manager's deploy. */
+export const isOperation = (c: Change): boolean => c.sync !== undefined || c.deploy !== undefined;
+
 /**
  * Changes as they are shown: each Kubernetes change a sync caused joined with it, and each sync
  * that caused one of them left out as an item of its own (it is in the joined one's second view).
@@ -180,24 +217,30 @@ export function joinCauses(
   identityOf: IdentityOf,
   candidates: readonly Change[] = [],
 ): Change[] {
-  const syncs = [...changes, ...candidates].filter((c) => c.sync !== undefined);
+  const syncs = [...changes, ...candidates].filter(isOperation);
   if (syncs.length === 0) return [...changes];
   const absorbed = new Set<string>();
   const joined = changes.map((c) => {
-    if (c.sync || c.cause || !c.argoApp) return c;
+    if (c.sync || c.deploy || c.cause || (!c.argoApp && !c.deployStamp)) return c;
     const s = causeOf(c, syncs, identityOf);
     if (!s) return c;
     absorbed.add(s.id);
     return withCause(c, s);
   });
-  return joined.filter((c) => !(c.sync && absorbed.has(c.id)));
+  return joined.filter((c) => !(isOperation(c) && absorbed.has(c.id)));
 }
 
 /**
  * A change's half of a possible pair, for the cell's aggregate (lib/aggregate.ts): a sync, or a
- * write of the Argo CD controller to a job an Application manages; undefined for anything else.
+ * write of the Argo CD controller to a job an Application manages; a manager's deploy, or a
+ * Kubernetes change that stamped a deploy id (marked `deploy`; a stamp wins over a controller
+ * write, should one change be both); undefined for anything else.
  */
 export function causeMarkOf(c: Change): CauseMark | undefined {
+  // A deploy's halves name its id; the span is unused (no time is compared).
+  if (c.deploy !== undefined) return { at: c.at, app: c.deploy, lo: c.at, hi: c.at, sync: 1, deploy: 1 };
+  if (c.deployStamp !== undefined && !c.sync)
+    return { at: c.at, app: c.deployStamp, lo: c.at, hi: c.at, deploy: 1 };
   const span = syncSpan(c);
   if (span && c.sync) {
     const mark: CauseMark = { at: c.at, app: c.sync.app, lo: span[0], hi: span[1], sync: 1 };
@@ -225,7 +268,8 @@ export function pairsSince(aggs: readonly { causes?: readonly CauseMark[] }[], s
     if (w.sync) continue;
     let best: CauseMark | undefined;
     for (const s of syncs)
-      if (s.app === w.app && w.lo <= s.hi && s.lo <= w.hi) best = best ? preferredMark(best, s) : s;
+      if (s.app === w.app && !s.deploy === !w.deploy && (w.deploy || (w.lo <= s.hi && s.lo <= w.hi)))
+        best = best ? preferredMark(best, s) : s;
     if (best) absorbed.add(best);
   }
   return absorbed.size;
@@ -238,7 +282,7 @@ export function joinAcross(
   rules: IdentityRules,
   candidates: readonly Change[] = [],
 ): Change[] {
-  if (!changes.some((c) => c.sync) && candidates.length === 0) return [...changes];
+  if (!changes.some(isOperation) && candidates.length === 0) return [...changes];
   const { byCluster } = clusterIdentities(clusters, rules);
   return joinCauses(changes, (id) => byCluster.get(id)?.id, candidates);
 }
@@ -252,15 +296,17 @@ export const countOnce = (changes: readonly Change[], identityOf: IdentityOf): n
   joinCauses(changes, identityOf).length;
 
 /**
- * The time range in which syncs that could have caused these changes ran, for reading them (a
- * sync that started before the change's window): undefined when none of them could have one.
+ * The time range in which operations that could have caused these changes were recorded (a sync
+ * that started before the change's window; a manager's deploy polled a little before or after),
+ * for reading them: undefined when none of them could have one.
  */
 export function syncLookup(changes: readonly Change[], maxSyncMs = 30 * 60_000): Span | undefined {
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (const c of changes) {
-    if (!c.argoApp || !byArgoController(c)) continue;
-    const [a, b] = knownSpan(c);
+    const stamped = c.deployStamp !== undefined;
+    if (!stamped && (!c.argoApp || !byArgoController(c))) continue;
+    const [a, b] = stamped ? [c.windowStart, c.windowEnd] : knownSpan(c);
     lo = Math.min(lo, a - maxSyncMs);
     hi = Math.max(hi, b + maxSyncMs);
   }

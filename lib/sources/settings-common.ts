@@ -41,6 +41,20 @@ export const regexSource = v.pipe(
   }, 'must be a valid regular expression'),
 );
 
+/**
+ * A Kubernetes annotation key: an optional prefix (a DNS subdomain, at most 253 characters) and
+ * `/`, then a name of at most 63 — letters, digits, `-`, `_`, `.`, beginning and ending with a
+ * letter or digit (Kubernetes' own rule for label and annotation keys).
+ */
+const ANNOTATION_KEY =
+  /^(?:(?=[a-z0-9.-]{1,253}\/)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\/)?(?=.{1,63}$)[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+
+export const annotationKey = v.pipe(
+  v.string(),
+  v.trim(),
+  v.regex(ANNOTATION_KEY, 'must be an annotation key such as forge.example.com/deploy-id'),
+);
+
 const StaticCluster = v.strictObject({
   id: nonEmpty,
   name: v.optional(nonEmpty),
@@ -89,6 +103,12 @@ const COMMON = {
   kinds: v.optional(v.array(v.picklist(KUBERNETES_KINDS)), [...KUBERNETES_KINDS]),
   /** Annotation your deploy tooling stamps with the person who made a change. */
   actorAnnotation: v.optional(v.string()),
+  /**
+   * Annotation a home-grown manager stamps on the workloads it deploys with its deploy's id
+   * (kubernetes, rancher): a change that moves it is traced to that deploy, recorded by the
+   * manager's generic source (`generic.jobs.deployId`; lib/identity/cause.ts).
+   */
+  deployIdAnnotation: v.optional(annotationKey),
   /** Field paths whose changes are not worth recording, e.g. `spec.replicas` under an autoscaler. */
   ignoreFields: v.optional(v.array(nonEmpty), []),
   links: v.optional(Links, {}),

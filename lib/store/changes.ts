@@ -12,6 +12,7 @@
  *         · rf/rl recovered from / what that record cannot tell (absent: seen live)
  *         · sa/ss/sf/sr an Argo CD sync: application, started, finished, revision
  *         · ma the Argo CD application that managed a Kubernetes job
+         · di a home-grown manager's new deploy id · ds the deploy id a Kubernetes change stamped
  *         indexes: at (time ranges, retention) and [c+at] (one cell's history, newest first)
  *   cells n (auto) · clusterId · rowKey · kind · namespace · name · link
  *         indexes: &[clusterId+rowKey], clusterId
@@ -49,6 +50,8 @@ export interface StoredChange {
   sf?: number;
   sr?: string;
   ma?: string;
+  di?: string;
+  ds?: string;
 }
 
 /** One job in one cluster: what a stored change points at. */
@@ -117,6 +120,8 @@ export function encodeChange(change: Change, cell: number): StoredChange {
     if (change.sync.revision !== undefined) out.sr = change.sync.revision;
   }
   if (change.argoApp !== undefined) out.ma = change.argoApp;
+  if (change.deploy !== undefined) out.di = change.deploy;
+  if (change.deployStamp !== undefined) out.ds = change.deployStamp;
   // `cause` is never stored: it is joined when changes are read (lib/identity/cause.ts).
   return out;
 }
@@ -161,6 +166,8 @@ export function decodeChange(s: StoredChange, cell: Cell): Change {
     if (s.sr !== undefined) change.sync.revision = s.sr;
   }
   if (s.ma !== undefined) change.argoApp = s.ma;
+  if (s.di !== undefined) change.deploy = s.di;
+  if (s.ds !== undefined) change.deployStamp = s.ds;
   if (cell.link) change.link = cell.link;
   return change;
 }

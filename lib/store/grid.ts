@@ -59,7 +59,7 @@ export interface PackedCells {
   /**
    * The few cells' cause marks (lib/aggregate.ts CauseMark, lib/identity/cause.ts `pairsSince`),
    * one entry per mark, oldest first within a cell: which cell, [at, lo, hi, flags (1 sync,
-   * 2 running)] and the application (a string index). Absent in a grid packed before they existed.
+   * 2 running, 4 deploy)] and the application or deploy id (a string index). Absent in a grid packed before they existed.
    */
   causeCells?: Uint32Array;
   causes?: Float64Array;
@@ -222,7 +222,7 @@ export function packGrid(
     causeApps: Int32Array.from(causeMarks, ([, m]) => str(m.app)),
   };
   causeMarks.forEach(([, m], i) => {
-    cells.causes?.set([m.at, m.lo, m.hi, (m.sync ? 1 : 0) | (m.running ? 2 : 0)], i * 4);
+    cells.causes?.set([m.at, m.lo, m.hi, (m.sync ? 1 : 0) | (m.running ? 2 : 0) | (m.deploy ? 4 : 0)], i * 4);
   });
   list.forEach((c, k) => {
     cells.at[k] = c.at;
@@ -351,6 +351,7 @@ export function packedCauses(grid: GridRecord, k: number): CauseMark[] {
     };
     if (flags & 1) mark.sync = 1;
     if (flags & 2) mark.running = 1;
+    if (flags & 4) mark.deploy = 1;
     out.push(mark);
   });
   return out;

@@ -90,6 +90,7 @@ const sameLinks = (a: JobLinks | undefined, b: JobLinks | undefined): boolean =>
   a?.partOf === b?.partOf &&
   a?.name === b?.name &&
   a?.argoApp === b?.argoApp &&
+  a?.deployId === b?.deployId &&
   (a?.manages ?? []).join('\n') === (b?.manages ?? []).join('\n');
 
 /**

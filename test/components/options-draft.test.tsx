@@ -15,6 +15,7 @@ const SOURCES: NonNullable<SettingsInput['sources']> = [
     owner: { labelSelector: 'team=shop', namespaces: ['shop', 'cart'], namePattern: '^(checkout|cart)' },
     kinds: ['Deployment', 'CronJob'],
     actorAnnotation: 'example.com/changed-by',
+    deployIdAnnotation: 'forge.example.com/deploy-id',
     ignoreFields: ['spec.replicas', 'containers[*].resources'],
     links: { job: 'https://x.example.com/{cluster}/{name}', user: 'https://x.example.com/u/{user}' },
     enabled: false,
@@ -48,7 +49,13 @@ const SOURCES: NonNullable<SettingsInput['sources']> = [
     apiOrigins: ['https://clusters-us.example.com', 'https://clusters-ap.example.com'],
     generic: {
       clusters: { url: '/api/clusters', list: 'items', id: 'id' },
-      jobs: { url: '/api/clusters/{cluster}/jobs', list: 'items', name: 'name', fields: { image: 'image' } },
+      jobs: {
+        url: '/api/clusters/{cluster}/jobs',
+        list: 'items',
+        name: 'name',
+        fields: { image: 'image' },
+        deployId: 'lastDeploy.id',
+      },
     },
   },
 ];

@@ -18,9 +18,9 @@ export function GenericFields({ form, draft, update, errors }: TypeFieldsProps) 
         help={
           <>
             Where the cluster list and each cluster's job list are, and which paths in their answers hold the
-            id, name, fields, and who changed a job and when. URLs are relative to the base URL; the job URL
-            takes <code>{'{cluster}'}</code>, <code>{'{clusterName}'}</code> and <code>{'{apiBase}'}</code>.
-            See the README, section Settings.
+            id, name, fields, who changed a job and when, and the id of the deploy that changed it (deployId).
+            URLs are relative to the base URL; the job URL takes <code>{'{cluster}'}</code>,{' '}
+            <code>{'{clusterName}'}</code> and <code>{'{apiBase}'}</code>. See the README, section Settings.
           </>
         }
         errors={errors('generic')}

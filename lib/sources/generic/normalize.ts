@@ -183,6 +183,7 @@ export function normalizeItem(
   const changedAt = jobs.changedAt ? parseTime(selectFirst(item, jobs.changedAt)) : undefined;
   const changedBy = actorOf(item, jobs);
   const instance = optionalText(item, jobs.instance);
+  const deployId = optionalText(item, jobs.deployId);
   const rawVersion = optionalText(item, jobs.version);
   const version = rawVersion !== undefined && /^\d+$/.test(rawVersion) ? Number(rawVersion) : undefined;
 
@@ -196,7 +197,7 @@ export function normalizeItem(
     versionToken:
       rawVersion !== undefined
         ? `v${rawVersion}:${health.state}`
-        : `h${stableHash([fields, changedAt ?? null, changedBy?.name ?? null, instance ?? null, health.state])}`,
+        : `h${stableHash([fields, changedAt ?? null, changedBy?.name ?? null, instance ?? null, health.state, ...(deployId !== undefined ? [deployId] : [])])}`,
     fields,
     health,
     observedAt: ctx.now,
@@ -205,6 +206,7 @@ export function normalizeItem(
   if (instance !== undefined) snapshot.instance = instance;
   if (changedAt !== undefined) snapshot.changedAt = changedAt;
   if (changedBy) snapshot.changedBy = changedBy;
+  if (deployId !== undefined) snapshot.deployId = deployId;
 
   const template = ctx.source.links?.job;
   const fromTemplate = template

@@ -64,6 +64,11 @@ const GenericJobs = v.strictObject({
   automationPattern: v.optional(regexSource),
   /** A number that rises with each change; lets the diff count versions skipped between polls. */
   version: v.optional(jsonPath),
+  /**
+   * The id of the deploy that last changed the job, as the manager records it: a Kubernetes change
+   * that stamped the same id (the Kubernetes source's `deployIdAnnotation`) is traced to it.
+   */
+  deployId: v.optional(jsonPath),
   /** A stable identity of this incarnation (a uid): a new one means deleted and re-created. */
   instance: v.optional(jsonPath),
   /** The job's console page, when the API gives one (links.job, when set, wins). */

@@ -13,5 +13,5 @@ export const kubernetesForm: SourceFormSpec = {
   },
   labelSelector: true,
   jobLinkExample: 'https://console.example.com/k8s/ns/{namespace}/deployments/{name}',
-  fieldKeys: ['kinds', 'actorAnnotation'],
+  fieldKeys: ['kinds', 'actorAnnotation', 'deployIdAnnotation'],
 };

@@ -13,6 +13,8 @@
  *   before 3.0; an annotation that names another object means annotation tracking, and no label
  *   is taken instead).
  *   An application outside Argo CD's own namespace is written `<namespace>_<name>`: the name is kept.
+ * - The deploy id a home-grown manager stamps, in the annotation the source's `deployIdAnnotation`
+ *   names (at most 253 characters: an id, not a document).
  */
 import type { JobLinks, KubernetesKind } from '../../model';
 import { pinnedKeys } from '../label-selector';
@@ -56,6 +58,7 @@ export function workloadLinks(
   kind: KubernetesKind,
   metadata: { name: string; namespace: string; labels?: unknown; annotations?: unknown },
   labelSelector: string | undefined,
+  deployIdAnnotation?: string,
 ): JobLinks | undefined {
   const labels = rec(metadata.labels) ?? {};
   const annotations = rec(metadata.annotations) ?? {};
@@ -73,5 +76,8 @@ export function workloadLinks(
   if (partOf) links.partOf = partOf;
   if (name) links.name = name;
   if (argoApp) links.argoApp = argoApp;
+  const deployId = deployIdAnnotation ? annotations[deployIdAnnotation] : undefined;
+  if (typeof deployId === 'string' && deployId !== '' && deployId.length <= MAX_NAME)
+    links.deployId = deployId;
   return Object.keys(links).length ? links : undefined;
 }

@@ -523,7 +523,12 @@ export function normalizeObject(kind: KubernetesKind, obj: KubeObject, ctx: Norm
   if (cause) snapshot.changeCause = cause;
   const link = linkOf(kind, namespace, name, ctx);
   if (link) snapshot.link = link;
-  const links = workloadLinks(kind, obj.metadata, ctx.source.owner?.labelSelector);
+  const links = workloadLinks(
+    kind,
+    obj.metadata,
+    ctx.source.owner?.labelSelector,
+    ctx.source.deployIdAnnotation,
+  );
   if (links) snapshot.links = links;
   return snapshot;
 }

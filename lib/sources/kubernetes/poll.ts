@@ -108,7 +108,12 @@ class ClusterReader {
   private unchanged(kind: KubernetesKind, obj: KubeObject, out: Pick<ListRead, 'unchanged' | 'links'>): void {
     const key = this.keyOf(kind, obj);
     out.unchanged.push(key);
-    const links = workloadLinks(kind, obj.metadata, this.owner.labelSelector);
+    const links = workloadLinks(
+      kind,
+      obj.metadata,
+      this.owner.labelSelector,
+      this.ctx.source.deployIdAnnotation,
+    );
     if (links) out.links.set(key, links);
   }
 

@@ -20,5 +20,5 @@ export const rancherForm: SourceFormSpec = {
   },
   labelSelector: true,
   jobLinkExample: '{base}/dashboard/c/{cluster}/explorer/apps.deployment/{namespace}/{name}',
-  fieldKeys: ['kinds', 'actorAnnotation'],
+  fieldKeys: ['kinds', 'actorAnnotation', 'deployIdAnnotation'],
 };

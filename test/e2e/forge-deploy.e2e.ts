@@ -1,0 +1,157 @@
+/**
+ * A home-grown deploy by alice, end to end: the demo fleet's Forge (a home-grown manager, read
+ * through the generic source) deploys cart into the Rancher fleet's prod-eu-1, applying the
+ * Deployment as field manager `forge` and stamping its deploy id; the built extension (demo build)
+ * watches both, with the demo settings' `deployId` mapping and `deployIdAnnotation`. The deploy
+ * is triggered through the fleet's control API. Tattler must store Forge's change of cart
+ * (alice, the new deploy id) and the Deployment's (the new image, the stamp moved) — and show
+ * them as one: one `cart` row, one `prod-eu-1` column, one change by alice via Forge's deploy
+ * with both views in the cell detail, and an alert badge naming alice that counts the pair once.
+ *
+ * Build first: npm run build:demo.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ExtraSystems, startExtraSystems } from '../../fleet/extra/index';
+import { demoSettings, type Fleet, startFleet } from '../../fleet/index';
+import type { Change, Cluster } from '../../lib/model';
+import {
+  badgeParts,
+  importSettingsThroughOptions,
+  type LaunchedExtension,
+  launchExtension,
+  pollNow,
+  readTable,
+} from './harness';
+import { logInToFleet, logInToHomegrown } from './people';
+import { storedChanges } from './stored';
+
+describe("alice's Forge deploy of cart into the Rancher fleet's prod-eu-1", () => {
+  let fleet: Fleet;
+  let extra: ExtraSystems;
+  let ext: LaunchedExtension;
+  let deployId: string;
+  let image: string;
+  let changes: Change[];
+  let clusters: Cluster[];
+
+  beforeAll(async () => {
+    fleet = await startFleet({ seed: 5, clusters: 4, autoRun: false });
+    extra = await startExtraSystems({
+      seed: 5,
+      rancher: { url: fleet.url, clusters: fleet.clusters(), gitops: fleet.gitops },
+    });
+    ext = await launchExtension();
+    const base = demoSettings(fleet);
+    const forge = extra.settingsFragment().filter((s) => (s as { type: string }).type === 'generic');
+    const settings = { ...base, sources: [...(base.sources ?? []), ...forge], pollIntervalSec: 3600 };
+    expect(await importSettingsThroughOptions(ext, settings)).toMatch(/Imported 2 sources/);
+    const tab = await ext.context.newPage();
+    await logInToFleet(tab, fleet);
+    await logInToHomegrown(tab, extra.urls.homegrown);
+    await tab.close();
+    await pollNow(ext); // baseline
+
+    const res = await fetch(`${fleet.url}/_fleet/apply`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'forge-deploy', cluster: 'prod-eu-1' }),
+    });
+    const applied = (await res.json()) as { lines: string[] };
+    expect(res.status).toBe(200);
+    const said = /^forge: alice deployed cart \((\S+)\) into prod-eu-1 as deploy (d-\d+)$/.exec(
+      applied.lines[0] ?? '',
+    );
+    expect(said, applied.lines.join('\n')).not.toBeNull();
+    [, image, deployId] = said as unknown as [string, string, string];
+    fleet.control.settle();
+
+    await pollNow(ext);
+    [changes, clusters] = await Promise.all([
+      storedChanges((table) => readTable(ext, table)),
+      readTable<Cluster>(ext, 'clusters'),
+    ]);
+  });
+  afterAll(async () => {
+    await ext?.close();
+    await extra?.close();
+    await fleet?.stop();
+  });
+
+  const changesOf = (sourceId: string, name: string) => {
+    const eu = clusters.find((c) => c.sourceId === sourceId && c.name === 'prod-eu-1');
+    expect(eu, `${sourceId} lists prod-eu-1`).toBeDefined();
+    return changes.filter((c) => c.clusterId === eu?.id && c.name === name && !c.recovered);
+  };
+
+  it("stores Forge's change of cart (alice, the deploy id) and the Deployment's (the image, the stamp)", () => {
+    const forge = changesOf('homegrown', 'cart');
+    expect(forge.map((c) => [c.actor?.name, c.deploy])).toEqual([['alice', deployId]]);
+    const kube = changesOf('demo', 'cart');
+    expect(kube).toHaveLength(1);
+    expect(kube[0]?.deployStamp).toBe(deployId);
+    expect(kube[0]?.fields).toContainEqual(expect.objectContaining({ after: image }));
+  });
+
+  describe('in the popup and on the alert page', () => {
+    let popup: Page;
+    beforeAll(async () => {
+      popup = await ext.openPage('popup.html');
+      await popup.setViewportSize({ width: 900, height: 600 });
+      await popup.getByRole('searchbox', { name: /Filter jobs/ }).fill('cart');
+    });
+    afterAll(async () => {
+      await popup?.close();
+    });
+
+    it('shows one cart cell in one prod-eu-1 column, the pair as one change by alice', async () => {
+      const columns = popup.getByRole('columnheader', { name: /^prod-eu-1\b/ });
+      await columns.first().waitFor();
+      expect(await columns.count()).toBe(1);
+      expect(await columns.first().getAttribute('aria-label')).toMatch(/: 1 change in /);
+      const cells = popup.getByRole('gridcell', { name: /^cart in prod-eu-1: / });
+      await cells.first().waitFor();
+      expect(await cells.count()).toBe(1);
+      expect(await cells.first().getAttribute('aria-label')).toMatch(
+        /^cart in prod-eu-1: 1 change, .* by alice$/,
+      );
+    });
+
+    it("opens alice's change with both views: via Forge's deploy, applied by forge", async () => {
+      const cell = popup.getByRole('gridcell', { name: /^cart in prod-eu-1: / }).first();
+      await cell.click();
+      await cell.press('Enter');
+      const detail = popup.getByRole('dialog', { name: /Changes of cart/ });
+      await detail.waitFor();
+      const text = (await detail.textContent()) ?? '';
+      expect(text).toContain(`via Forge deploy ${deployId}`);
+      expect(text).toContain(image);
+      expect(
+        await detail
+          .getByRole('listitem')
+          .filter({ hasText: `deploy ${deployId}` })
+          .count(),
+      ).toBe(1);
+    });
+
+    it('gives the alert on cart in prod-eu-1 a badge naming alice, counting the pair once', async () => {
+      fleet.control.raiseAlert({
+        labels: { alertname: 'CartErrors', cluster: 'prod-eu-1', namespace: 'shop', app: 'cart' },
+        annotations: { summary: 'cart is failing checkouts' },
+      });
+      const page = await ext.context.newPage();
+      await page.goto(fleet.alertUrl);
+      const expand = page.getByRole('button', { name: /(Expand|Collapse) all groups/ });
+      if ((await expand.textContent())?.includes('Expand')) await expand.click();
+      let named: string[] = [];
+      for (let i = 0; i < 100 && named.length === 0; i++) {
+        named = (await badgeParts(page, 'button.badge'))
+          .map((b) => b.label ?? '')
+          .filter((l) => l.includes('(cart in prod-eu-1)'));
+        if (named.length === 0) await page.waitForTimeout(100);
+      }
+      expect(named).toEqual([expect.stringMatching(/^Tattler: 1 change · [^·]+ before · alice, /)]);
+      await page.close();
+    });
+  });
+});
