@@ -14,74 +14,41 @@
 
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExtraSystems, startExtraSystems } from '../../fleet/extra/index';
-import { demoSettings, type Fleet, startFleet } from '../../fleet/index';
+import type { ExtraSystems } from '../../fleet/extra/index';
+import type { Fleet } from '../../fleet/index';
 import type { Change, Cluster } from '../../lib/model';
-import {
-  badgeParts,
-  importSettingsThroughOptions,
-  type LaunchedExtension,
-  launchExtension,
-  pollNow,
-  readTable,
-} from './harness';
-import { logInToArgoCd, logInToFleet } from './people';
-import { storedChanges } from './stored';
+import { alertBadgeLabels, applyEvent, type DeployWorld, readStored, startDeployWorld } from './deploys';
+import { pollNow } from './harness';
+import { logInToArgoCd } from './people';
 
 // biome-ignore lint/suspicious/noExplicitAny: the test reads Argo CD's Application as JSON
 type Loose = any;
 
 describe("carol's Argo CD sync of cart into the Rancher fleet's prod-eu-1", () => {
+  let world: DeployWorld;
   let fleet: Fleet;
   let extra: ExtraSystems;
-  let ext: LaunchedExtension;
   let image: string;
   let changes: Change[];
   let clusters: Cluster[];
 
   beforeAll(async () => {
-    // Four clusters keep each pass short; prod-eu-1 and prod-us-1 are among them.
-    fleet = await startFleet({ seed: 5, clusters: 4, autoRun: false });
-    extra = await startExtraSystems({
-      seed: 5,
-      rancher: { url: fleet.url, clusters: fleet.clusters(), gitops: fleet.gitops },
-    });
-    ext = await launchExtension();
-    const base = demoSettings(fleet);
-    const argocd = extra.settingsFragment().filter((s) => (s as { type: string }).type === 'argocd');
-    // Passes run when the test asks: an alarm's pass in the middle of the sync would split it in two.
-    const settings = { ...base, sources: [...(base.sources ?? []), ...argocd], pollIntervalSec: 3600 };
-    expect(await importSettingsThroughOptions(ext, settings)).toMatch(/Imported 2 sources/);
-    const tab = await ext.context.newPage();
-    await logInToFleet(tab, fleet);
-    await logInToArgoCd(tab, extra.urls.argocd);
-    await tab.close();
-    await pollNow(ext); // baseline
+    world = await startDeployWorld('argocd', (tab, systems) => logInToArgoCd(tab, systems.urls.argocd));
+    ({ fleet, extra } = world);
 
     // carol presses Sync through the fleet's control API (the scenario's argo-sync event).
-    const res = await fetch(`${fleet.url}/_fleet/apply`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'argo-sync', cluster: 'prod-eu-1' }),
-    });
-    const applied = (await res.json()) as { lines: string[] };
-    expect(res.status).toBe(200);
-    const tag = /^carol synced cart-prod-eu-1 in Argo CD \(cart:(\S+)\)$/.exec(applied.lines[0] ?? '')?.[1];
-    expect(tag, applied.lines.join('\n')).toBeDefined();
+    const lines = await applyEvent(fleet, 'argo-sync', 'prod-eu-1');
+    const tag = /^carol synced cart-prod-eu-1 in Argo CD \(cart:(\S+)\)$/.exec(lines[0] ?? '')?.[1];
+    expect(tag, lines.join('\n')).toBeDefined();
     image = `registry.example.com/shop/cart:${tag}`;
     await extra.argocd.idle();
     fleet.control.settle(); // the Deployment's controllers converge before Tattler looks
 
-    await pollNow(ext);
-    [changes, clusters] = await Promise.all([
-      storedChanges((table) => readTable(ext, table)),
-      readTable<Cluster>(ext, 'clusters'),
-    ]);
+    await pollNow(world.ext);
+    [changes, clusters] = await readStored(world.ext);
   });
   afterAll(async () => {
-    await ext?.close();
-    await extra?.close();
-    await fleet?.stop();
+    await world?.close();
   });
 
   const app = (): Loose => extra.argocd.app('cart-prod-eu-1');
@@ -130,7 +97,7 @@ describe("carol's Argo CD sync of cart into the Rancher fleet's prod-eu-1", () =
   describe('in the popup and on the alert page', () => {
     let popup: Page;
     beforeAll(async () => {
-      popup = await ext.openPage('popup.html');
+      popup = await world.ext.openPage('popup.html');
       await popup.setViewportSize({ width: 900, height: 600 });
       await popup.getByRole('searchbox', { name: /Filter jobs/ }).fill('cart');
     });
@@ -174,23 +141,13 @@ describe("carol's Argo CD sync of cart into the Rancher fleet's prod-eu-1", () =
     });
 
     it('gives the alert on cart in prod-eu-1 a badge naming carol, counting the pair once', async () => {
-      fleet.control.raiseAlert({
-        labels: { alertname: 'CartErrors', cluster: 'prod-eu-1', namespace: 'shop', app: 'cart' },
-        annotations: { summary: 'cart is failing checkouts' },
-      });
-      const page = await ext.context.newPage();
-      await page.goto(fleet.alertUrl);
-      const expand = page.getByRole('button', { name: /(Expand|Collapse) all groups/ });
-      if ((await expand.textContent())?.includes('Expand')) await expand.click();
-      let named: string[] = [];
-      for (let i = 0; i < 100 && named.length === 0; i++) {
-        named = (await badgeParts(page, 'button.badge'))
-          .map((b) => b.label ?? '')
-          .filter((l) => l.includes('(cart in prod-eu-1)'));
-        if (named.length === 0) await page.waitForTimeout(100);
-      }
+      const named = await alertBadgeLabels(
+        world.ext,
+        fleet,
+        { alertname: 'CartErrors', cluster: 'prod-eu-1', namespace: 'shop', app: 'cart' },
+        'cart in prod-eu-1',
+      );
       expect(named).toEqual([expect.stringMatching(/^Tattler: 1 change · [^·]+ before · carol, /)]);
-      await page.close();
     });
   });
 });

@@ -12,70 +12,39 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExtraSystems, startExtraSystems } from '../../fleet/extra/index';
-import { demoSettings, type Fleet, startFleet } from '../../fleet/index';
+import type { Fleet } from '../../fleet/index';
 import type { Change, Cluster } from '../../lib/model';
-import {
-  badgeParts,
-  importSettingsThroughOptions,
-  type LaunchedExtension,
-  launchExtension,
-  pollNow,
-  readTable,
-} from './harness';
-import { logInToFleet, logInToHomegrown } from './people';
-import { storedChanges } from './stored';
+import { alertBadgeLabels, applyEvent, type DeployWorld, readStored, startDeployWorld } from './deploys';
+import { pollNow } from './harness';
+import { logInToHomegrown } from './people';
 
 describe("alice's Forge deploy of cart into the Rancher fleet's prod-eu-1", () => {
+  let world: DeployWorld;
   let fleet: Fleet;
-  let extra: ExtraSystems;
-  let ext: LaunchedExtension;
   let deployId: string;
   let image: string;
   let changes: Change[];
   let clusters: Cluster[];
 
   beforeAll(async () => {
-    fleet = await startFleet({ seed: 5, clusters: 4, autoRun: false });
-    extra = await startExtraSystems({
-      seed: 5,
-      rancher: { url: fleet.url, clusters: fleet.clusters(), gitops: fleet.gitops },
-    });
-    ext = await launchExtension();
-    const base = demoSettings(fleet);
-    const forge = extra.settingsFragment().filter((s) => (s as { type: string }).type === 'generic');
-    const settings = { ...base, sources: [...(base.sources ?? []), ...forge], pollIntervalSec: 3600 };
-    expect(await importSettingsThroughOptions(ext, settings)).toMatch(/Imported 2 sources/);
-    const tab = await ext.context.newPage();
-    await logInToFleet(tab, fleet);
-    await logInToHomegrown(tab, extra.urls.homegrown);
-    await tab.close();
-    await pollNow(ext); // baseline
-
-    const res = await fetch(`${fleet.url}/_fleet/apply`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'forge-deploy', cluster: 'prod-eu-1' }),
-    });
-    const applied = (await res.json()) as { lines: string[] };
-    expect(res.status).toBe(200);
-    const said = /^forge: alice deployed cart \((\S+)\) into prod-eu-1 as deploy (d-\d+)$/.exec(
-      applied.lines[0] ?? '',
+    world = await startDeployWorld('generic', (tab, systems) =>
+      logInToHomegrown(tab, systems.urls.homegrown),
     );
-    expect(said, applied.lines.join('\n')).not.toBeNull();
+    fleet = world.fleet;
+
+    const lines = await applyEvent(fleet, 'forge-deploy', 'prod-eu-1');
+    const said = /^forge: alice deployed cart \((\S+)\) into prod-eu-1 as deploy (d-\d+)$/.exec(
+      lines[0] ?? '',
+    );
+    expect(said, lines.join('\n')).not.toBeNull();
     [, image, deployId] = said as unknown as [string, string, string];
     fleet.control.settle();
 
-    await pollNow(ext);
-    [changes, clusters] = await Promise.all([
-      storedChanges((table) => readTable(ext, table)),
-      readTable<Cluster>(ext, 'clusters'),
-    ]);
+    await pollNow(world.ext);
+    [changes, clusters] = await readStored(world.ext);
   });
   afterAll(async () => {
-    await ext?.close();
-    await extra?.close();
-    await fleet?.stop();
+    await world?.close();
   });
 
   const changesOf = (sourceId: string, name: string) => {
@@ -96,7 +65,7 @@ describe("alice's Forge deploy of cart into the Rancher fleet's prod-eu-1", () =
   describe('in the popup and on the alert page', () => {
     let popup: Page;
     beforeAll(async () => {
-      popup = await ext.openPage('popup.html');
+      popup = await world.ext.openPage('popup.html');
       await popup.setViewportSize({ width: 900, height: 600 });
       await popup.getByRole('searchbox', { name: /Filter jobs/ }).fill('cart');
     });
@@ -135,23 +104,13 @@ describe("alice's Forge deploy of cart into the Rancher fleet's prod-eu-1", () =
     });
 
     it('gives the alert on cart in prod-eu-1 a badge naming alice, counting the pair once', async () => {
-      fleet.control.raiseAlert({
-        labels: { alertname: 'CartErrors', cluster: 'prod-eu-1', namespace: 'shop', app: 'cart' },
-        annotations: { summary: 'cart is failing checkouts' },
-      });
-      const page = await ext.context.newPage();
-      await page.goto(fleet.alertUrl);
-      const expand = page.getByRole('button', { name: /(Expand|Collapse) all groups/ });
-      if ((await expand.textContent())?.includes('Expand')) await expand.click();
-      let named: string[] = [];
-      for (let i = 0; i < 100 && named.length === 0; i++) {
-        named = (await badgeParts(page, 'button.badge'))
-          .map((b) => b.label ?? '')
-          .filter((l) => l.includes('(cart in prod-eu-1)'));
-        if (named.length === 0) await page.waitForTimeout(100);
-      }
+      const named = await alertBadgeLabels(
+        world.ext,
+        fleet,
+        { alertname: 'CartErrors', cluster: 'prod-eu-1', namespace: 'shop', app: 'cart' },
+        'cart in prod-eu-1',
+      );
       expect(named).toEqual([expect.stringMatching(/^Tattler: 1 change · [^·]+ before · alice, /)]);
-      await page.close();
     });
   });
 });

@@ -13,8 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExtraSystems, startExtraSystems } from '../../fleet/extra/index';
 import { demoSettings, type Fleet, startFleet } from '../../fleet/index';
 import type { Cluster } from '../../lib/model';
+import { alertBadgeLabels } from './deploys';
 import {
-  badgeParts,
   importSettingsThroughOptions,
   type LaunchedExtension,
   launchExtension,
@@ -113,27 +113,17 @@ describe('one prod-eu-1 across Rancher, Argo CD and a home-grown manager', () =>
   });
 
   it('gives an alert naming prod-eu-1 and cart one answer, naming carol', async () => {
-    fleet.control.raiseAlert({
-      labels: { alertname: 'ShopErrorBudgetBurn', cluster: 'prod-eu-1', namespace: 'shop', app: 'cart' },
-      annotations: { summary: 'error budget burning fast' },
-    });
-    const page = await ext.context.newPage();
-    await page.goto(fleet.alertUrl);
-    const expand = page.getByRole('button', { name: /(Expand|Collapse) all groups/ });
-    if ((await expand.textContent())?.includes('Expand')) await expand.click();
-    let named: string[] = [];
-    for (let i = 0; i < 100 && named.length === 0; i++) {
-      named = (await badgeParts(page, 'button.badge'))
-        .map((b) => b.label ?? '')
-        .filter((l) => l.includes('(cart in prod-eu-1)'));
-      if (named.length === 0) await page.waitForTimeout(100);
-    }
+    const named = await alertBadgeLabels(
+      ext,
+      fleet,
+      { alertname: 'ShopErrorBudgetBurn', cluster: 'prod-eu-1', namespace: 'shop', app: 'cart' },
+      'cart in prod-eu-1',
+    );
     // One badge: carol's sync ranked first, dave's edit of pricing (same cluster) counted with it.
     expect(named).toEqual([
       expect.stringMatching(
         /^Tattler: 2 changes · [^·]+ before · carol, same job, same cluster \(cart in prod-eu-1\)\. /,
       ),
     ]);
-    await page.close();
   });
 });
