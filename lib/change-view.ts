@@ -122,7 +122,7 @@ export interface ChangeView {
    * the Application's change as it is shown — and the actor the Kubernetes API named for the
    * change itself (the controller). `actor` is then the sync's.
    */
-  cause?: { sync: ChangeView; direct?: Actor };
+  cause?: { operation: ChangeView; direct?: Actor };
 }
 
 /** A change's cluster, by id: what a view of the sync that caused it is shown with. */
@@ -148,11 +148,11 @@ export function changeViewOf(
     fields: change.fields,
   };
   const mark = markOf(change);
-  const sync = change.cause?.sync;
-  const syncCluster = sync ? clusterOf(sync.clusterId) : undefined;
-  // The person who synced is a user of Argo CD: their jobs are there, through its template.
-  const userLink = sync
-    ? userJobsLink({ ...sync, actor: change.actor }, syncCluster, settings)
+  const op = change.cause?.operation;
+  const opCluster = op ? clusterOf(op.clusterId) : undefined;
+  // The person who synced (or deployed) is a user of that system: their jobs are there, through its template.
+  const userLink = op
+    ? userJobsLink({ ...op, actor: change.actor }, opCluster, settings)
     : userJobsLink(change, cluster, settings);
   if (change.reportedAt !== undefined) view.reportedAt = change.reportedAt;
   if (change.actor) view.actor = change.actor;
@@ -173,9 +173,9 @@ export function changeViewOf(
     view.deploy = { id: change.deploy, ...(manager ? { manager } : {}) };
   }
   if (userLink) view.userLink = userLink;
-  if (sync) {
-    const { cause: _, ...own } = changeViewOf(sync, syncCluster, settings);
-    view.cause = { sync: own, ...(change.cause?.direct ? { direct: change.cause.direct } : {}) };
+  if (op) {
+    const { cause: _, ...own } = changeViewOf(op, opCluster, settings);
+    view.cause = { operation: own, ...(change.cause?.direct ? { direct: change.cause.direct } : {}) };
   }
   return view;
 }
@@ -337,15 +337,15 @@ export function changeParts(change: ChangeView, remote: Remote = asIs): ChangePa
   const parts: ChangeParts = { type: CHANGE_TYPE_WORDS[change.type], fields: change.fields, links: [] };
   if (change.mark === 'degraded') parts.degraded = DEGRADED_TEXT;
   if (actor) parts.actor = { name: remote(actor.name), kind: actorKindText(actor, remote) };
-  const sync = change.cause?.sync;
-  if (sync) {
+  const op = change.cause?.operation;
+  if (op) {
     const direct = change.cause?.direct;
-    const versions = versionsText(sync);
+    const versions = versionsText(op);
     parts.sync = {
-      provenance: syncProvenanceText(sync, remote),
+      provenance: syncProvenanceText(op, remote),
       ...(direct ? { direct: directActorText(direct, remote) } : {}),
-      title: `${sync.kind} ${remote(sync.name)} in ${remote(sync.clusterName)}`,
-      fields: sync.fields,
+      title: `${op.kind} ${remote(op.name)} in ${remote(op.clusterName)}`,
+      fields: op.fields,
       ...(versions ? { versions } : {}),
     };
   }
@@ -364,12 +364,15 @@ export function changeParts(change: ChangeView, remote: Remote = asIs): ChangePa
   if (change.changeCause) parts.cause = `Cause: ${remote(change.changeCause)}`;
   const open = consoleLink(change);
   if (open) parts.links.push({ text: consoleLinkText(change, remote), href: open });
-  const openSync = sync ? consoleLink(sync) : undefined;
-  if (sync && openSync && openSync !== open)
+  const openOp = op ? consoleLink(op) : undefined;
+  if (op && openOp && openOp !== open) {
+    // A deploy's console is its manager's (named as its source is), a sync's Argo CD's.
+    const where = op.sync ? 'Argo CD' : (op.deploy?.manager ?? 'its manager');
     parts.links.push({
-      text: `Open the ${sync.kind} ${remote(sync.sync?.app ?? sync.name)} in Argo CD`,
-      href: openSync,
+      text: `Open the ${op.kind} ${remote(op.sync?.app ?? op.name)} in ${remote(where)}`,
+      href: openOp,
     });
+  }
   const jobs = actor ? safeHttpUrl(change.userLink) : undefined;
   if (jobs && actor) parts.links.push({ text: userLinkText(actor, remote), href: jobs });
   return parts;

@@ -93,7 +93,7 @@ function cell(value: Cell): string {
 export function changesToCsv(changes: readonly Change[], names: ClusterNames = {}): string {
   const rows: string[] = [CSV_COLUMNS.join(',')];
   for (const c of sortOldestFirst(changes)) {
-    const sync = c.cause?.sync;
+    const op = c.cause?.operation;
     const values: Record<(typeof CSV_COLUMNS)[number], Cell> = {
       at: iso(c.at),
       type: c.type,
@@ -118,13 +118,13 @@ export function changesToCsv(changes: readonly Change[], names: ClusterNames = {
         : undefined,
       changeCause: c.changeCause,
       link: c.link,
-      syncedVia: sync
-        ? syncProvenanceText({ ...sync, deploy: sync.deploy !== undefined ? { id: sync.deploy } : undefined })
+      syncedVia: op
+        ? syncProvenanceText({ ...op, deploy: op.deploy !== undefined ? { id: op.deploy } : undefined })
         : undefined,
       appliedBy: c.cause?.direct?.name,
-      syncFields: sync ? fieldsSummary(sync) : undefined,
-      syncLink: sync?.link,
-      syncId: sync?.id,
+      syncFields: op ? fieldsSummary(op) : undefined,
+      syncLink: op?.link,
+      syncId: op?.id,
       id: c.id,
     };
     rows.push(CSV_COLUMNS.map((k) => cell(values[k])).join(','));

@@ -349,7 +349,7 @@ export interface ChangeCause {
    * The change that recorded the operation, in its own view: the Application's change with the
    * sync (revision, link), or the manager's job change with the deploy (Change.deploy).
    */
-  sync: Change;
+  operation: Change;
   /** The actor the Kubernetes API reported for the change itself (`argocd-controller`, `forge`: a client name). */
   direct?: Actor;
 }

@@ -76,9 +76,9 @@ function expectPaired(list: readonly Change[]) {
   expect(one.fields).toEqual([
     { path: 'containers[cart].image', before: 'shop/cart:2.0.1', after: 'shop/cart:2.1.0' },
   ]);
-  expect(one.cause?.sync.id).toBe(APPLICATION_CHANGE.id);
-  expect(one.cause?.sync.sync?.revision).toBe(REVISION);
-  expect(one.cause?.sync.fields.find((f) => f.path === 'sync.revision')?.after).toBe(REVISION);
+  expect(one.cause?.operation.id).toBe(APPLICATION_CHANGE.id);
+  expect(one.cause?.operation.sync?.revision).toBe(REVISION);
+  expect(one.cause?.operation.fields.find((f) => f.path === 'sync.revision')?.after).toBe(REVISION);
 }
 
 describe('cause across sources, whichever record is stored first', () => {
@@ -115,7 +115,7 @@ describe('cause across sources, whichever record is stored first', () => {
       const result = answer.results[0];
       expect(result?.ranked.map((r) => r.id)).toEqual([DEPLOYMENT_CHANGE.id]);
       expect(result?.headline).toMatchObject({ count: 1, actor: 'carol' });
-      expect(answer.changes[DEPLOYMENT_CHANGE.id]?.cause?.sync.link).toBe(APPLICATION_CHANGE.link);
+      expect(answer.changes[DEPLOYMENT_CHANGE.id]?.cause?.operation.link).toBe(APPLICATION_CHANGE.link);
 
       // The export: one record, with both views.
       const exported = JSON.parse(
@@ -191,7 +191,7 @@ describe('cause across sources, at the edge of an alert’s window', () => {
       { lookBackMs },
     );
     expect(answer.results[0]?.headline).toMatchObject({ count: 1, actor: 'carol' });
-    expect(answer.changes[late.id]?.cause?.sync.id).toBe(APPLICATION_CHANGE.id);
+    expect(answer.changes[late.id]?.cause?.operation.id).toBe(APPLICATION_CHANGE.id);
     await db.delete();
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  changeParts,
   changeViewOf,
   clockText,
   fieldChangeText,
@@ -86,5 +87,40 @@ describe('a cluster clock that is off', () => {
       "The cluster's clock is 12 s behind this browser's; its reported times were read accordingly.",
     );
     expect(clockText(5 * 60_000)).toMatch(/is 5 min ahead of this browser's/);
+  });
+});
+
+describe('a change a manager caused', () => {
+  const forgeSettings = { sources: [{ id: 'forge', name: 'Forge', links: {} }] } as never;
+  const stamped = (operation: Change) =>
+    change({
+      link: 'https://rancher.example/cart',
+      actor: { name: 'alice', kind: 'person' },
+      cause: { operation, direct: { name: 'forge', kind: 'client', via: 'managedFields' } },
+    });
+
+  it("links the manager's console under the manager's name, not Argo CD's", () => {
+    const deploy = change({
+      clusterId: 'forge/eu',
+      kind: 'ForgeJob',
+      name: 'cart',
+      deploy: 'd-1234',
+      link: 'https://forge.example/jobs/cart',
+    });
+    const parts = changeParts(changeViewOf(stamped(deploy), undefined, forgeSettings));
+    expect(parts.sync?.provenance).toBe('via Forge deploy d-1234');
+    expect(parts.links.map((l) => l.text)).toContain('Open the ForgeJob cart in Forge');
+  });
+
+  it('links an Argo CD sync as the Application in Argo CD', () => {
+    const sync = change({
+      clusterId: 'argocd/eu',
+      kind: 'Application',
+      name: 'cart',
+      sync: { app: 'cart-prod-eu-1', startedAt: 1 },
+      link: 'https://argocd.example/applications/argocd/cart-prod-eu-1',
+    });
+    const parts = changeParts(changeViewOf(stamped(sync), undefined, forgeSettings));
+    expect(parts.links.map((l) => l.text)).toContain('Open the Application cart-prod-eu-1 in Argo CD');
   });
 });

@@ -136,7 +136,7 @@ describe('compact changes', () => {
     for (const c of [sync, running, effect, deploy, stamped])
       expect(decodeChange(encodeChange(c, 1), cellOf(c))).toEqual(c);
     // A cause is what a read joins (lib/identity/cause.ts): storing it would freeze a guess.
-    const joined = { ...effect, cause: { sync } };
+    const joined = { ...effect, cause: { operation: sync } };
     expect(decodeChange(encodeChange(joined, 1), cellOf(effect))).toEqual(effect);
   });
 });

@@ -186,8 +186,8 @@ function expectPaired(list: readonly Change[]) {
   expect(one.fields).toEqual([
     { path: 'containers[cart].image', before: 'shop/cart:2.0.1', after: 'shop/cart:2.1.0' },
   ]);
-  expect(one.cause?.sync.id).toBe(FORGE_CHANGE.id);
-  expect(one.cause?.sync.deploy).toBe('d-1234');
+  expect(one.cause?.operation.id).toBe(FORGE_CHANGE.id);
+  expect(one.cause?.operation.deploy).toBe('d-1234');
 }
 
 describe('the records as Tattler makes them', () => {

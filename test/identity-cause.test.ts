@@ -81,7 +81,7 @@ describe('cause across sources: the rule', () => {
     const [joined, ...rest] = joinCauses([k, s], identityOf);
     expect(rest).toEqual([]);
     expect(joined?.actor).toEqual(s.actor);
-    expect(joined?.cause).toEqual({ sync: s, direct: k.actor });
+    expect(joined?.cause).toEqual({ operation: s, direct: k.actor });
     expect(joined?.fields).toEqual(k.fields);
     expect(countOnce([k, s], identityOf)).toBe(1);
   });

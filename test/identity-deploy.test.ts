@@ -81,7 +81,7 @@ describe('cause across sources: a home-grown manager’s deploy id', () => {
     const [one] = shown as [Change];
     expect(one.id).toBe(k.id);
     expect(one.actor).toEqual(m.actor);
-    expect(one.cause).toEqual({ sync: m, direct: k.actor });
+    expect(one.cause).toEqual({ operation: m, direct: k.actor });
     expect(one.fields).toEqual(k.fields);
   });
 
@@ -100,7 +100,7 @@ describe('cause across sources: a home-grown manager’s deploy id', () => {
       expect(shown.map((c) => [c.actor?.name, c.cause?.direct?.name])).toEqual([['alice', 'forge']]);
     }
     // The manager's record read for the purpose only (it is outside what a detail read).
-    expect(joinCauses([applied()], identityOf, [m])[0]?.cause?.sync).toBe(m);
+    expect(joinCauses([applied()], identityOf, [m])[0]?.cause?.operation).toBe(m);
   });
 
   it('keeps a hand edit after the deploy, the stamp left standing, as its own', () => {

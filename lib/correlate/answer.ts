@@ -100,8 +100,8 @@ function messageViewOf(
   view.fields = change.fields.slice(0, MAX_FIELDS).map(trimField);
   if (change.fields.length > MAX_FIELDS) view.moreFields = change.fields.length - MAX_FIELDS;
   if (view.changeCause) view.changeCause = view.changeCause.slice(0, MAX_TEXT);
-  const sync = view.cause?.sync;
-  if (sync) sync.fields = sync.fields.slice(0, MAX_FIELDS).map(trimField);
+  const op = view.cause?.operation;
+  if (op) op.fields = op.fields.slice(0, MAX_FIELDS).map(trimField);
   return view;
 }
 

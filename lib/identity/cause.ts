@@ -53,7 +53,7 @@
  * id — K is traced to one of them, and the others stay items of their own.
  *
  * The result is one change with two views: K with the sync's actor (Argo CD's auto-sync is
- * "Argo CD auto-sync", not a person), the sync itself (`cause.sync`: the Application's change, its
+ * "Argo CD auto-sync", not a person), the sync itself (`cause.operation`: the Application's change, its
  * revision and link) and K's own actor kept as the direct one (`cause.direct`); for a deploy, the
  * manager's actor ("alice, via Forge deploy d-1234"), M as the second view, K's own as the direct.
  * Joined on reading, never stored (lib/store/changes.ts), so it holds whichever record arrived
@@ -198,7 +198,7 @@ export function withCause(k: Change, s: Change): Change {
   return {
     ...rest,
     ...(actor ? { actor } : {}),
-    cause: { sync: s, ...(direct ? { direct } : {}) },
+    cause: { operation: s, ...(direct ? { direct } : {}) },
   };
 }
 

@@ -119,7 +119,7 @@ describe("a Forge deploy into the Rancher fleet's prod-eu-1", () => {
     expect(k?.deployStamp).toBe(id);
     expect(m?.deploy).toBe(id);
     const shown = joinCauses([k, m] as Change[], () => 'prod-eu-1');
-    expect(shown.map((c) => [c.actor?.name, c.cause?.sync.deploy])).toEqual([['alice', id]]);
+    expect(shown.map((c) => [c.actor?.name, c.cause?.operation.deploy])).toEqual([['alice', id]]);
   });
 
   it('says so, and applies nothing, when Forge does not deploy into the fleet', async () => {
