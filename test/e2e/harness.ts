@@ -108,7 +108,12 @@ export async function importSettingsThroughOptions(
   const page = await ext.openPage('options.html');
   await page.getByLabel('Settings JSON').fill(JSON.stringify(settings, null, 2));
   await page.getByRole('button', { name: 'Import' }).click();
-  const outcome = page.getByRole('status').or(page.getByRole('alert'));
+  // While the browser answers the host-access request, the page says it is asking; that is not
+  // the outcome (the request may take a moment under load even where access is already granted).
+  const outcome = page
+    .getByRole('status')
+    .or(page.getByRole('alert'))
+    .filter({ hasNotText: /is asking whether Tattler may read/ });
   await outcome.first().waitFor();
   const text = (await outcome.first().textContent()) ?? '';
   await closeTab(page);
