@@ -97,7 +97,7 @@ export function useOptionsStore(io: OptionsIo): OptionsStore {
         });
       }
       const before = current.current;
-      const asked = permissionsToAsk(before, parsed.value, missingRef.current);
+      const asked = permissionsToAsk(before, parsed.value, missingRef.current, io.declaredOrigins);
       // Before any await: browsers grant host access only inside the user's gesture.
       const asking = asked.length ? io.permissions.request({ origins: asked }) : Promise.resolve(true);
       if (asked.length) onAsk?.(asked);

@@ -145,6 +145,23 @@ describe('permission plan', () => {
     expect(permissionsToAsk(undefined, settings([demo]))).toEqual(['http://127.0.0.1/*']);
   });
 
+  it('never asks for what the manifest already holds, written as the manifest writes it', () => {
+    const declared = ['*://127.0.0.1/*', '*://localhost/*'];
+    expect(permissionsToAsk(undefined, settings([demo, a]), new Set(), declared)).toEqual([
+      'https://a.example.com/*',
+    ]);
+    // A scheme the pattern names is only that scheme; another host is another origin.
+    expect(permissionsToAsk(undefined, settings([demo]), new Set(), ['https://127.0.0.1/*'])).toEqual([
+      'http://127.0.0.1/*',
+    ]);
+  });
+
+  it('never gives back what the manifest declares with a scheme wildcard', () => {
+    expect(permissionsToRelease(settings([a, demo]), settings([]), ['*://127.0.0.1/*'])).toEqual([
+      'https://a.example.com/*',
+    ]);
+  });
+
   it('gives back what nothing reads, never what the manifest declares', () => {
     const declared = ['http://127.0.0.1/*'];
     expect(permissionsToRelease(settings([a, b, demo]), settings([b]), declared)).toEqual([

@@ -11,7 +11,10 @@ import { openSecretStore } from '../../lib/secret-store';
 import { SETTINGS_KEY, type SettingsInput } from '../../lib/settings';
 import { adapterFor } from '../../lib/sources/registry';
 
-export const DECLARED = ['http://127.0.0.1/*', 'http://localhost/*'];
+/** The demo build's host permissions, as its manifest writes them (wxt.config.ts). */
+export const DECLARED = ['*://127.0.0.1/*', '*://localhost/*'];
+/** What the browser reports as held for them (`permissions.contains` takes each scheme). */
+const DECLARED_HELD = DECLARED.flatMap((d) => [d.replace('*://', 'http://'), d.replace('*://', 'https://')]);
 
 export interface FakeIo extends OptionsIo {
   data: Record<string, unknown>;
@@ -33,7 +36,7 @@ export function fakeIo(
 ): FakeIo {
   const data: Record<string, unknown> = {};
   if (options.settings) data[SETTINGS_KEY] = structuredClone(options.settings);
-  const granted = new Set([...DECLARED, ...(options.granted ?? [])]);
+  const granted = new Set([...DECLARED_HELD, ...(options.granted ?? [])]);
   const set = vi.fn(async (items: Record<string, unknown>) => {
     Object.assign(data, structuredClone(items));
   });
