@@ -306,14 +306,14 @@ export function buildHeatIndex(input: HeatInput): HeatIndex {
   // A column's figure and the grid's total count a pair once too: both halves of a pair are in
   // one cluster identity, one column. Only the cells that hold cause marks are looked at.
   if (grid?.cells.causeCells?.length) {
-    const marked = new Set(grid.cells.causeCells);
     const byColumn = new Map<number, { causes: ReturnType<typeof packedCauses> }[]>();
     for (const [at, active] of cells.active)
       for (const part of partsOf(active)) {
-        if (!marked.has(part.k)) continue;
+        const causes = packedCauses(grid, part.k);
+        if (causes.length === 0) continue;
         const c = at % cells.width;
         const list = byColumn.get(c) ?? [];
-        list.push({ causes: packedCauses(grid, part.k) });
+        list.push({ causes });
         byColumn.set(c, list);
       }
     for (const [c, aggs] of byColumn) {

@@ -292,13 +292,26 @@ export function packedCountSince(grid: GridRecord, k: number, since: number): nu
 }
 
 /** Where cell k's sparse entries are (built once per grid read). */
-const sparse = new WeakMap<GridRecord, { marks: Map<number, number>; rollouts: Map<number, number> }>();
-function sparseOf(grid: GridRecord) {
+interface SparseIndex {
+  marks: Map<number, number>;
+  rollouts: Map<number, number>;
+  /** Cell k's entries in the cause arrays, in order (a cell may hold several). */
+  causes: Map<number, number[]>;
+}
+const sparse = new WeakMap<GridRecord, SparseIndex>();
+function sparseOf(grid: GridRecord): SparseIndex {
   let s = sparse.get(grid);
   if (!s) {
+    const causes = new Map<number, number[]>();
+    grid.cells.causeCells?.forEach((k, i) => {
+      const list = causes.get(k);
+      if (list) list.push(i);
+      else causes.set(k, [i]);
+    });
     s = {
       marks: new Map(Array.from(grid.cells.markCells, (k, i) => [k, i])),
       rollouts: new Map(Array.from(grid.cells.rolloutCells, (k, i) => [k, i])),
+      causes,
     };
     sparse.set(grid, s);
   }
@@ -337,11 +350,11 @@ export function packedRollout(grid: GridRecord, k: number): RolloutMark | undefi
 
 /** Cell k's cause marks, oldest first (none in a grid packed before they existed). */
 export function packedCauses(grid: GridRecord, k: number): CauseMark[] {
-  const { causeCells, causes, causeApps } = grid.cells;
+  const { causes, causeApps } = grid.cells;
   const out: CauseMark[] = [];
-  if (!causeCells || !causes || !causeApps) return out;
-  causeCells.forEach((cell, i) => {
-    if (cell !== k) return;
+  if (!causes || !causeApps) return out;
+  // Through the index, not a scan: a service cell asks for each of its jobs' cells in each column.
+  for (const i of sparseOf(grid).causes.get(k) ?? []) {
     const flags = causes[i * 4 + 3] as number;
     const mark: CauseMark = {
       at: causes[i * 4] as number,
@@ -353,7 +366,7 @@ export function packedCauses(grid: GridRecord, k: number): CauseMark[] {
     if (flags & 2) mark.running = 1;
     if (flags & 4) mark.deploy = 1;
     out.push(mark);
-  });
+  }
   return out;
 }
 
