@@ -6,17 +6,14 @@
  * stored: the log holds the two records as they were observed.
  */
 import { describe, expect, it } from 'vitest';
-import { countSince } from '../lib/aggregate';
 import { answerCorrelate } from '../lib/correlate/query';
 import { openDb, type TattlerDb } from '../lib/db';
 import { exportHistory } from '../lib/history';
-import { pairsSince } from '../lib/identity/cause';
 import { identityRulesOf } from '../lib/identity/clusters';
 import type { Change } from '../lib/model';
 import { popupData } from '../lib/popup-data';
-import { allChanges } from '../lib/store/changes';
-import { packedAgg, readGrid } from '../lib/store/grid';
 import { putChanges, putJobs } from '../lib/store/write';
+import { expectGridCountsPairOnce, expectStoredAsObserved } from './cause-checks';
 import {
   APPLICATION,
   APPLICATION_CHANGE,
@@ -124,17 +121,13 @@ describe('cause across sources, whichever record is stored first', () => {
       expectPaired(exported);
 
       // The grid: the two cells, merged into one (a service in one place), count the pair once.
-      const grid = await readGrid(db);
-      if (!grid) throw new Error('no grid');
-      const aggs = Array.from({ length: grid.cells.count }, (_, k) => packedAgg(grid, k));
-      expect(aggs.reduce((n, a) => n + countSince(a, SINCE), 0)).toBe(2);
-      expect(pairsSince(aggs, SINCE)).toBe(1);
+      await expectGridCountsPairOnce(db, SINCE);
 
       // What is stored is what was observed: two records, neither rewritten.
-      const log = await allChanges(db);
-      expect(log.map((c) => c.id).sort()).toEqual([APPLICATION_CHANGE.id, DEPLOYMENT_CHANGE.id].sort());
-      expect(log.find((c) => c.id === DEPLOYMENT_CHANGE.id)?.actor?.name).toBe('argocd-controller');
-      expect(log.some((c) => c.cause)).toBe(false);
+      await expectStoredAsObserved(db, [APPLICATION_CHANGE.id, DEPLOYMENT_CHANGE.id], {
+        id: DEPLOYMENT_CHANGE.id,
+        actor: 'argocd-controller',
+      });
       await db.delete();
     });
   }

@@ -21,10 +21,10 @@ import { popupData } from '../lib/popup-data';
 import { type Settings, validateSettings } from '../lib/settings';
 import { normalizeItem } from '../lib/sources/generic/normalize';
 import { type KubeObject, normalizeObject } from '../lib/sources/kubernetes/normalize';
-import { allChanges } from '../lib/store/changes';
 import { packedAgg, readGrid } from '../lib/store/grid';
 import { putChanges, putJobs } from '../lib/store/write';
 import * as build from './builders';
+import { expectGridCountsPairOnce, expectStoredAsObserved } from './cause-checks';
 
 const NOW = Date.UTC(2025, 2, 3, 9, 30, 0);
 const MIN = 60_000;
@@ -250,17 +250,13 @@ describe('a home-grown deploy and the change it stamped, whichever is stored fir
       expect(csv).toContain('via deploy d-1234');
 
       // The grid: the two cells merged (a service in one place) count the pair once.
-      const grid = await readGrid(db);
-      if (!grid) throw new Error('no grid');
-      const aggs = Array.from({ length: grid.cells.count }, (_, k) => packedAgg(grid, k));
-      expect(aggs.reduce((n, a) => n + countSince(a, SINCE), 0)).toBe(2);
-      expect(pairsSince(aggs, SINCE)).toBe(1);
+      await expectGridCountsPairOnce(db, SINCE);
 
-      // Stored as observed: two records, neither rewritten.
-      const log = await allChanges(db);
-      expect(log.map((c) => c.id).sort()).toEqual([DEPLOYMENT_CHANGE.id, FORGE_CHANGE.id].sort());
-      expect(log.find((c) => c.id === DEPLOYMENT_CHANGE.id)?.actor?.name).toBe('forge');
-      expect(log.some((c) => c.cause)).toBe(false);
+      // What is stored is what was observed: two records, neither rewritten.
+      await expectStoredAsObserved(db, [DEPLOYMENT_CHANGE.id, FORGE_CHANGE.id], {
+        id: DEPLOYMENT_CHANGE.id,
+        actor: 'forge',
+      });
       await db.delete();
     });
   }

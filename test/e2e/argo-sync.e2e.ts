@@ -17,7 +17,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExtraSystems } from '../../fleet/extra/index';
 import type { Fleet } from '../../fleet/index';
 import type { Change, Cluster } from '../../lib/model';
-import { alertBadgeLabels, applyEvent, type DeployWorld, readStored, startDeployWorld } from './deploys';
+import {
+  alertBadgeLabels,
+  applyEvent,
+  cartInProdEu1,
+  type DeployWorld,
+  openCartDetail,
+  openCartPopup,
+  readStored,
+  startDeployWorld,
+} from './deploys';
 import { pollNow } from './harness';
 import { logInToArgoCd } from './people';
 
@@ -97,38 +106,25 @@ describe("carol's Argo CD sync of cart into the Rancher fleet's prod-eu-1", () =
   describe('in the popup and on the alert page', () => {
     let popup: Page;
     beforeAll(async () => {
-      popup = await world.ext.openPage('popup.html');
-      await popup.setViewportSize({ width: 900, height: 600 });
-      await popup.getByRole('searchbox', { name: /Filter jobs/ }).fill('cart');
+      popup = await openCartPopup(world.ext);
     });
     afterAll(async () => {
       await popup?.close();
     });
 
     it('shows one cart row and one prod-eu-1 column, the pair as one change by carol', async () => {
-      const columns = popup.getByRole('columnheader', { name: /^prod-eu-1\b/ });
-      await columns.first().waitFor();
-      expect(await columns.count()).toBe(1);
-      // The column counts the pair once, as its cell does.
-      expect(await columns.first().getAttribute('aria-label')).toMatch(/: 1 change in /);
+      const { columns, cells } = await cartInProdEu1(popup);
+      // One column, counting the pair once, as its cell does.
+      expect(columns).toEqual([expect.stringMatching(/: 1 change in /)]);
       const cart = popup.getByRole('button', { name: /^cart \(service, \d jobs: / });
       await cart.waitFor();
       expect(await cart.count()).toBe(1);
       expect(await cart.getAttribute('aria-label')).toMatch(/jobs: Application, Deployment\)/);
-      const cells = popup.getByRole('gridcell', { name: /^cart in prod-eu-1: / });
-      await cells.first().waitFor();
-      expect(await cells.count()).toBe(1);
-      expect(await cells.first().getAttribute('aria-label')).toMatch(
-        /^cart in prod-eu-1: 1 change, .* by carol$/,
-      );
+      expect(cells).toEqual([expect.stringMatching(/^cart in prod-eu-1: 1 change, .* by carol$/)]);
     });
 
     it("opens carol's change with both views: the Deployment's image and the Application's revision", async () => {
-      const cell = popup.getByRole('gridcell', { name: /^cart in prod-eu-1: / }).first();
-      await cell.click();
-      await cell.press('Enter');
-      const detail = popup.getByRole('dialog', { name: /Changes of cart/ });
-      await detail.waitFor();
+      const detail = await openCartDetail(popup);
       const text = (await detail.textContent()) ?? '';
       const revision = app().status.operationState.syncResult.revision as string;
       expect(text).toMatch(/carol/);

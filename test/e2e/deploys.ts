@@ -4,7 +4,7 @@
  * with passes only when a test asks, an event applied through the fleet's control API, and the
  * badges an alert page shows for one job in one cluster.
  */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { type ExtraSystems, startExtraSystems } from '../../fleet/extra/index';
 import { demoSettings, type Fleet, startFleet } from '../../fleet/index';
@@ -106,4 +106,35 @@ export async function alertBadgeLabels(
   } finally {
     await page.close();
   }
+}
+
+/** The popup, filtered to `cart`, at the size the tests read it at. */
+export async function openCartPopup(ext: LaunchedExtension): Promise<Page> {
+  const popup = await ext.openPage('popup.html');
+  await popup.setViewportSize({ width: 900, height: 600 });
+  await popup.getByRole('searchbox', { name: /Filter jobs/ }).fill('cart');
+  return popup;
+}
+
+/** The accessible labels of every `prod-eu-1` column header and every cart cell in it, once shown. */
+export async function cartInProdEu1(popup: Page): Promise<{ columns: string[]; cells: string[] }> {
+  const labels = async (role: 'columnheader' | 'gridcell', name: RegExp) => {
+    const found = popup.getByRole(role, { name });
+    await found.first().waitFor();
+    return found.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+  };
+  return {
+    columns: await labels('columnheader', /^prod-eu-1\b/),
+    cells: await labels('gridcell', /^cart in prod-eu-1: /),
+  };
+}
+
+/** Opens the cart cell's detail in prod-eu-1 (pinned, as a click and Enter do). */
+export async function openCartDetail(popup: Page): Promise<Locator> {
+  const cell = popup.getByRole('gridcell', { name: /^cart in prod-eu-1: / }).first();
+  await cell.click();
+  await cell.press('Enter');
+  const detail = popup.getByRole('dialog', { name: /Changes of cart/ });
+  await detail.waitFor();
+  return detail;
 }

@@ -14,7 +14,16 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fleet } from '../../fleet/index';
 import type { Change, Cluster } from '../../lib/model';
-import { alertBadgeLabels, applyEvent, type DeployWorld, readStored, startDeployWorld } from './deploys';
+import {
+  alertBadgeLabels,
+  applyEvent,
+  cartInProdEu1,
+  type DeployWorld,
+  openCartDetail,
+  openCartPopup,
+  readStored,
+  startDeployWorld,
+} from './deploys';
 import { pollNow } from './harness';
 import { logInToHomegrown } from './people';
 
@@ -65,33 +74,20 @@ describe("alice's Forge deploy of cart into the Rancher fleet's prod-eu-1", () =
   describe('in the popup and on the alert page', () => {
     let popup: Page;
     beforeAll(async () => {
-      popup = await world.ext.openPage('popup.html');
-      await popup.setViewportSize({ width: 900, height: 600 });
-      await popup.getByRole('searchbox', { name: /Filter jobs/ }).fill('cart');
+      popup = await openCartPopup(world.ext);
     });
     afterAll(async () => {
       await popup?.close();
     });
 
     it('shows one cart cell in one prod-eu-1 column, the pair as one change by alice', async () => {
-      const columns = popup.getByRole('columnheader', { name: /^prod-eu-1\b/ });
-      await columns.first().waitFor();
-      expect(await columns.count()).toBe(1);
-      expect(await columns.first().getAttribute('aria-label')).toMatch(/: 1 change in /);
-      const cells = popup.getByRole('gridcell', { name: /^cart in prod-eu-1: / });
-      await cells.first().waitFor();
-      expect(await cells.count()).toBe(1);
-      expect(await cells.first().getAttribute('aria-label')).toMatch(
-        /^cart in prod-eu-1: 1 change, .* by alice$/,
-      );
+      const { columns, cells } = await cartInProdEu1(popup);
+      expect(columns).toEqual([expect.stringMatching(/: 1 change in /)]);
+      expect(cells).toEqual([expect.stringMatching(/^cart in prod-eu-1: 1 change, .* by alice$/)]);
     });
 
     it("opens alice's change with both views: via Forge's deploy, applied by forge", async () => {
-      const cell = popup.getByRole('gridcell', { name: /^cart in prod-eu-1: / }).first();
-      await cell.click();
-      await cell.press('Enter');
-      const detail = popup.getByRole('dialog', { name: /Changes of cart/ });
-      await detail.waitFor();
+      const detail = await openCartDetail(popup);
       const text = (await detail.textContent()) ?? '';
       expect(text).toContain(`via Forge deploy ${deployId}`);
       expect(text).toContain(image);
