@@ -6,6 +6,7 @@
  * with history; a cell is computed on demand. Nothing here reads a change: the cell detail reads
  * a cell's changes when it opens.
  */
+import type { RolloutMark } from '../aggregate';
 import { pairsSince } from '../identity/cause';
 import type { Actor } from '../model';
 import {
@@ -24,9 +25,10 @@ import { type HeatLevel, levelForAge } from './scale';
 import { addServiceRows } from './services';
 import type { HeatColumn, HeatIndex, HeatInput, HeatRow } from './types';
 
+/** A cell with changes in the window, by its place in the packed grid (row, cluster). */
 interface Found {
-  rowKey: string;
-  clusterId: string;
+  r: number;
+  c: number;
   cell: ActiveCell;
 }
 
@@ -42,54 +44,58 @@ function activeCells(grid: GridRecord | undefined, windowStart: number): Found[]
     if (count === 0) continue;
     const i = grid.cells.at[k] as number;
     const r = Math.floor(i / width);
+    const c = i - r * width;
     out.push({
-      rowKey: grid.rows[r] as string,
-      clusterId: grid.clusters[i - r * width] as string,
-      cell: {
-        k,
-        n: grid.cells.n[k] as number,
-        clusterId: grid.clusters[i - r * width] as string,
-        count,
-        newest,
-      },
+      r,
+      c,
+      cell: { k, n: grid.cells.n[k] as number, clusterId: grid.clusters[c] as string, count, newest },
     });
   }
   return out;
 }
 
-/** Lays the grid's presence bytes and the active cells out in display order. */
+/**
+ * Lays the grid's presence bytes and the active cells out in display order. `rowOf` and `colOf`
+ * map the packed grid's rows and clusters to display rows and columns (-1: not shown).
+ */
 function layout(
   grid: GridRecord | undefined,
   found: readonly Found[],
   rows: readonly HeatRow[],
-  rowIndex: ReadonlyMap<string, number>,
+  rowOf: Int32Array,
+  colOf: Int32Array,
   columns: readonly HeatColumn[],
-  columnIndex: ReadonlyMap<string, number>,
-): CellLayout {
+): { cells: CellLayout; runsIn: Uint32Array; atOfCell: Int32Array } {
   const width = columns.length;
   const flags = new Uint8Array(rows.length * width);
+  // How many columns each row runs in, counted as the bytes are laid out (no second walk).
+  const runsIn = new Uint32Array(rows.length);
   if (grid) {
     const gw = grid.clusters.length;
-    const colOf = grid.clusters.map((id) => columnIndex.get(id));
-    grid.rows.forEach((rowKey, r) => {
-      const row = rowIndex.get(rowKey);
-      if (row === undefined) return;
+    for (let r = 0; r < grid.rows.length; r++) {
+      const row = rowOf[r] as number;
+      if (row < 0) continue;
+      const base = r * gw;
       for (let c = 0; c < gw; c++) {
-        const col = colOf[c];
-        const flag = grid.flags[r * gw + c] as number;
+        const col = colOf[c] as number;
+        const flag = grid.flags[base + c] as number;
         // A column of several clusters: the job runs there if it runs in any, degraded if in any.
-        if (col === undefined || flag === 0) continue;
+        if (col < 0 || flag === 0) continue;
         const at = row * width + col;
+        if (flags[at] === 0) runsIn[row] = (runsIn[row] as number) + 1;
         flags[at] = (flags[at] as number) | flag;
       }
-    });
+    }
   }
   const active = new Map<number, ActiveCell>();
+  // Where each packed cell with changes in the window is shown (-1: not shown).
+  const atOfCell = new Int32Array(grid?.cells.count ?? 0).fill(-1);
   for (const f of found) {
-    const r = rowIndex.get(f.rowKey);
-    const c = columnIndex.get(f.clusterId);
-    if (r === undefined || c === undefined) continue;
+    const r = rowOf[f.r] as number;
+    const c = colOf[f.c] as number;
+    if (r < 0 || c < 0) continue;
     const at = r * width + c;
+    atOfCell[f.cell.k] = at;
     const there = active.get(at);
     if (!there) {
       active.set(at, f.cell);
@@ -128,7 +134,7 @@ function layout(
         return grid !== undefined && gr !== undefined && gc !== undefined && grid.flags[gr * gw + gc] !== 0;
       });
   };
-  return {
+  const cells: CellLayout = {
     width,
     flags,
     active,
@@ -136,16 +142,7 @@ function layout(
     actorsOf: grid ? (cell) => [...new Set(partsOf(cell).flatMap((p) => packedActors(grid, p.k)))] : none,
     membersOf,
   };
-}
-
-/** The newest rollout mark among a cell's parts (its clusters of one column). */
-function newestRollout(grid: GridRecord, cell: ActiveCell) {
-  let best: ReturnType<typeof packedRollout>;
-  for (const p of partsOf(cell)) {
-    const mark = packedRollout(grid, p.k);
-    if (mark && (!best || mark.at > best.at)) best = mark;
-  }
-  return best;
+  return { cells, runsIn, atOfCell };
 }
 
 /** Counts, newest times, levels, churn, how many clusters a row spans, rollouts. */
@@ -154,6 +151,8 @@ function rate(
   columns: HeatColumn[],
   rows: HeatRow[],
   cells: CellLayout,
+  runsIn: Uint32Array,
+  atOfCell: Int32Array,
   level: (at: number | undefined) => HeatLevel,
   presenceKnown: boolean,
   windowStart: number,
@@ -172,31 +171,47 @@ function rate(
     col.changes += cell.count;
     col.jobs++;
     if (col.newestAt === undefined || newest > col.newestAt) col.newestAt = newest;
-    const mark = grid ? newestRollout(grid, cell) : undefined;
-    if (mark && mark.at >= windowStart) {
-      const actor: Actor | undefined = mark.actor
-        ? { name: mark.actor, kind: mark.actorKind ?? 'unknown' }
-        : undefined;
-      const list = sightings.get(r) ?? [];
-      list.push({
-        column: c,
-        field: mark.field,
-        value: mark.value,
-        at: mark.at,
-        ...(actor ? { actor } : {}),
-      });
-      sightings.set(r, list);
+  }
+  // Rollouts: only the few cells that hold a mark are looked at; a cell over several clusters
+  // of one column shows its newest.
+  const marks = new Map<number, RolloutMark>();
+  if (grid)
+    for (const k of grid.cells.rolloutCells) {
+      const at = atOfCell[k] as number;
+      if (at < 0) continue;
+      const mark = packedRollout(grid, k);
+      const there = marks.get(at);
+      if (mark && (!there || mark.at > there.at)) marks.set(at, mark);
     }
+  for (const [at, mark] of marks) {
+    if (mark.at < windowStart) continue;
+    const r = Math.floor(at / width);
+    const actor: Actor | undefined = mark.actor
+      ? { name: mark.actor, kind: mark.actorKind ?? 'unknown' }
+      : undefined;
+    const list = sightings.get(r) ?? [];
+    list.push({
+      column: at - r * width,
+      field: mark.field,
+      value: mark.value,
+      at: mark.at,
+      ...(actor ? { actor } : {}),
+    });
+    sightings.set(r, list);
   }
   for (const col of columns) {
     col.level = level(col.newestAt);
     col.churn = col.changes >= CHURN_MIN_CHANGES;
   }
+  // Where each row runs or changed: where it runs, and where it changed but no longer runs.
+  const where = runsIn.slice();
+  for (const at of active.keys()) {
+    const r = Math.floor(at / width);
+    if (flags[at] === 0) where[r] = (where[r] as number) + 1;
+  }
   for (const row of rows) {
     row.level = level(row.newestAt);
-    let n = 0;
-    const base = row.index * width;
-    for (let c = 0; c < width; c++) if (flags[base + c] !== 0 || active.has(base + c)) n++;
+    const n = where[row.index] as number;
     row.clusters = n;
     const seen = sightings.get(row.index);
     if (seen && new Set(seen.map((s) => s.column)).size >= ROLLOUT_MIN_CLUSTERS) {
@@ -241,52 +256,60 @@ export function buildHeatIndex(input: HeatInput): HeatIndex {
   const { now, windowMs, grid } = input;
   const windowStart = now - windowMs;
   const found = activeCells(grid, windowStart);
-  const { columns, groups, columnIndex, watchingSince } = buildColumns(
-    input,
-    windowStart,
-    new Set(found.map((f) => f.clusterId)),
-  );
+  const changedClusters = new Set<string>();
+  if (grid) for (const f of found) changedClusters.add(grid.clusters[f.c] as string);
+  const { columns, groups, columnIndex, watchingSince } = buildColumns(input, windowStart, changedClusters);
   // Rows: jobs running in a column shown, and jobs that changed in one within the window.
   // The grid's rows come in display order, and stay in it.
   const rowKeys: string[] = [];
+  const gridRows: number[] = [];
+  const colOf = new Int32Array(grid?.clusters.length ?? 0).fill(-1);
+  grid?.clusters.forEach((id, c) => {
+    colOf[c] = columnIndex.get(id) ?? -1;
+  });
   if (grid) {
     const gw = grid.clusters.length;
-    const shown = grid.clusters.map((id) => columnIndex.has(id));
-    const changed = new Set<string>();
-    for (const f of found) if (columnIndex.has(f.clusterId)) changed.add(f.rowKey);
-    grid.rows.forEach((rowKey, r) => {
-      if (changed.has(rowKey)) {
-        rowKeys.push(rowKey);
-        return;
-      }
-      for (let c = 0; c < gw; c++) {
-        if (shown[c] && grid.flags[r * gw + c] !== 0) {
-          rowKeys.push(rowKey);
-          return;
-        }
-      }
-    });
+    const changed = new Uint8Array(grid.rows.length);
+    for (const f of found) if ((colOf[f.c] as number) >= 0) changed[f.r] = 1;
+    for (let r = 0; r < grid.rows.length; r++) {
+      let shown = changed[r] === 1;
+      for (let c = 0; !shown && c < gw; c++)
+        shown = (colOf[c] as number) >= 0 && grid.flags[r * gw + c] !== 0;
+      if (!shown) continue;
+      rowKeys.push(grid.rows[r] as string);
+      gridRows.push(r);
+    }
   }
   const { rows, rowIndex } = buildRows(rowKeys, true);
-  const cells = layout(grid, found, rows, rowIndex, columns, columnIndex);
+  const rowOf = new Int32Array(grid?.rows.length ?? 0).fill(-1);
+  gridRows.forEach((g, r) => {
+    rowOf[g] = r;
+  });
+  const { cells, runsIn, atOfCell } = layout(grid, found, rows, rowOf, colOf, columns);
   const presenceKnown = grid !== undefined;
   const level = (at: number | undefined): HeatLevel =>
     at === undefined ? 0 : levelForAge(Math.max(0, now - at), windowMs);
-  const sightings = rate(grid, columns, rows, cells, level, presenceKnown, windowStart);
+  const sightings = rate(grid, columns, rows, cells, runsIn, atOfCell, level, presenceKnown, windowStart);
   let changes = 0;
   for (const cell of cells.active.values()) changes += cell.count;
   const jobRows = rows.length;
-  const serviceRows = addServiceRows(rows, grid, input.serviceRules, sightings, level, presenceKnown, (r) => {
-    const changed = new Set<number>();
-    const where = new Set<number>();
-    const base = r * cells.width;
-    for (let c = 0; c < cells.width; c++) {
-      const active = cells.active.has(base + c);
-      if (active) changed.add(c);
-      if (active || cells.flags[base + c] !== 0) where.add(c);
-    }
-    return { changed, where };
-  });
+  const serviceRows = addServiceRows(
+    rows,
+    grid,
+    input.serviceRules,
+    sightings,
+    level,
+    presenceKnown,
+    (r, into) => {
+      const base = r * cells.width;
+      for (let c = 0; c < cells.width; c++) {
+        const active = cells.active.has(base + c);
+        if (active) into[c] = (into[c] as number) | 3;
+        else if (cells.flags[base + c] !== 0) into[c] = (into[c] as number) | 1;
+      }
+    },
+    cells.width,
+  );
   for (let r = jobRows; r < rows.length; r++) rowIndex.set((rows[r] as HeatRow).rowKey, r);
   // A service's own figure counts a sync and the change it caused once, as its cells do.
   const causesAt = (jobs: readonly number[], c: number) =>

@@ -27,8 +27,12 @@ export function addServiceRows(
   sightings: ReadonlyMap<number, readonly RolloutSighting[]>,
   level: (at: number | undefined) => HeatLevel,
   presenceKnown: boolean,
-  /** The columns where a job row changed in the window, and where it runs or changed. */
-  columnsOf: (row: number) => { changed: ReadonlySet<number>; where: ReadonlySet<number> },
+  /**
+   * Marks in `into` (one entry per column) where a job row runs or changed in the window (bit 1)
+   * and where it changed (bit 2). Asked only for services of several jobs.
+   */
+  markColumns: (row: number, into: Uint8Array) => void,
+  width: number,
 ): number[] {
   const gridRow = grid ? new Map(grid.rows.map((rowKey, i) => [rowKey, i])) : undefined;
   const compiled = compileServiceRules(rules);
@@ -69,31 +73,42 @@ export function addServiceRows(
   }
   for (const service of order) {
     const jobs = service.jobs as number[];
-    const changed = new Set<number>();
-    const present = new Set<number>();
+    if (jobs.length === 1) {
+      // One job: the service row's figures are the job row's own (same cells, same sightings).
+      const job = rows[jobs[0] as number] as HeatRow;
+      service.kind = job.kind;
+      service.namespace = job.namespace;
+      service.changes = job.changes;
+      service.changedClusters = job.changedClusters;
+      service.clusters = job.clusters;
+      service.level = job.level;
+      if (job.newestAt !== undefined) service.newestAt = job.newestAt;
+      if (job.rollout) service.rollout = job.rollout;
+      rows.push(service);
+      continue;
+    }
+    const columns = new Uint8Array(width);
     const seen: RolloutSighting[] = [];
     for (const j of jobs) {
       const job = rows[j] as HeatRow;
       service.changes += job.changes;
       if (job.newestAt !== undefined && (service.newestAt === undefined || job.newestAt > service.newestAt))
         service.newestAt = job.newestAt;
-      const cols = columnsOf(j);
-      for (const c of cols.where) present.add(c);
-      for (const c of cols.changed) changed.add(c);
+      markColumns(j, columns);
       for (const s of sightings.get(j) ?? []) seen.push(s);
     }
-    service.changedClusters = changed.size;
-    service.clusters = present.size;
+    let present = 0;
+    let changed = 0;
+    for (const bits of columns) {
+      if (bits & 1) present++;
+      if (bits & 2) changed++;
+    }
+    service.changedClusters = changed;
+    service.clusters = present;
     service.level = level(service.newestAt);
     if (new Set(seen.map((s) => s.column)).size >= ROLLOUT_MIN_CLUSTERS) {
-      const rollout = rolloutOf(seen, presenceKnown ? present.size : undefined);
+      const rollout = rolloutOf(seen, presenceKnown ? present : undefined);
       if (rollout) service.rollout = rollout;
-    }
-    if (jobs.length === 1) {
-      // One job: the row says what it is, as the job's row would.
-      const job = rows[jobs[0] as number] as HeatRow;
-      service.kind = job.kind;
-      service.namespace = job.namespace;
     }
     rows.push(service);
   }
