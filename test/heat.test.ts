@@ -263,6 +263,10 @@ describe('one column per cluster across sources', () => {
     expect(index.searchText(0)).toContain('dave');
     expect(index.searchText(0)).toContain('alice');
     expect(index.rows[0]?.changes).toBe(2);
+    // One cell of one column: one changed cluster for the row, one changed job for the column.
+    expect(index.rows[0]).toMatchObject({ changedClusters: 1, clusters: 1, newestAt: NOW - 2 * MIN });
+    expect(index.columns[0]).toMatchObject({ changes: 2, jobs: 1 });
+    expect(index.changes).toBe(2);
   });
 
   it('says which sources fail: a cell is blind only where the sources that list its job could not see', () => {

@@ -151,26 +151,59 @@ function rate(
   columns: HeatColumn[],
   rows: HeatRow[],
   cells: CellLayout,
+  found: readonly Found[],
   runsIn: Uint32Array,
   atOfCell: Int32Array,
   level: (at: number | undefined) => HeatLevel,
   presenceKnown: boolean,
   windowStart: number,
-): Map<number, RolloutSighting[]> {
-  const { width, flags, active } = cells;
+): { sightings: Map<number, RolloutSighting[]>; changes: number } {
+  const { width, flags } = cells;
   const sightings = new Map<number, RolloutSighting[]>();
-  for (const [at, cell] of active) {
+  // Summed in typed arrays over the packed cells shown, and written to the rows and columns
+  // once: a cell over several clusters of one column (its parts share a position) counts as one
+  // changed cluster, its changes over all of them.
+  const rowChanges = new Float64Array(rows.length);
+  const rowCells = new Uint32Array(rows.length);
+  const rowNewest = new Float64Array(rows.length).fill(Number.NEGATIVE_INFINITY);
+  const colChanges = new Float64Array(columns.length);
+  const colJobs = new Uint32Array(columns.length);
+  const colNewest = new Float64Array(columns.length).fill(Number.NEGATIVE_INFINITY);
+  const where = runsIn.slice();
+  const counted = new Uint8Array(flags.length);
+  let changes = 0;
+  for (const f of found) {
+    const at = atOfCell[f.cell.k] as number;
+    if (at < 0) continue;
     const r = Math.floor(at / width);
     const c = at - r * width;
+    const { count, newest } = f.cell;
+    changes += count;
+    rowChanges[r] = (rowChanges[r] as number) + count;
+    colChanges[c] = (colChanges[c] as number) + count;
+    if (newest > (rowNewest[r] as number)) rowNewest[r] = newest;
+    if (newest > (colNewest[c] as number)) colNewest[c] = newest;
+    if (counted[at] === 1) continue;
+    counted[at] = 1;
+    rowCells[r] = (rowCells[r] as number) + 1;
+    colJobs[c] = (colJobs[c] as number) + 1;
+    // Where it changed but no longer runs counts among where it is.
+    if (flags[at] === 0) where[r] = (where[r] as number) + 1;
+  }
+  for (let r = 0; r < rows.length; r++) {
     const row = rows[r] as HeatRow;
+    row.changes = rowChanges[r] as number;
+    row.changedClusters = rowCells[r] as number;
+    const newest = rowNewest[r] as number;
+    if (newest !== Number.NEGATIVE_INFINITY) row.newestAt = newest;
+  }
+  for (let c = 0; c < columns.length; c++) {
     const col = columns[c] as HeatColumn;
-    const newest = cell.newest;
-    row.changes += cell.count;
-    row.changedClusters++;
-    if (row.newestAt === undefined || newest > row.newestAt) row.newestAt = newest;
-    col.changes += cell.count;
-    col.jobs++;
-    if (col.newestAt === undefined || newest > col.newestAt) col.newestAt = newest;
+    col.changes += colChanges[c] as number;
+    col.jobs += colJobs[c] as number;
+    const newest = colNewest[c] as number;
+    if (newest !== Number.NEGATIVE_INFINITY && (col.newestAt === undefined || newest > col.newestAt))
+      col.newestAt = newest;
   }
   // Rollouts: only the few cells that hold a mark are looked at; a cell over several clusters
   // of one column shows its newest.
@@ -203,12 +236,6 @@ function rate(
     col.level = level(col.newestAt);
     col.churn = col.changes >= CHURN_MIN_CHANGES;
   }
-  // Where each row runs or changed: where it runs, and where it changed but no longer runs.
-  const where = runsIn.slice();
-  for (const at of active.keys()) {
-    const r = Math.floor(at / width);
-    if (flags[at] === 0) where[r] = (where[r] as number) + 1;
-  }
   for (const row of rows) {
     row.level = level(row.newestAt);
     const n = where[row.index] as number;
@@ -219,7 +246,7 @@ function rate(
       if (rollout) row.rollout = rollout;
     }
   }
-  return sightings;
+  return { sightings, changes };
 }
 
 /** Lower-case text a filter matches against, per row, computed when first asked for. */
@@ -289,9 +316,9 @@ export function buildHeatIndex(input: HeatInput): HeatIndex {
   const presenceKnown = grid !== undefined;
   const level = (at: number | undefined): HeatLevel =>
     at === undefined ? 0 : levelForAge(Math.max(0, now - at), windowMs);
-  const sightings = rate(grid, columns, rows, cells, runsIn, atOfCell, level, presenceKnown, windowStart);
-  let changes = 0;
-  for (const cell of cells.active.values()) changes += cell.count;
+  const rated = rate(grid, columns, rows, cells, found, runsIn, atOfCell, level, presenceKnown, windowStart);
+  const { sightings } = rated;
+  let changes = rated.changes;
   const jobRows = rows.length;
   const serviceRows = addServiceRows(
     rows,
