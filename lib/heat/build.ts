@@ -17,7 +17,15 @@ import {
   packedNewest,
   packedRollout,
 } from '../store/grid';
-import { type ActiveCell, aggsOf, type CellLayout, cellAt, mergeCells, partsOf } from './cells';
+import {
+  type ActiveCell,
+  type ActiveCells,
+  aggsOf,
+  type CellLayout,
+  cellAt,
+  mergeCells,
+  partsOf,
+} from './cells';
 import { buildColumns, CHURN_MIN_CHANGES } from './columns';
 import { ROLLOUT_MIN_CLUSTERS, type RolloutSighting, rolloutOf } from './rollout';
 import { buildRows } from './rows';
@@ -25,31 +33,45 @@ import { type HeatLevel, levelForAge } from './scale';
 import { addServiceRows } from './services';
 import type { HeatColumn, HeatIndex, HeatInput, HeatRow } from './types';
 
-/** A cell with changes in the window, by its place in the packed grid (row, cluster). */
+/**
+ * The packed cells with changes in the window, in packed order, as columns of typed arrays:
+ * entry i is packed cell `k[i]`, in packed row `r[i]` and cluster `c[i]`. A week's window over a
+ * large fleet has tens of thousands; an ActiveCell object is made only for a cell someone looks at.
+ */
 interface Found {
-  r: number;
-  c: number;
-  cell: ActiveCell;
+  length: number;
+  k: Uint32Array;
+  r: Uint32Array;
+  c: Uint32Array;
+  count: Float64Array;
+  newest: Float64Array;
 }
 
-/** The grid's cells with changes in the window. */
-function activeCells(grid: GridRecord | undefined, windowStart: number): Found[] {
-  if (!grid) return [];
+function activeCells(grid: GridRecord | undefined, windowStart: number): Found {
+  const size = grid?.cells.count ?? 0;
+  const out: Found = {
+    length: 0,
+    k: new Uint32Array(size),
+    r: new Uint32Array(size),
+    c: new Uint32Array(size),
+    count: new Float64Array(size),
+    newest: new Float64Array(size),
+  };
+  if (!grid) return out;
   const width = grid.clusters.length;
-  const out: Found[] = [];
-  for (let k = 0; k < grid.cells.count; k++) {
+  for (let k = 0; k < size; k++) {
     const newest = packedNewest(grid, k);
     if (newest === undefined || newest < windowStart) continue;
     const count = packedCountSince(grid, k, windowStart);
     if (count === 0) continue;
-    const i = grid.cells.at[k] as number;
-    const r = Math.floor(i / width);
-    const c = i - r * width;
-    out.push({
-      r,
-      c,
-      cell: { k, n: grid.cells.n[k] as number, clusterId: grid.clusters[c] as string, count, newest },
-    });
+    const at = grid.cells.at[k] as number;
+    const r = Math.floor(at / width);
+    const i = out.length++;
+    out.k[i] = k;
+    out.r[i] = r;
+    out.c[i] = at - r * width;
+    out.count[i] = count;
+    out.newest[i] = newest;
   }
   return out;
 }
@@ -60,7 +82,7 @@ function activeCells(grid: GridRecord | undefined, windowStart: number): Found[]
  */
 function layout(
   grid: GridRecord | undefined,
-  found: readonly Found[],
+  found: Found,
   rows: readonly HeatRow[],
   rowOf: Int32Array,
   colOf: Int32Array,
@@ -87,29 +109,53 @@ function layout(
       }
     }
   }
-  const active = new Map<number, ActiveCell>();
-  // Where each packed cell with changes in the window is shown (-1: not shown).
+  // Where each packed cell with changes in the window is shown (-1: not shown), and the first
+  // found entry at each position (-1: none); the same job changed in two clusters of one column
+  // puts a second entry at a position (`more`).
   const atOfCell = new Int32Array(grid?.cells.count ?? 0).fill(-1);
-  for (const f of found) {
-    const r = rowOf[f.r] as number;
-    const c = colOf[f.c] as number;
+  const first = new Int32Array(flags.length).fill(-1);
+  const more = new Map<number, number[]>();
+  for (let i = 0; i < found.length; i++) {
+    const r = rowOf[found.r[i] as number] as number;
+    const c = colOf[found.c[i] as number] as number;
     if (r < 0 || c < 0) continue;
     const at = r * width + c;
-    atOfCell[f.cell.k] = at;
-    const there = active.get(at);
-    if (!there) {
-      active.set(at, f.cell);
-      continue;
-    }
-    // The same job changed in two clusters of one column: one cell, counted over both.
-    const merged: ActiveCell = {
-      ...there,
-      count: there.count + f.cell.count,
-      newest: Math.max(there.newest, f.cell.newest),
-      also: [...(there.also ?? []), f.cell],
-    };
-    active.set(at, merged);
+    atOfCell[found.k[i] as number] = at;
+    if (first[at] === -1) first[at] = i;
+    else more.set(at, [...(more.get(at) ?? []), i]);
   }
+  const cellOf = (i: number): ActiveCell => {
+    const k = found.k[i] as number;
+    return {
+      k,
+      n: grid?.cells.n[k] as number,
+      clusterId: grid?.clusters[found.c[i] as number] as string,
+      count: found.count[i] as number,
+      newest: found.newest[i] as number,
+    };
+  };
+  const made = new Map<number, ActiveCell>();
+  const active: ActiveCells = {
+    has: (at) => (first[at] ?? -1) >= 0,
+    get(at) {
+      const i = first[at] ?? -1;
+      if (i < 0) return undefined;
+      let cell = made.get(at);
+      if (cell) return cell;
+      cell = cellOf(i);
+      const also = more.get(at)?.map(cellOf);
+      // The same job changed in two clusters of one column: one cell, counted over both.
+      if (also)
+        cell = {
+          ...cell,
+          count: also.reduce((sum, a) => sum + a.count, cell.count),
+          newest: Math.max(cell.newest, ...also.map((a) => a.newest)),
+          also,
+        };
+      made.set(at, cell);
+      return cell;
+    },
+  };
   const none = () => {
     throw new Error('no grid');
   };
@@ -151,7 +197,7 @@ function rate(
   columns: HeatColumn[],
   rows: HeatRow[],
   cells: CellLayout,
-  found: readonly Found[],
+  found: Found,
   runsIn: Uint32Array,
   atOfCell: Int32Array,
   level: (at: number | undefined) => HeatLevel,
@@ -172,12 +218,13 @@ function rate(
   const where = runsIn.slice();
   const counted = new Uint8Array(flags.length);
   let changes = 0;
-  for (const f of found) {
-    const at = atOfCell[f.cell.k] as number;
+  for (let i = 0; i < found.length; i++) {
+    const at = atOfCell[found.k[i] as number] as number;
     if (at < 0) continue;
     const r = Math.floor(at / width);
     const c = at - r * width;
-    const { count, newest } = f.cell;
+    const count = found.count[i] as number;
+    const newest = found.newest[i] as number;
     changes += count;
     rowChanges[r] = (rowChanges[r] as number) + count;
     colChanges[c] = (colChanges[c] as number) + count;
@@ -284,7 +331,8 @@ export function buildHeatIndex(input: HeatInput): HeatIndex {
   const windowStart = now - windowMs;
   const found = activeCells(grid, windowStart);
   const changedClusters = new Set<string>();
-  if (grid) for (const f of found) changedClusters.add(grid.clusters[f.c] as string);
+  if (grid)
+    for (let i = 0; i < found.length; i++) changedClusters.add(grid.clusters[found.c[i] as number] as string);
   const { columns, groups, columnIndex, watchingSince } = buildColumns(input, windowStart, changedClusters);
   // Rows: jobs running in a column shown, and jobs that changed in one within the window.
   // The grid's rows come in display order, and stay in it.
@@ -297,7 +345,8 @@ export function buildHeatIndex(input: HeatInput): HeatIndex {
   if (grid) {
     const gw = grid.clusters.length;
     const changed = new Uint8Array(grid.rows.length);
-    for (const f of found) if ((colOf[f.c] as number) >= 0) changed[f.r] = 1;
+    for (let i = 0; i < found.length; i++)
+      if ((colOf[found.c[i] as number] as number) >= 0) changed[found.r[i] as number] = 1;
     for (let r = 0; r < grid.rows.length; r++) {
       let shown = changed[r] === 1;
       for (let c = 0; !shown && c < gw; c++)
@@ -357,15 +406,14 @@ export function buildHeatIndex(input: HeatInput): HeatIndex {
   // one cluster identity, one column. Only the cells that hold cause marks are looked at.
   if (grid?.cells.causeCells?.length) {
     const byColumn = new Map<number, { causes: ReturnType<typeof packedCauses> }[]>();
-    for (const [at, active] of cells.active)
-      for (const part of partsOf(active)) {
-        const causes = packedCauses(grid, part.k);
-        if (causes.length === 0) continue;
-        const c = at % cells.width;
-        const list = byColumn.get(c) ?? [];
-        list.push({ causes });
-        byColumn.set(c, list);
-      }
+    for (const k of new Set(grid.cells.causeCells)) {
+      const at = atOfCell[k] as number;
+      if (at < 0) continue;
+      const c = at % cells.width;
+      const list = byColumn.get(c) ?? [];
+      list.push({ causes: packedCauses(grid, k) });
+      byColumn.set(c, list);
+    }
     for (const [c, aggs] of byColumn) {
       const pairs = pairsSince(aggs, windowStart);
       const col = columns[c] as HeatColumn;

@@ -46,12 +46,18 @@ export interface ActiveCell {
 export const partsOf = (cell: ActiveCell): readonly ActiveCell[] =>
   cell.also ? [cell, ...cell.also] : [cell];
 
+/** The cells with changes in the window, by position (row × width + column), made when asked for. */
+export interface ActiveCells {
+  has(at: number): boolean;
+  get(at: number): ActiveCell | undefined;
+}
+
 export interface CellLayout {
   width: number;
   /** PRESENT | DEGRADED per cell, row-major (display order). */
   flags: Uint8Array;
   /** The cells with changes in the window, by row × width + column. */
-  active: Map<number, ActiveCell>;
+  active: ActiveCells;
   /** A cell's aggregate, unpacked from the grid when first asked for. */
   aggOf(cell: ActiveCell): CellAgg;
   /** Who made a cell's last few changes. */
