@@ -45,7 +45,11 @@ const browser = await puppeteer.launch({
   ],
 });
 try {
-  const target = await browser.waitForTarget((t) => t.type() === 'service_worker', { timeout: 30_000 });
+  // The extension's worker, not another one the browser starts (whose global has no extension API).
+  const target = await browser.waitForTarget(
+    (t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'),
+    { timeout: 30_000 },
+  );
   const cdp: CDPSession = await target.createCDPSession();
   const evaluate = async <T>(expression: string): Promise<T> => {
     const r = (await cdp.send('Runtime.evaluate', {
