@@ -3,16 +3,17 @@
  * change per job per day, seeded in the store's own shapes (bench/page/seed.ts) into a fresh
  * profile, next to the same fleet with no changes in a second profile. The difference over the
  * number of changes is what a change costs with its indexes and the per-cell aggregates that grow
- * with it. Measured twice: what the browser counts (navigator.storage.estimate()) and the
- * IndexedDB directory of the profile after the browser closed (LevelDB has flushed and
- * compacted what it will).
+ * with it. Measured three ways: what the browser counts (navigator.storage.estimate()), the
+ * IndexedDB directory of the profile after the browser closed, and the same directory after the
+ * profile was opened once more and closed (LevelDB has then written its log into compacted
+ * tables: the figure the target is judged by).
  *
  *   npx wxt build && npx tsx bench/disk.ts [--smoke]
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIST, launch, popupUrl, prepare } from './extension';
+import { DIST, launch, openPopup, popupUrl, prepare } from './extension';
 import { pageScript } from './page-script';
 
 const SMOKE = process.argv.includes('--smoke');
@@ -38,7 +39,26 @@ function indexedDbBytes(profile: string, id: string): number {
 interface Measured {
   changes: number;
   estimate: number;
+  /** The folder right after the browser that wrote it closed. */
+  closed: number;
+  /** The folder after the profile was opened once more (the popup read it) and closed. */
   disk: number;
+}
+
+/**
+ * LevelDB keeps the newest writes in its log until the database is next opened, when it writes
+ * them into a compressed table: the folder measured right after the writing browser closed held
+ * 176 B a change in one run and 330 B in another on the same code, by when the browser had
+ * compacted. Opening the profile once more and closing it measures the state it settles in.
+ */
+async function settledBytes(profile: string): Promise<number> {
+  const ext = await launch(DIST, profile);
+  try {
+    await (await openPopup(ext.context, ext.id)).close();
+  } finally {
+    await ext.close();
+  }
+  return indexedDbBytes(profile, ext.id);
 }
 
 /** A fresh profile with the fleet and `changes` changes; its growth in bytes, both ways. */
@@ -72,7 +92,8 @@ async function measure(changes: number): Promise<Measured> {
     } finally {
       await ext.close();
     }
-    return { changes: seeded, estimate, disk: indexedDbBytes(profile, ext.id) };
+    const closed = indexedDbBytes(profile, ext.id);
+    return { changes: seeded, estimate, closed, disk: await settledBytes(profile) };
   } finally {
     rmSync(profile, { recursive: true, force: true });
   }
@@ -90,11 +111,15 @@ async function main() {
       `${DAYS} days at one change per job per day = ${full.changes.toLocaleString('en')} changes`,
   );
   console.log(
-    `  ${'navigator.storage.estimate() growth'.padEnd(40)}no changes ${mb(none.estimate)}, ` +
+    `  ${'navigator.storage.estimate() growth'.padEnd(42)}no changes ${mb(none.estimate)}, ` +
       `with them ${mb(full.estimate)}: ${perChange(none.estimate, full.estimate).toFixed(0)} B/change`,
   );
   console.log(
-    `  ${'IndexedDB folder, browser closed'.padEnd(40)}no changes ${mb(none.disk)}, ` +
+    `  ${'IndexedDB folder, writing browser closed'.padEnd(42)}no changes ${mb(none.closed)}, ` +
+      `with them ${mb(full.closed)}: ${perChange(none.closed, full.closed).toFixed(0)} B/change`,
+  );
+  console.log(
+    `  ${'IndexedDB folder, reopened and closed'.padEnd(42)}no changes ${mb(none.disk)}, ` +
       `with them ${mb(full.disk)}: ${perChange(none.disk, full.disk).toFixed(0)} B/change ` +
       `(target ≤ ${TARGET} B, ratio ${(perChange(none.disk, full.disk) / TARGET).toFixed(2)}×)`,
   );
