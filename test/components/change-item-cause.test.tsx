@@ -22,7 +22,7 @@ import {
   NOW,
   SETTINGS,
 } from '../cause-fixture';
-import { fakeApi, seedDb } from './fixtures';
+import { fakeApi, type Shown, seedDb, shown } from './fixtures';
 
 afterEach(() => {
   cleanup();
@@ -37,21 +37,7 @@ const seeded = () =>
     changes: [APPLICATION_CHANGE, DEPLOYMENT_CHANGE],
   });
 
-interface Shown {
-  text: string;
-  links: [string, string | null][];
-}
-
-function shown(item: Element): Shown {
-  const copy = item.cloneNode(true) as Element;
-  for (const context of copy.querySelectorAll('.change-context')) context.remove();
-  return {
-    text: (copy.textContent ?? '').replace(/\s+/g, ' ').trim(),
-    links: [...copy.querySelectorAll('a')].map((a) => [a.textContent ?? '', a.getAttribute('href')]),
-  };
-}
-
-/** The Deployment's cell in prod-eu-1 (Application and Deployment are two rows named cart until rows are services). */
+/** The detail of cart's cell in prod-eu-1 (the service row: its Application and its Deployment) that lists the Deployment's change. */
 async function inPopup(db: TattlerDb): Promise<Shown[]> {
   render(
     <PopupApp

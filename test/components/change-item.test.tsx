@@ -19,7 +19,7 @@ import { popupData } from '../../lib/popup-data';
 import { type Settings, validateSettings } from '../../lib/settings';
 import { utcTime } from '../../lib/time-text';
 import * as build from '../builders';
-import { fakeApi, MIN, NOW, seedDb } from './fixtures';
+import { fakeApi, MIN, NOW, type Shown, seedDb, shown } from './fixtures';
 
 afterEach(() => {
   cleanup();
@@ -88,21 +88,6 @@ const CHANGES: Change[] = [
     link: 'https://nomad.example/ui/jobs/ingest@data',
   },
 ];
-
-interface Shown {
-  text: string;
-  links: [string, string | null][];
-}
-
-/** A change item as a person meets it: its text and its links, without the place's own context. */
-function shown(item: Element): Shown {
-  const copy = item.cloneNode(true) as Element;
-  for (const context of copy.querySelectorAll('.change-context')) context.remove();
-  return {
-    text: (copy.textContent ?? '').replace(/\s+/g, ' ').trim(),
-    links: [...copy.querySelectorAll('a')].map((a) => [a.textContent ?? '', a.getAttribute('href')]),
-  };
-}
 
 async function inPopup(db: TattlerDb): Promise<Shown[]> {
   render(

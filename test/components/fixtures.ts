@@ -158,3 +158,18 @@ export function fakeApi(
     openOptionsPage: vi.fn(),
   } as unknown as FakeApi;
 }
+
+/** A change item as a person meets it: its text and its links, without the place's own context. */
+export interface Shown {
+  text: string;
+  links: [string, string | null][];
+}
+
+export function shown(item: Element): Shown {
+  const copy = item.cloneNode(true) as Element;
+  for (const context of copy.querySelectorAll('.change-context')) context.remove();
+  return {
+    text: (copy.textContent ?? '').replace(/\s+/g, ' ').trim(),
+    links: [...copy.querySelectorAll('a')].map((a) => [a.textContent ?? '', a.getAttribute('href')]),
+  };
+}

@@ -21,6 +21,7 @@ import {
   alertBadgeLabels,
   applyEvent,
   cartInProdEu1,
+  changesInProdEu1,
   type DeployWorld,
   openCartDetail,
   openCartPopup,
@@ -61,12 +62,7 @@ describe("carol's Argo CD sync of cart into the Rancher fleet's prod-eu-1", () =
   });
 
   const app = (): Loose => extra.argocd.app('cart-prod-eu-1');
-  /** The stored changes of `name` in prod-eu-1 as the source `sourceId` sees it. */
-  const changesOf = (sourceId: string, name: string) => {
-    const eu = clusters.find((c) => c.sourceId === sourceId && c.name === 'prod-eu-1');
-    expect(eu, `${sourceId} lists prod-eu-1`).toBeDefined();
-    return changes.filter((c) => c.clusterId === eu?.id && c.name === name);
-  };
+  const changesOf = (sourceId: string, name: string) => changesInProdEu1([changes, clusters], sourceId, name);
 
   it('stores one Argo CD change of cart: carol, and the revision she synced', () => {
     const state = app().status.operationState;

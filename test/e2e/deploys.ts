@@ -78,6 +78,17 @@ export async function applyEvent(fleet: Fleet, name: string, cluster: string): P
 export const readStored = (ext: LaunchedExtension): Promise<[Change[], Cluster[]]> =>
   Promise.all([storedChanges((table) => readTable(ext, table)), readTable<Cluster>(ext, 'clusters')]);
 
+/** The stored changes of job `name` in prod-eu-1 as the source `sourceId` sees that cluster. */
+export function changesInProdEu1(
+  [changes, clusters]: [Change[], Cluster[]],
+  sourceId: string,
+  name: string,
+): Change[] {
+  const eu = clusters.find((c) => c.sourceId === sourceId && c.name === 'prod-eu-1');
+  expect(eu, `${sourceId} lists prod-eu-1`).toBeDefined();
+  return changes.filter((c) => c.clusterId === eu?.id && c.name === name);
+}
+
 /**
  * Raises an alert on the fleet's Alertmanager, opens its page in a new tab with every group
  * expanded, and waits (up to 10 s) for the badges whose label names `place` ("cart in

@@ -18,6 +18,7 @@ import {
   alertBadgeLabels,
   applyEvent,
   cartInProdEu1,
+  changesInProdEu1,
   type DeployWorld,
   openCartDetail,
   openCartPopup,
@@ -56,11 +57,9 @@ describe("alice's Forge deploy of cart into the Rancher fleet's prod-eu-1", () =
     await world?.close();
   });
 
-  const changesOf = (sourceId: string, name: string) => {
-    const eu = clusters.find((c) => c.sourceId === sourceId && c.name === 'prod-eu-1');
-    expect(eu, `${sourceId} lists prod-eu-1`).toBeDefined();
-    return changes.filter((c) => c.clusterId === eu?.id && c.name === name && !c.recovered);
-  };
+  /** What was seen live (the baseline's recovered history left out). */
+  const changesOf = (sourceId: string, name: string) =>
+    changesInProdEu1([changes, clusters], sourceId, name).filter((c) => !c.recovered);
 
   it("stores Forge's change of cart (alice, the deploy id) and the Deployment's (the image, the stamp)", () => {
     const forge = changesOf('homegrown', 'cart');
